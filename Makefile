@@ -1,0 +1,130 @@
+# The one orchestrator of the companion (non-recursive; see Peter Miller,
+# "Recursive Make Considered Harmful").  Module fragments are included below:
+#
+#   src/<module>/module.mk            library modules, the site generator, benchmarks
+#   src/experiments/<ch>/module.mk    a chapter's data rules and figure dependencies
+#   tests/<module>/module.mk          (optional) extra test wiring
+#
+# Pipelines:
+#   src/experiments/<ch>/<name>.c --> build/bin/<ch>/<name> --> data/<ch>/<name>.tsv
+#   figures/<name>.gp + data      --> figures/<name>.svg
+#   chapters/NN-slug.md + figures + data --> site/NN-slug.html (+ site/index.html)
+#
+# `make help` lists the targets.
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+SHELL := /bin/bash
+
+CC       ?= gcc
+CFLAGS   ?= -O2 -g
+# -ffp-contract=off: no fused multiply-add, so data files are the same bytes on
+# every x86-64 machine; no -ffast-math, no -march=native.
+ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra \
+              -Wno-unused-parameter -Isrc -MMD -MP $(CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS  ?=
+NUM_LIBS  = -lopenblas -lz -lm
+TEST_LIBS = -lcriterion
+
+BUILD   := build
+LIB     := $(BUILD)/libnoether.a
+# Provenance: every TSV header records the commit it was made from.
+export NOETHER_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+# One BLAS thread: results do not depend on the machine's core count.
+export OPENBLAS_NUM_THREADS := 1
+# `make -s` silences the progress lines of long experiments.
+export NOETHER_QUIET := $(if $(findstring s,$(firstword -$(MAKEFLAGS))),1,)
+
+# ---------------------------------------------------------------- dependencies
+# Installs what a fresh Debian machine lacks (apt packages, npm ci), once.
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP): src/tools/deps.sh package.json package-lock.json
+	@mkdir -p $(BUILD)
+	@bash src/tools/deps.sh
+	@touch $@
+deps: $(DEPS_STAMP)
+
+# ---------------------------------------------------------------- the library
+# Every .c file under src/core, src/nn and src/physics goes into one static
+# library; dependencies point down only (experiments -> nn/physics -> core).
+LIB_SRC := $(sort $(wildcard src/core/*.c src/nn/*.c src/physics/*.c))
+LIB_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+
+$(BUILD)/obj/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+
+# ---------------------------------------------------------------- experiments
+# src/experiments/ch1/kepler.c -> build/bin/ch1/kepler
+EXP_SRC := $(sort $(wildcard src/experiments/*/*.c))
+EXP_BIN := $(EXP_SRC:src/experiments/%.c=$(BUILD)/bin/%)
+
+$(BUILD)/bin/%: $(BUILD)/obj/experiments/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(NUM_LIBS)
+
+# Figures: figures/style.gp (terminal, palette) is loaded first, then the
+# output is set, then the figure's own script runs.  A script never sets the
+# terminal or the output.  Its data dependencies are declared in the chapter's
+# module.mk as `figures/foo.svg: data/chN/foo.tsv`.
+GNUPLOT := gnuplot
+figures/%.svg: figures/%.gp figures/style.gp | $(DEPS_STAMP)
+	$(GNUPLOT) -e "load 'figures/style.gp'; set output '$@.tmp'" $< && mv $@.tmp $@
+
+# Chapters append to these in their module.mk.
+FIGURES :=
+DATA    :=
+TESTS   :=
+BENCHES :=
+
+# ---------------------------------------------------------------- tests
+# tests/<module>/test_<name>.c -> build/tests/<module>/test_<name>, linked with
+# the library and Criterion.  `make test` runs each one.
+TEST_SRC := $(sort $(wildcard tests/*/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+$(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
+	@mkdir -p $(@D) $(BUILD)/depfiles/tests/$(*D)
+	$(CC) $(ALL_CFLAGS) -MF $(BUILD)/depfiles/tests/$*.d -o $@ $< $(LIB) $(TEST_LIBS) $(NUM_LIBS)
+
+# ---------------------------------------------------------------- fragments
+include $(sort $(wildcard src/*/module.mk src/experiments/*/module.mk tests/*/module.mk))
+
+.PHONY: all deps figures data test test-c bench clean distclean help
+
+# The site fragment (src/site/module.mk) sets SITE to every page it builds.
+all: $(SITE)
+figures: $(FIGURES)
+data: $(DATA)
+
+# Runs every Criterion suite; each is a separate binary so a crash in one does
+# not hide the others.  TEST_RUNS (from fragments) adds further checks.
+test-c: $(TEST_BIN)
+	@fail=0; for t in $(TEST_BIN); do \
+	  echo "== $$t"; ./$$t --jobs 2 || fail=1; \
+	done; exit $$fail
+test: test-c $(TEST_RUNS)
+
+bench: $(BENCHES)
+
+clean:
+	rm -rf $(BUILD) site figures/*.svg $(filter-out data/reference,$(wildcard data/*))
+
+distclean: clean
+	rm -rf node_modules
+
+help:
+	@echo "make            build the site (site/index.html), running every experiment it needs"
+	@echo "make figures    run the experiments and draw every figure"
+	@echo "make test       Criterion suites, bad-input checks and the headless-browser check"
+	@echo "make bench      benchmarks (medians of repeated runs), written to data/bench/"
+	@echo "make deps       install missing apt and npm dependencies"
+	@echo "make clean      remove everything generated (build/, site/, figures/*.svg, data/*)"
+
+-include $(LIB_OBJ:.o=.d) $(EXP_SRC:src/%.c=$(BUILD)/obj/%.d) \
+         $(wildcard $(BUILD)/depfiles/tests/*/*.d)

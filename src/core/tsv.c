@@ -1,0 +1,155 @@
+/* tsv.c: atomic TSV writer with a provenance header (see tsv.h). */
+#include "core/tsv.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct tsv {
+    FILE *f;
+    char *path;
+    char *tmp;
+    struct tsv *next;   /* list of open writers, for tsv_discard_all */
+};
+
+static tsv_t *open_list;
+
+static void unlink_open(tsv_t *t)
+{
+    for (tsv_t **p = &open_list; *p; p = &(*p)->next)
+        if (*p == t) {
+            *p = t->next;
+            return;
+        }
+}
+
+tsv_t *tsv_open(const char *path, int argc, char **argv)
+{
+    size_t n = strlen(path);
+    tsv_t *t = xcalloc(1, sizeof *t);
+    t->path = xstrdup(path);
+    t->tmp = xmalloc(n + 5);
+    memcpy(t->tmp, path, n);
+    memcpy(t->tmp + n, ".tmp", 5);
+    t->f = fopen(t->tmp, "w");
+    if (!t->f) {
+        int e = errno;
+        free(t->path);
+        free(t->tmp);
+        free(t);
+        errno = e;
+        return NULL;
+    }
+    t->next = open_list;
+    open_list = t;
+    const char *commit = getenv("NOETHER_COMMIT");
+    const char *prog = argc > 0 ? argv[0] : "?";
+    const char *slash = strrchr(prog, '/');
+    fprintf(t->f, "# program: %s\n", slash ? slash + 1 : prog);
+    fprintf(t->f, "# commit: %s\n", commit && *commit ? commit : "unknown");
+    fprintf(t->f, "# command:");
+    for (int i = 0; i < argc; i++)
+        fprintf(t->f, " %s", i == 0 && slash ? slash + 1 : argv[i]);
+    fputc('\n', t->f);
+    return t;
+}
+
+tsv_t *tsv_create(const char *path, int argc, char **argv)
+{
+    tsv_t *t = tsv_open(path, argc, argv);
+    if (!t)
+        die("cannot create %s.tmp: %s", path, strerror(errno));
+    return t;
+}
+
+void tsv_comment(tsv_t *t, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("# ", t->f);
+    va_start(ap, fmt);
+    vfprintf(t->f, fmt, ap);
+    va_end(ap);
+    fputc('\n', t->f);
+}
+
+void tsv_columns(tsv_t *t, const char *names)
+{
+    fputs(names, t->f);
+    fputc('\n', t->f);
+}
+
+void tsv_row(tsv_t *t, size_t n, const double *v)
+{
+    for (size_t i = 0; i < n; i++)
+        fprintf(t->f, i ? "\t%.17g" : "%.17g", v[i]);
+    fputc('\n', t->f);
+}
+
+void tsv_rowv(tsv_t *t, size_t n, ...)
+{
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++)
+        fprintf(t->f, i ? "\t%.17g" : "%.17g", va_arg(ap, double));
+    va_end(ap);
+    fputc('\n', t->f);
+}
+
+void tsv_line(tsv_t *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(t->f, fmt, ap);
+    va_end(ap);
+    fputc('\n', t->f);
+}
+
+void tsv_kv(tsv_t *t, const char *key, double value)
+{
+    fprintf(t->f, "%s\t%.17g\n", key, value);
+}
+
+void tsv_kv_text(tsv_t *t, const char *key, const char *text)
+{
+    fprintf(t->f, "%s\t%s\n", key, text);
+}
+
+int tsv_close(tsv_t *t)
+{
+    int rc = 0, e = 0;
+    if (ferror(t->f))
+        rc = -1, e = EIO;
+    if (fclose(t->f) != 0 && rc == 0)
+        rc = -1, e = errno;
+    if (rc == 0 && rename(t->tmp, t->path) != 0)
+        rc = -1, e = errno;
+    if (rc != 0)
+        remove(t->tmp);
+    unlink_open(t);
+    free(t->path);
+    free(t->tmp);
+    free(t);
+    errno = e;
+    return rc;
+}
+
+void tsv_finish(tsv_t *t)
+{
+    char *path = xstrdup(t->path);
+    if (tsv_close(t) != 0)
+        die("cannot write %s: %s", path, strerror(errno));
+    free(path);
+}
+
+void tsv_discard_all(void)
+{
+    while (open_list) {
+        tsv_t *t = open_list;
+        open_list = t->next;
+        fclose(t->f);
+        remove(t->tmp);
+    }
+}
