@@ -38,9 +38,9 @@ export NOETHER_QUIET := $(if $(findstring s,$(firstword -$(MAKEFLAGS))),1,)
 
 # ---------------------------------------------------------------- dependencies
 # Installs what a fresh Debian machine lacks (apt packages, npm ci), once.
-DEPS_STAMP := $(BUILD)/.deps-ok
+DEPS_STAMP := build/.deps-ok
 $(DEPS_STAMP): src/tools/deps.sh package.json package-lock.json
-	@mkdir -p $(BUILD)
+	@mkdir -p $(@D)
 	@bash src/tools/deps.sh
 	@touch $@
 deps: $(DEPS_STAMP)
@@ -90,12 +90,12 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 
 $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D) $(BUILD)/depfiles/tests/$(*D)
-	$(CC) $(ALL_CFLAGS) -MF $(BUILD)/depfiles/tests/$*.d -o $@ $< $(LIB) $(TEST_LIBS) $(NUM_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -MF $(BUILD)/depfiles/tests/$*.d -o $@ $< $(LIB) $(TEST_LIBS) $(NUM_LIBS)
 
 # ---------------------------------------------------------------- fragments
 include $(sort $(wildcard src/*/module.mk src/experiments/*/module.mk tests/*/module.mk))
 
-.PHONY: all deps figures data test test-c bench clean distclean help
+.PHONY: all deps figures data test test-c test-sanitize bench clean distclean help
 
 # The site fragment (src/site/module.mk) sets SITE to every page it builds.
 all: $(SITE)
@@ -109,6 +109,16 @@ test-c: $(TEST_BIN)
 	  echo "== $$t"; ./$$t --jobs 2 || fail=1; \
 	done; exit $$fail
 test: test-c $(TEST_RUNS)
+
+# The C suites again, built with AddressSanitizer and UndefinedBehaviorSanitizer
+# in their own build tree (any report fails the run).
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+test-sanitize: | $(DEPS_STAMP)
+	$(MAKE) --no-print-directory BUILD=build/sanitize EXTRA_CFLAGS='$(SANITIZE)' \
+	  LDFLAGS='$(SANITIZE)' build/sanitize/libnoether.a
+	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	$(MAKE) --no-print-directory BUILD=build/sanitize EXTRA_CFLAGS='$(SANITIZE)' \
+	  LDFLAGS='$(SANITIZE)' test-c
 
 bench: $(BENCHES)
 
