@@ -1,6 +1,6 @@
 /* idx.h: reader for IDX files (LeCun's MNIST format), plain or gzip (zlib),
  * and the Fashion-MNIST set as Debian's dataset-fashion-mnist installs it
- * (/usr/share/datasets/fashion-mnist/*-idx?-ubyte.gz; Xiao et al. 2017).
+ * (/usr/share/datasets/fashion-mnist/, files *-idx[13]-ubyte.gz; Xiao et al. 2017).
  *
  * Errors: every function returns 0 on success or -1 and writes a message
  * naming the file and the problem (wrong magic, truncated, count mismatch,

@@ -77,4 +77,14 @@ void nn_tanh_backward(double *din, const double *dout, const double *out, size_t
 void nn_softplus_forward(double *out, const double *in, size_t n);
 void nn_softplus_backward(double *din, const double *dout, const double *in, size_t n);
 
+/* Scalar helpers (additions): softplus(x) = log(1+e^x) without overflow, and
+ * its derivative sigmoid(x) = 1/(1+e^-x). */
+double nn_softplus(double x);
+double nn_sigmoid(double x);
+
+/* Residual connection out = a + b elementwise (out may alias a or b); its
+ * backward pass hands dout to both branches, which then add their input
+ * gradients with nn_add. */
+void nn_add(double *out, const double *a, const double *b, size_t n);
+
 #endif

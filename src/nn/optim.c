@@ -1,0 +1,89 @@
+/* optim.c: one optimizer step on a flat parameter array (see optim.h for the
+ * update rules).  SGD with heavy-ball momentum in PyTorch's convention
+ * v <- beta v + g (Sutskever et al. 2013 write the same recursion with the
+ * learning rate inside v); RMSProp (Tieleman & Hinton 2012, lecture 6.5);
+ * Adam (Kingma & Ba 2015, Algorithm 1); decoupled weight decay (Loshchilov &
+ * Hutter 2019, Algorithm 2), applied as w <- (1 - lr wd) w before the step,
+ * as PyTorch's AdamW does.  Every loop is elementwise, so a step is
+ * deterministic and independent of n's blocking. */
+#include "nn/optim.h"
+
+#include <math.h>
+
+void opt_sgd_step(double *w, const double *g, double *v, size_t n,
+                  double lr, double beta, double wd, opt_wd_mode mode)
+{
+    double shrink = mode == OPT_WD_DECOUPLED ? 1.0 - lr * wd : 1.0;
+    double wdc = mode == OPT_WD_COUPLED ? wd : 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double gi = g[i];
+        if (wdc != 0.0)
+            gi += wdc * w[i];
+        if (shrink != 1.0)
+            w[i] *= shrink;
+        if (beta != 0.0) {
+            v[i] = beta * v[i] + gi;
+            gi = v[i];
+        } else if (v) {
+            v[i] = gi;
+        }
+        w[i] -= lr * gi;
+    }
+}
+
+void opt_rmsprop_step(double *w, const double *g, double *s, size_t n,
+                      double lr, double alpha, double eps, double wd, opt_wd_mode mode)
+{
+    double shrink = mode == OPT_WD_DECOUPLED ? 1.0 - lr * wd : 1.0;
+    double wdc = mode == OPT_WD_COUPLED ? wd : 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double gi = g[i];
+        if (wdc != 0.0)
+            gi += wdc * w[i];
+        if (shrink != 1.0)
+            w[i] *= shrink;
+        s[i] = alpha * s[i] + (1.0 - alpha) * gi * gi;
+        w[i] -= lr * gi / (sqrt(s[i]) + eps);
+    }
+}
+
+void opt_adam_step(double *w, const double *g, double *m, double *s, size_t n, long t,
+                   double lr, double beta1, double beta2, double eps, double wd,
+                   opt_wd_mode mode)
+{
+    double shrink = mode == OPT_WD_DECOUPLED ? 1.0 - lr * wd : 1.0;
+    double wdc = mode == OPT_WD_COUPLED ? wd : 0.0;
+    double bc1 = 1.0 - pow(beta1, (double)t);
+    double bc2 = 1.0 - pow(beta2, (double)t);
+    for (size_t i = 0; i < n; i++) {
+        double gi = g[i];
+        if (wdc != 0.0)
+            gi += wdc * w[i];
+        if (shrink != 1.0)
+            w[i] *= shrink;
+        m[i] = beta1 * m[i] + (1.0 - beta1) * gi;
+        s[i] = beta2 * s[i] + (1.0 - beta2) * gi * gi;
+        w[i] -= lr * (m[i] / bc1) / (sqrt(s[i] / bc2) + eps);
+    }
+}
+
+void opt_sgd_step_f32(float *w, const float *g, float *v, size_t n,
+                      float lr, float beta, float wd, opt_wd_mode mode)
+{
+    float shrink = mode == OPT_WD_DECOUPLED ? 1.0f - lr * wd : 1.0f;
+    float wdc = mode == OPT_WD_COUPLED ? wd : 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i];
+        if (wdc != 0.0f)
+            gi += wdc * w[i];
+        if (shrink != 1.0f)
+            w[i] *= shrink;
+        if (beta != 0.0f) {
+            v[i] = beta * v[i] + gi;
+            gi = v[i];
+        } else if (v) {
+            v[i] = gi;
+        }
+        w[i] -= lr * gi;
+    }
+}
