@@ -269,3 +269,67 @@ Test(formula, fit_rejects_bad_input)
     cr_assert_eq(formula_fit_family(&f, FORMULA_FAM_HARMONIC, t2, x2, 10, NULL, work), -1);
     cr_assert_eq(formula_fit_family(&f, 7, t2, x2, 10, NULL, work), -1);
 }
+
+/* The tailoring gradient (backpropagation through the rollout) and the
+ * training gradient agree with central differences of the losses. */
+static void fd_check(int which)
+{
+    enum { H = 7, T = 12, B = 5 };
+    size_t n = FORMULA_PRED_NPARAMS(H);
+    double theta[FORMULA_PRED_NPARAMS(H)], grad[FORMULA_PRED_NPARAMS(H)];
+    static double ws[FORMULA_PRED_WORK(H, T + B + 1)];
+    rng_t r;
+    rng_seed(&r, 31, 6);
+    formula_pred_init(theta, H, &r);
+    formula_cand_t g = {.f1 = FORMULA_COSQ, .f2 = FORMULA_P2, .a = -2.385, .b = 1.0};
+    double x0[2] = {0.9385, -0.4125}, X[2 * B], Y[2 * B];
+    for (int i = 0; i < 2 * B; i++) {
+        X[i] = rng_normal(&r);
+        Y[i] = rng_normal(&r);
+    }
+    double dt = 0.1;
+    if (which == 0)
+        formula_pred_noether(grad, theta, H, x0, T, dt, &g, ws);
+    else
+        formula_pred_mse(grad, theta, H, X, Y, B, ws);
+    double h = 1e-6, worst = 0;
+    for (size_t i = 0; i < n; i++) {
+        double keep = theta[i], lp, lm;
+        theta[i] = keep + h;
+        lp = which == 0 ? formula_pred_noether(ws + FORMULA_PRED_WORK(H, T + 1), theta, H, x0, T, dt, &g, ws)
+                        : formula_pred_mse(NULL, theta, H, X, Y, B, ws);
+        theta[i] = keep - h;
+        lm = which == 0 ? formula_pred_noether(ws + FORMULA_PRED_WORK(H, T + 1), theta, H, x0, T, dt, &g, ws)
+                        : formula_pred_mse(NULL, theta, H, X, Y, B, ws);
+        theta[i] = keep;
+        double fd = (lp - lm) / (2 * h);
+        double err = fabs(fd - grad[i]) / (fabs(fd) + fabs(grad[i]) + 1e-8);
+        if (err > worst)
+            worst = err;
+    }
+    cr_assert_lt(worst, 1e-6, "worst relative gradient error %g", worst);
+}
+
+Test(formula, noether_gradient_matches_finite_differences) { fd_check(0); }
+Test(formula, mse_gradient_matches_finite_differences) { fd_check(1); }
+
+Test(formula, rollout_matches_noether_forward)
+{
+    /* with g = p^2 + 0 q (a = 0) the loss is computable from the rollout alone */
+    enum { H = 5, T = 9 };
+    double theta[FORMULA_PRED_NPARAMS(H)], grad[FORMULA_PRED_NPARAMS(H)], xs[2 * (T + 1)];
+    static double ws[FORMULA_PRED_WORK(H, T + 1)];
+    rng_t r;
+    rng_seed(&r, 32, 6);
+    formula_pred_init(theta, H, &r);
+    formula_cand_t g = {.f1 = FORMULA_Q, .f2 = FORMULA_P2, .a = 0.0, .b = 1.0};
+    double x0[2] = {0.3, 0.7};
+    double L = formula_pred_noether(grad, theta, H, x0, T, 0.05, &g, ws);
+    formula_pred_rollout(xs, theta, H, x0, T, 0.05, ws);
+    double s = 0;
+    for (int t = 1; t <= T; t++) {
+        double d = xs[2 * t + 1] * xs[2 * t + 1] - 0.49;
+        s += d * d;
+    }
+    cr_assert_float_eq(L, s / T, 1e-14);
+}
