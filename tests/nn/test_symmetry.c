@@ -1,0 +1,482 @@
+/* test_symmetry.c: Criterion suite "sym" for src/nn/symmetry.c.
+ *
+ * What could fail here, and the order the theory promises:
+ *  - the exact one-step laws (Kunin et al. 2021, NM eqs. 18-20 discretised,
+ *    and their heavy-ball form) against the optimizer of optim.c driven by
+ *    synthetic gradients that obey each symmetry's constraint: <= 1e-12
+ *    relative over thousands of steps;
+ *  - the gradient constraints on a real network (mlp.c): round-off, with a
+ *    control group that has no symmetry and so must NOT pass;
+ *  - the finite-step (KSB) drift of the scale charge under gradient descent:
+ *    first-order prediction eta * int |g|^2 dt off by O(eta^2), error ratio
+ *    ~4 when eta is halved (Tanaka & Kunin 2021; brief sec. 2.3);
+ *  - the momentum oscillator: period of the translation charge within 5 % of
+ *    2 pi / Omega (brief sec. 1.5), and the over-damped case does not cross 0;
+ *  - the stable Green's-function convolution against the direct sum. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rng.h"
+#include "nn/mlp.h"
+#include "nn/optim.h"
+#include "nn/symmetry.h"
+
+static double dot(const double *a, const double *b, int n)
+{
+    double s = 0.0;
+    for (int i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
+static void randn(rng_t *r, double *x, int n, double sd)
+{
+    for (int i = 0; i < n; i++)
+        x[i] = sd * rng_normal(r);
+}
+
+/* ------------------------------------------------- charges by hand */
+
+Test(sym, charges_by_hand)
+{
+    /* W[2,3] = [[1.5, -2, 0.25], [3, 0.5, -1]], b = [0.75, -1.25] */
+    const double W[6] = {1.5, -2.0, 0.25, 3.0, 0.5, -1.0}, b[2] = {0.75, -1.25};
+    double q[4];
+    sym_in_sqnorm(q, W, b, 2, 3);
+    cr_assert_float_eq(q[0], 2.25 + 4.0 + 0.0625 + 0.5625, 1e-15);
+    cr_assert_float_eq(q[1], 9.0 + 0.25 + 1.0 + 1.5625, 1e-15);
+    sym_out_sqnorm(q, W, 2, 3);
+    cr_assert_float_eq(q[2], 0.0625 + 1.0, 1e-15);
+    sym_col_sum(q, W, b, 2, 3);
+    cr_assert_float_eq(q[0], 4.5, 1e-15);
+    cr_assert_float_eq(q[1], -1.5, 1e-15);
+    cr_assert_float_eq(q[3], -0.5, 1e-15);
+    /* rescale: hidden H = 2 units between W1 = W[2,3] and W2[1,2] = [[2, -0.5]] */
+    const double W2[2] = {2.0, -0.5};
+    sym_rescale_charge(q, W, b, W2, 2, 3, 1);
+    cr_assert_float_eq(q[0], 4.0 - 6.875, 1e-15);
+    cr_assert_float_eq(q[1], 0.25 - 11.8125, 1e-15);
+}
+
+/* ------------------------------------- exact laws with plain SGD + WD */
+
+Test(sym, scale_recurrence_exact)
+{
+    enum { D = 64, K = 4000 };
+    rng_t r;
+    rng_seed(&r, 2385, 1);
+    double th[D], g[D];
+    const double lambdas[3] = {0.0, 1.7e-3, 1.1e-2};
+    for (int c = 0; c < 3; c++) {
+        double eta = 0.13, lambda = lambdas[c], worst = 0.0;
+        randn(&r, th, D, 0.3);
+        double Q = dot(th, th, D);
+        for (int k = 0; k < K; k++) {
+            randn(&r, g, D, 0.2 + 0.1 * sin(0.01 * k));
+            double a = dot(g, th, D) / dot(th, th, D);
+            for (int i = 0; i < D; i++)
+                g[i] -= a * th[i];                      /* <g, theta> = 0 */
+            Q = sym_scale_step(Q, dot(g, g, D), eta, lambda);
+            opt_sgd_step(th, g, NULL, D, eta, 0.0, lambda, OPT_WD_COUPLED);
+            double Qm = dot(th, th, D), e = fabs(Qm - Q) / Qm;
+            if (e > worst)
+                worst = e;
+        }
+        cr_assert_leq(worst, 1e-12, "lambda %g: worst relative deviation %.3g", lambda, worst);
+    }
+}
+
+Test(sym, translation_recurrence_exact)
+{
+    enum { D = 10, K = 4000 };
+    rng_t r;
+    rng_seed(&r, 2385, 2);
+    double th[D], g[D];
+    double eta = 0.11, lambda = 7.3e-3, worst = 0.0;
+    randn(&r, th, D, 0.4);
+    double s = 0.0;
+    for (int i = 0; i < D; i++)
+        s += th[i];
+    for (int k = 0; k < K; k++) {
+        randn(&r, g, D, 0.5);
+        double mean = 0.0;
+        for (int i = 0; i < D; i++)
+            mean += g[i] / D;
+        for (int i = 0; i < D; i++)
+            g[i] -= mean;                               /* sum g = 0 */
+        s = sym_translation_step(s, eta, lambda);
+        opt_sgd_step(th, g, NULL, D, eta, 0.0, lambda, OPT_WD_COUPLED);
+        double sm = 0.0, l1 = 0.0;
+        for (int i = 0; i < D; i++) {
+            sm += th[i];
+            l1 += fabs(th[i]);
+        }
+        double e = fabs(sm - s) / l1;
+        if (e > worst)
+            worst = e;
+    }
+    cr_assert_leq(worst, 1e-12, "worst deviation / l1 norm %.3g", worst);
+}
+
+/* A pair (in, out) with <g_in, th_in> = <g_out, th_out>, as ReLU rescale demands. */
+static void rescale_project(double *g1, const double *t1, int d1, double *g2, const double *t2,
+                            int d2)
+{
+    double c = dot(g1, t1, d1) - dot(g2, t2, d2);
+    double n1 = dot(t1, t1, d1), n2 = dot(t2, t2, d2);
+    for (int i = 0; i < d1; i++)
+        g1[i] -= 0.5 * c / n1 * t1[i];
+    for (int i = 0; i < d2; i++)
+        g2[i] += 0.5 * c / n2 * t2[i];
+}
+
+Test(sym, rescale_recurrence_exact_with_and_without_momentum)
+{
+    enum { D1 = 20, D2 = 10, K = 3000 };
+    rng_t r;
+    rng_seed(&r, 2385, 3);
+    const double betas[2] = {0.0, 0.9};
+    for (int c = 0; c < 2; c++) {
+        double th[D1 + D2], g[D1 + D2], v[D1 + D2] = {0};
+        double *t1 = th, *t2 = th + D1, *g1 = g, *g2 = g + D1;
+        double eta = 0.07, beta = betas[c], lambda = 4.1e-3, worst = 0.0;
+        randn(&r, th, D1 + D2, 0.35);
+        double Dq = dot(t2, t2, D2) - dot(t1, t1, D1), P = 0.0;
+        for (int k = 0; k < K; k++) {
+            randn(&r, g, D1 + D2, 0.15);
+            rescale_project(g1, t1, D1, g2, t2, D2);
+            if (beta == 0.0) {
+                Dq = sym_scale_step(Dq, dot(g2, g2, D2) - dot(g1, g1, D1), eta, lambda);
+                opt_sgd_step(th, g, NULL, D1 + D2, eta, 0.0, lambda, OPT_WD_COUPLED);
+            } else {
+                opt_sgd_step(th, g, v, D1 + D2, eta, beta, lambda, OPT_WD_COUPLED);
+                double R = dot(v + D1, v + D1, D2) - dot(v, v, D1);
+                sym_scale_momentum_step(&Dq, &P, R, eta, beta, lambda);
+            }
+            double n1 = dot(t1, t1, D1), n2 = dot(t2, t2, D2);
+            double e = fabs((n2 - n1) - Dq) / (n1 + n2);
+            if (e > worst)
+                worst = e;
+        }
+        cr_assert_leq(worst, 1e-12, "beta %g: worst deviation %.3g", beta, worst);
+    }
+}
+
+Test(sym, momentum_recurrences_exact)
+{
+    enum { D = 48, K = 3000 };
+    rng_t r;
+    rng_seed(&r, 2385, 4);
+    double th[D], g[D], v[D] = {0}, ts[D], gs[D], vs[D] = {0};
+    double eta = 0.1, beta = 0.99, lambda = 1e-3;
+    randn(&r, th, D, 0.3);
+    randn(&r, ts, D, 0.3);
+    double Q = dot(th, th, D), P = 0.0, s = 0.0, u = 0.0;
+    for (int i = 0; i < D; i++)
+        s += ts[i];
+    double wq = 0.0, ws = 0.0;
+    for (int k = 0; k < K; k++) {
+        randn(&r, g, D, 0.05);
+        double a = dot(g, th, D) / dot(th, th, D);
+        for (int i = 0; i < D; i++)
+            g[i] -= a * th[i];
+        opt_sgd_step(th, g, v, D, eta, beta, lambda, OPT_WD_COUPLED);
+        sym_scale_momentum_step(&Q, &P, dot(v, v, D), eta, beta, lambda);
+        double e = fabs(dot(th, th, D) - Q) / dot(th, th, D);
+        if (e > wq)
+            wq = e;
+
+        randn(&r, gs, D, 0.05);
+        double mean = 0.0;
+        for (int i = 0; i < D; i++)
+            mean += gs[i] / D;
+        for (int i = 0; i < D; i++)
+            gs[i] -= mean;
+        opt_sgd_step(ts, gs, vs, D, eta, beta, lambda, OPT_WD_COUPLED);
+        sym_translation_momentum_step(&s, &u, eta, beta, lambda);
+        double sm = 0.0, l1 = 0.0;
+        for (int i = 0; i < D; i++) {
+            sm += ts[i];
+            l1 += fabs(ts[i]);
+        }
+        if (fabs(sm - s) / l1 > ws)
+            ws = fabs(sm - s) / l1;
+    }
+    cr_assert_leq(wq, 1e-12, "scale with momentum: %.3g", wq);
+    cr_assert_leq(ws, 1e-12, "translation with momentum: %.3g", ws);
+}
+
+Test(sym, flow_step_is_the_closed_form)
+{
+    double eta = 0.1, lambda = 3e-3, G = 2.5, Q0 = 1.7, Q = Q0, worst = 0.0;
+    for (int k = 1; k <= 2000; k++) {
+        Q = sym_scale_flow_step(Q, G, eta, lambda);
+        double t = eta * k;
+        double exact = exp(-2 * lambda * t) * Q0 + eta * G * (1 - exp(-2 * lambda * t)) / (2 * lambda);
+        if (fabs(Q - exact) / exact > worst)
+            worst = fabs(Q - exact) / exact;
+    }
+    cr_assert_leq(worst, 1e-12, "%.3g", worst);
+    /* lambda = 0 limit: Q grows by eta^2 G per step */
+    cr_assert_float_eq(sym_scale_flow_step(1.0, 2.0, 0.1, 0.0), 1.02, 1e-15);
+}
+
+/* ------------------------------------------------ constraints on an MLP */
+
+static void synth_batch(rng_t *r, double *x, int *y, int B, int d, int C)
+{
+    for (int i = 0; i < B * d; i++)
+        x[i] = rng_normal(r);
+    for (int i = 0; i < B; i++)
+        y[i] = (int)rng_below(r, (uint32_t)C);
+}
+
+Test(sym, gradient_constraints_at_roundoff)
+{
+    enum { B = 24 };
+    const int dims[4] = {12, 9, 7, 5};
+    double x[B * 12];
+    int y[B];
+    rng_t r, ri;
+    rng_seed(&r, 2385, 5);
+    rng_seed(&ri, 2385, 6);
+    synth_batch(&r, x, y, B, 12, 5);
+
+    mlp_t m;
+    cr_assert_eq(mlp_init(&m, dims, 3, 1, 0, 0.0, B, &ri), 0);
+    mlp_train_batch(&m, x, y, B, NULL);
+    double tr = sym_translation_residual(m.dW[2], m.db[2], 5, 7);
+    double rs0 = sym_rescale_residual(m.W[0], m.b[0], m.dW[0], m.db[0], m.W[1], m.dW[1], 9, 12, 7);
+    double rs1 = sym_rescale_residual(m.W[1], m.b[1], m.dW[1], m.db[1], m.W[2], m.dW[2], 7, 9, 5);
+    cr_assert_leq(tr, 1e-13, "translation %.3g", tr);
+    cr_assert_leq(rs0, 1e-13, "rescale layer 0 %.3g", rs0);
+    cr_assert_leq(rs1, 1e-13, "rescale layer 1 %.3g", rs1);
+    /* control: the hidden layer's columns feed ReLU, not a softmax */
+    double ctl = sym_translation_residual(m.dW[1], NULL, 7, 9);
+    cr_assert_geq(ctl, 1e-3, "control unexpectedly small: %.3g", ctl);
+    mlp_free(&m);
+
+    cr_assert_eq(mlp_init(&m, dims, 3, 1, 1, 0.0, B, &ri), 0);
+    mlp_train_batch(&m, x, y, B, NULL);
+    double sc0 = sym_scale_residual(m.W[0], m.b[0], m.dW[0], m.db[0], 9, 12);
+    double sc1 = sym_scale_residual(m.W[1], m.b[1], m.dW[1], m.db[1], 7, 9);
+    cr_assert_leq(sc0, 1e-13, "scale layer 0 %.3g", sc0);
+    cr_assert_leq(sc1, 1e-13, "scale layer 1 %.3g", sc1);
+    double ctl2 = sym_scale_residual(m.W[2], m.b[2], m.dW[2], m.db[2], 5, 7);
+    cr_assert_geq(ctl2, 1e-3, "control (softmax layer has no scale symmetry): %.3g", ctl2);
+    mlp_free(&m);
+}
+
+/* -------------------------------------- finite-step drift is O(eta^2) */
+
+/* Summed scale charge of the BN rows and rescale charge of the linear units. */
+static void smooth_charges(const sym_smooth_t *s, const double *th, double *Q, double *D)
+{
+    double q[16];
+    *Q = 0.0, *D = 0.0;
+    sym_in_sqnorm(q, th + s->oW1, th + s->ob1, s->H1, s->d);
+    for (int i = 0; i < s->H1; i++)
+        *Q += q[i];
+    sym_rescale_charge(q, th + s->oW2, th + s->ob2, th + s->oW3, s->H2, s->H1, s->C);
+    for (int i = 0; i < s->H2; i++)
+        *D += q[i];
+}
+
+static void smooth_forcing(double *f, const double *th, const double *g, void *ctx)
+{
+    (void)th;
+    smooth_charges(ctx, g, &f[0], &f[1]);   /* same sums of squares, on the gradient */
+}
+
+Test(sym, ksb_drift_second_order_in_eta)
+{
+    enum { B = 32, d = 10 };
+    double x[B * d];
+    int y[B];
+    rng_t r;
+    rng_seed(&r, 2385, 7);
+    synth_batch(&r, x, y, B, d, 4);
+    sym_smooth_t s;
+    cr_assert_eq(sym_smooth_init(&s, d, 8, 6, 4, B, x, y), 0);
+    size_t n = s.n_params;
+    double *th0 = malloc(n * sizeof *th0), *th = malloc(n * sizeof *th);
+    double *g = malloc(n * sizeof *g), *ws = malloc(4 * n * sizeof *ws);
+    rng_seed(&r, 2385, 8);
+    sym_smooth_init_params(&s, th0, &r);
+    const double T = 1.0;
+
+    /* gradient flow conserves both charges; the first-order (NLD) prediction
+     * of the discrete drift is eta * int F dt along it */
+    double Q0, D0, Q1, D1, I[2] = {0, 0}, fws[4];
+    smooth_charges(&s, th0, &Q0, &D0);
+    memcpy(th, th0, n * sizeof *th);
+    sym_flow_rk4(th, n, sym_smooth_grad, &s, 0.01, 100, smooth_forcing, &s, 2, I, ws, fws);
+    smooth_charges(&s, th, &Q1, &D1);
+    cr_assert_leq(fabs(Q1 - Q0) / Q0, 1e-9, "flow: scale charge moved %.3g", fabs(Q1 - Q0) / Q0);
+    cr_assert_leq(fabs(D1 - D0) / Q0, 1e-9, "flow: rescale charge moved %.3g", fabs(D1 - D0));
+
+    double eQ[4], eD[4], c0[7], c1[7];
+    sym_col_sum(c0, th0 + s.oW3, th0 + s.ob3, s.C, s.H2);
+    for (int e = 0; e < 4; e++) {
+        double eta = 0.2 / (1 << e);
+        memcpy(th, th0, n * sizeof *th);
+        long K = lround(T / eta);
+        for (long k = 0; k < K; k++) {
+            sym_smooth_grad(g, th, &s);
+            opt_sgd_step(th, g, NULL, n, eta, 0.0, 0.0, OPT_WD_COUPLED);
+        }
+        smooth_charges(&s, th, &Q1, &D1);
+        eQ[e] = fabs((Q1 - Q0) - eta * I[0]);
+        eD[e] = fabs((D1 - D0) - eta * I[1]);
+        cr_assert_gt(Q1 - Q0, 0.0, "finite steps push the scale charge outward");
+        cr_assert_leq(eQ[e], 0.5 * (Q1 - Q0), "first-order prediction is the leading term");
+        /* no kinetic symmetry breaking for translation: conserved at any eta */
+        double l1[7];
+        sym_col_sum(c1, th + s.oW3, th + s.ob3, s.C, s.H2);
+        sym_col_abs(l1, th + s.oW3, th + s.ob3, s.C, s.H2);
+        for (int j = 0; j <= s.H2; j++)
+            cr_assert_leq(fabs(c1[j] - c0[j]) / l1[j], 1e-13, "translation charge %d moved %.3g", j,
+                          fabs(c1[j] - c0[j]) / l1[j]);
+    }
+    for (int e = 1; e < 4; e++) {
+        double rq = eQ[e - 1] / eQ[e], rd = eD[e - 1] / eD[e];
+        cr_assert(rq > 3.4 && rq < 4.6, "scale, eta %g: error ratio %.3f", 0.2 / (1 << e), rq);
+        cr_assert(rd > 3.4 && rd < 4.6, "rescale, eta %g: error ratio %.3f", 0.2 / (1 << e), rd);
+    }
+    free(th0), free(th), free(g), free(ws);
+    sym_smooth_free(&s);
+}
+
+Test(sym, smooth_net_gradient_matches_central_differences)
+{
+    enum { B = 12, d = 5 };
+    double x[B * d];
+    int y[B];
+    rng_t r;
+    rng_seed(&r, 2385, 11);
+    synth_batch(&r, x, y, B, d, 3);
+    sym_smooth_t s;
+    cr_assert_eq(sym_smooth_init(&s, d, 4, 3, 3, B, x, y), 0);
+    size_t n = s.n_params;
+    double *th = malloc(n * sizeof *th), *g = malloc(n * sizeof *g), *gg = malloc(n * sizeof *gg);
+    sym_smooth_init_params(&s, th, &r);
+    sym_smooth_grad(g, th, &s);
+    double worst = 0.0, h = 1e-5;
+    for (size_t i = 0; i < n; i++) {
+        double t = th[i];
+        th[i] = t + h;
+        double lp = sym_smooth_grad(gg, th, &s);
+        th[i] = t - h;
+        double lm = sym_smooth_grad(gg, th, &s);
+        th[i] = t;
+        double fd = (lp - lm) / (2 * h), e = fabs(fd - g[i]) / (fabs(g[i]) + 1e-6);
+        if (e > worst)
+            worst = e;
+    }
+    cr_assert_leq(worst, 1e-6, "worst relative gradient error %.3g", worst);
+    free(th), free(g), free(gg);
+    sym_smooth_free(&s);
+}
+
+/* ------------------------------------------- momentum as an oscillator */
+
+/* Mean spacing of sign changes (linear interpolation) in steps; 0 if < 2. */
+static double half_period(const double *s, int K)
+{
+    double first = -1, last = -1;
+    int n = 0;
+    for (int k = 1; k < K; k++)
+        if ((s[k - 1] > 0) != (s[k] > 0)) {
+            double c = (k - 1) + s[k - 1] / (s[k - 1] - s[k]);
+            if (first < 0)
+                first = c;
+            last = c;
+            n++;
+        }
+    return n >= 2 ? (last - first) / (n - 1) : 0.0;
+}
+
+Test(sym, momentum_period_within_5_percent)
+{
+    enum { D = 10, K = 3000 };
+    rng_t r;
+    rng_seed(&r, 2385, 9);
+    double eta = 0.1, lambda = 1e-3;
+    double th[D], g[D], v[D], s[K];
+    const double betas[2] = {0.99, 0.9};
+    for (int c = 0; c < 2; c++) {
+        double beta = betas[c];
+        memset(v, 0, sizeof v);
+        randn(&r, th, D, 0.3);
+        double mean0 = 0.0;
+        for (int i = 0; i < D; i++)
+            mean0 += th[i];
+        for (int i = 0; i < D; i++)
+            th[i] += (1.0 - mean0) / D;                  /* s(0) = 1 */
+        for (int k = 0; k < K; k++) {
+            randn(&r, g, D, 0.2);
+            double mean = 0.0;
+            for (int i = 0; i < D; i++)
+                mean += g[i] / D;
+            for (int i = 0; i < D; i++)
+                g[i] -= mean;
+            opt_sgd_step(th, g, v, D, eta, beta, lambda, OPT_WD_COUPLED);
+            s[k] = 0.0;
+            for (int i = 0; i < D; i++)
+                s[k] += th[i];
+        }
+        sym_osc_t o;
+        double gamma = (1 - beta) / (eta * (1 + beta));
+        sym_osc_init(&o, gamma, 2 * lambda / (eta * (1 + beta)));
+        if (beta == 0.99) {
+            cr_assert_eq(o.regime, 1);
+            double measured = 2.0 * half_period(s, K) * eta;
+            double theory = sym_osc_period(&o);
+            cr_assert(fabs(measured / theory - 1) < 0.05, "period %.4g vs theory %.4g", measured,
+                      theory);
+        } else {
+            cr_assert_eq(o.regime, -1);
+            for (int k = 0; k < K; k++)
+                cr_assert_gt(s[k], 0.0, "over-damped charge crossed zero at step %d", k);
+        }
+    }
+    /* scale: the homogeneous (Q, P) law oscillates at omega_S^2 = 4 lambda / (eta (1+beta)) */
+    double beta = 0.99, Q = 1.0, P = 0.0, q[K];
+    for (int k = 0; k < K; k++) {
+        sym_scale_momentum_step(&Q, &P, 0.0, eta, beta, lambda);
+        q[k] = Q;
+    }
+    sym_osc_t o;
+    sym_osc_init(&o, (1 - beta) / (eta * (1 + beta)), 4 * lambda / (eta * (1 + beta)));
+    double measured = 2.0 * half_period(q, K) * eta, theory = sym_osc_period(&o);
+    cr_assert(fabs(measured / theory - 1) < 0.05, "scale period %.4g vs %.4g", measured, theory);
+}
+
+Test(sym, green_convolution_matches_direct_sum)
+{
+    enum { K = 600 };
+    rng_t r;
+    rng_seed(&r, 2385, 10);
+    double f[K];
+    for (int k = 0; k < K; k++)
+        f[k] = 1.0 + rng_uniform(&r);
+    const double gam[3] = {0.05, 0.4, 0.2}, om2[3] = {0.0201, 0.0201, 0.04};
+    double h = 0.1;
+    for (int c = 0; c < 3; c++) {
+        sym_osc_t o;
+        sym_osc_init(&o, gam[c], om2[c]);
+        sym_conv_t cv;
+        sym_conv_init(&cv, &o, h);
+        double worst = 0.0;
+        for (int k = 0; k < K; k++) {
+            double y = sym_conv_push(&cv, f[k]), d = 0.0;
+            for (int j = 0; j <= k; j++)
+                d += sym_osc_green(&o, (k + 1 - j) * h) * f[j];
+            if (fabs(y - d) / fabs(d) > worst)
+                worst = fabs(y - d) / fabs(d);
+        }
+        cr_assert_leq(worst, 1e-12, "regime %d: %.3g", o.regime, worst);
+    }
+}
