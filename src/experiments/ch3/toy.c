@@ -1,0 +1,255 @@
+/* toy.c: the noisy scale-invariant quadratic (scale_dynamics.h) trained by
+ * SGD (+ heavy-ball momentum) with coupled weight decay: the RMSProp reading
+ * of normalization (Tanaka & Kunin 2021) where every assumption holds.
+ *
+ * Writes
+ *   data/ch3/toy_relax.tsv   ensemble RMS angle between successive q against
+ *                            step, from below and from above equilibrium,
+ *                            beta = 0 and 0.9, with the EMA prediction
+ *                            angle ~ sqrt(2 eta lambda <|gt|^2> / nu_k)   (A1-A2)
+ *   data/ch3/toy_ema.tsv     one run's nu = (2 lambda/eta)|q|^4 against the EMA
+ *                            nu_{k+1} = (1-4 eta lambda) nu_k + 4 eta lambda |gt_k|^2
+ *   data/ch3/toy_law.tsv     stationary RMS angle against eta*lambda for three
+ *                            beta, and sqrt(2 eta lambda/(1+beta))
+ *   data/ch3/toy_summary.tsv numbers quoted in the chapter */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rng.h"
+#include "core/tsv.h"
+#include "core/util.h"
+#include "nn/scale_dynamics.h"
+
+enum { D = 20 };
+
+typedef struct {
+    double q[D], v[D], g[D], qold[D];
+} walker_t;
+
+static void walker_init(walker_t *w, double q2, rng_t *r)
+{
+    for (int i = 0; i < D; i++) {
+        w->q[i] = rng_normal(r);
+        w->v[i] = 0.0;
+    }
+    double s = sqrt(q2 / scale_sqnorm(w->q, D));
+    for (int i = 0; i < D; i++)
+        w->q[i] *= s;
+}
+
+/* One step; returns the angle between q_k and q_{k+1}; *gt2 = |q_k|^2 |g_k|^2. */
+static double walker_step(walker_t *w, scale_toy_t *toy, rng_t *r, double eta, double beta,
+                          double lambda, double *gt2)
+{
+    double q2 = scale_sqnorm(w->q, D);
+    scale_toy_grad(toy, w->g, w->q, r);
+    *gt2 = q2 * scale_sqnorm(w->g, D);
+    memcpy(w->qold, w->q, sizeof w->q);
+    for (int i = 0; i < D; i++) {      /* PyTorch SGD, coupled weight decay */
+        w->v[i] = beta * w->v[i] + w->g[i] + lambda * w->q[i];
+        w->q[i] -= eta * w->v[i];
+    }
+    return scale_angle(w->qold, w->q, D);
+}
+
+int main(int argc, char **argv)
+{
+    args_t a;
+    args_init(&a, argc, argv,
+              "[--out-dir data/ch3] [--seed S] [--eta 0.1] [--lambda 5e-3] [--replicas 200]\n"
+              "    [--steps 4000]");
+    const char *dir = args_string(&a, "--out-dir", "data/ch3");
+    uint64_t seed = (uint64_t)args_long(&a, "--seed", 20211206);
+    double eta = args_double(&a, "--eta", 0.1);
+    double lambda = args_double(&a, "--lambda", 5e-3);
+    int R = (int)args_long(&a, "--replicas", 200);
+    long K = args_long(&a, "--steps", 4000);
+    args_done(&a);
+    if (R < 2 || K < 10 || eta <= 0 || lambda <= 0)
+        die("need replicas >= 2, steps >= 10, eta > 0, lambda > 0");
+
+    const double sigma = 0.8, amin = 0.3, amax = 2.1;
+    scale_toy_t toy;
+    if (scale_toy_init(&toy, D, amin, amax, sigma))
+        die("toy init failed");
+    char path[512];
+
+    /* ---------------------------------------------------------------- relaxation */
+    /* Starting norms: |q|^2 = 0.5 (below equilibrium: large first angles) and
+     * 25 (above: small first angles). */
+    const double q2_start[2] = {0.5, 25.0};
+    const double betas[2] = {0.0, 0.9};
+    walker_t *w = xmalloc((size_t)R * sizeof *w);
+    double *rms = xcalloc((size_t)4 * K, sizeof *rms);     /* [case][k] */
+    double *pred = xcalloc((size_t)2 * K, sizeof *pred);   /* beta = 0 prediction */
+    for (int c = 0; c < 4; c++) {
+        int is = c % 2, ib = c / 2;
+        rng_t r;
+        rng_seed(&r, seed, 10 + c);
+        for (int i = 0; i < R; i++)
+            walker_init(&w[i], q2_start[is], &r);
+        double nu = scale_nu_of_q2(q2_start[is], eta, lambda);
+        for (long k = 0; k < K; k++) {
+            double s2 = 0.0, sg = 0.0;
+            for (int i = 0; i < R; i++) {
+                double gt2, th = walker_step(&w[i], &toy, &r, eta, betas[ib], lambda, &gt2);
+                s2 += th * th;
+                sg += gt2;
+            }
+            rms[c * K + k] = sqrt(s2 / R);
+            if (ib == 0) {   /* (A2) with nu from the EMA (A1) of the ensemble <|gt|^2> */
+                pred[is * K + k] = sqrt(2.0 * eta * lambda * (sg / R) / nu);
+                nu = scale_nu_step(nu, sg / R, eta, lambda);
+            }
+        }
+    }
+    snprintf(path, sizeof path, "%s/toy_relax.tsv", dir);
+    tsv_t *t = tsv_create(path, argc, argv);
+    tsv_comment(t, "seed %llu; d = %d, a in [%g, %g], sigma = %g; eta = %g, lambda = %g; "
+                "%d replicas", (unsigned long long)seed, D, amin, amax, sigma, eta, lambda, R);
+    tsv_comment(t, "rms angle between q_k and q_{k+1} over replicas; start |q|^2 = %g (lo) or %g (hi)",
+                q2_start[0], q2_start[1]);
+    tsv_comment(t, "pred: sqrt(2 eta lambda <|gt|^2>_k / nu_k), nu EMA with rho = 1 - 4 eta lambda "
+                "(Tanaka & Kunin 2021); eq: sqrt(2 eta lambda/(1+beta))");
+    tsv_columns(t, "step\tb0_lo\tb0_hi\tb9_lo\tb9_hi\tpred_b0_lo\tpred_b0_hi\teq_b0\teq_b9\tstep_over_tau");
+    double eq0 = scale_angle_eq(eta, lambda, 0.0), eq9 = scale_angle_eq(eta, lambda, 0.9);
+    double tau = scale_relax_steps(eta, lambda, 0.0);
+    for (long k = 0; k < K; k++)
+        tsv_rowv(t, 10, (double)k, rms[k], rms[K + k], rms[2 * K + k], rms[3 * K + k], pred[k],
+                 pred[K + k], eq0, eq9, k / tau);
+    tsv_finish(t);
+
+    /* Mean of the last 2 tau steps, per case, for the summary. */
+    double tail[4];
+    long k0 = K - (long)(2 * tau);
+    if (k0 < K / 2)
+        k0 = K / 2;
+    for (int c = 0; c < 4; c++) {
+        double s = 0.0;
+        for (long k = k0; k < K; k++)
+            s += rms[c * K + k] * rms[c * K + k];
+        tail[c] = sqrt(s / (K - k0));
+    }
+
+    /* ---------------------------------------------------------------- one run: nu vs EMA */
+    snprintf(path, sizeof path, "%s/toy_ema.tsv", dir);
+    t = tsv_create(path, argc, argv);
+    tsv_comment(t, "seed %llu; beta = 0, eta = %g, lambda = %g; one run from each start",
+                (unsigned long long)seed, eta, lambda);
+    tsv_comment(t, "nu = (2 lambda/eta)|q_k|^4 (measured) vs ema: nu_{k+1} = (1-4 eta lambda) nu_k"
+                " + 4 eta lambda |gt_k|^2 driven by the measured |gt_k|^2");
+    tsv_columns(t, "step\tnu_lo\tema_lo\tnu_hi\tema_hi\tangle_lo\tangle_hi");
+    double gap_late = 0.0, gap_first = 0.0;
+    {
+        walker_t ww[2];
+        rng_t r;
+        rng_seed(&r, seed, 20);
+        double nu_ema[2];
+        for (int s = 0; s < 2; s++) {
+            walker_init(&ww[s], q2_start[s], &r);
+            nu_ema[s] = scale_nu_of_q2(q2_start[s], eta, lambda);
+        }
+        for (long k = 0; k <= K; k++) {
+            double nu_m[2], th[2] = {0, 0};
+            for (int s = 0; s < 2; s++) {
+                nu_m[s] = scale_nu_of_q2(scale_sqnorm(ww[s].q, D), eta, lambda);
+                double gap = fabs(nu_m[s] - nu_ema[s]) / nu_m[s];
+                if (k <= (long)tau)
+                    gap_first = fmax(gap_first, gap);
+                else
+                    gap_late = fmax(gap_late, gap);
+            }
+            if (k < K) {
+                for (int s = 0; s < 2; s++) {
+                    double gt2;
+                    th[s] = walker_step(&ww[s], &toy, &r, eta, 0.0, lambda, &gt2);
+                }
+            }
+            tsv_rowv(t, 7, (double)k, nu_m[0], nu_ema[0], nu_m[1], nu_ema[1], th[0], th[1]);
+            if (k < K)
+                for (int s = 0; s < 2; s++) {
+                    double q2old = scale_sqnorm(ww[s].qold, D);
+                    double g2 = scale_sqnorm(ww[s].g, D);
+                    nu_ema[s] = scale_nu_step(nu_ema[s], g2 * q2old, eta, lambda);
+                }
+        }
+    }
+    tsv_finish(t);
+
+    /* ---------------------------------------------------------------- the law */
+    const double el[] = {3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2};
+    const double lb[] = {0.0, 0.5, 0.9};
+    const int nel = 6, nlb = 3, RL = 8;
+    snprintf(path, sizeof path, "%s/toy_law.tsv", dir);
+    t = tsv_create(path, argc, argv);
+    tsv_comment(t, "seed %llu; eta = %g fixed, lambda = eta_lambda/eta; %d replicas, burn-in 10 "
+                "relaxation times (1-beta)/(4 eta lambda), then 20 more measured",
+                (unsigned long long)seed, eta, RL);
+    tsv_comment(t, "theory: rms angle = sqrt(2 eta lambda/(1+beta)) (Wan et al. 2021; Tanaka & Kunin 2021)");
+    tsv_columns(t, "eta_lambda\tb0\tb5\tb9\ttheory_b0\ttheory_b5\ttheory_b9");
+    double worst_law = 0.0;
+    for (int ie = 0; ie < nel; ie++) {
+        double lam = el[ie] / eta, row[7];
+        row[0] = el[ie];
+        for (int ib = 0; ib < nlb; ib++) {
+            double tau_b = scale_relax_steps(eta, lam, lb[ib]);
+            long burn = (long)(10 * tau_b), meas = (long)(20 * tau_b);
+            if (meas < 20000)
+                meas = 20000;
+            rng_t r;
+            rng_seed(&r, seed, 100 + 10 * ie + ib);
+            double s2 = 0.0;
+            long n = 0;
+            for (int i = 0; i < RL; i++) {
+                walker_t ww;
+                walker_init(&ww, 1.0, &r);
+                for (long k = 0; k < burn + meas; k++) {
+                    double gt2, th = walker_step(&ww, &toy, &r, eta, lb[ib], lam, &gt2);
+                    if (k >= burn) {
+                        s2 += th * th;
+                        n++;
+                    }
+                }
+            }
+            row[1 + ib] = sqrt(s2 / n);
+            row[4 + ib] = scale_angle_eq(eta, lam, lb[ib]);
+            worst_law = fmax(worst_law, fabs(row[1 + ib] / row[4 + ib] - 1.0));
+        }
+        tsv_row(t, 7, row);
+    }
+    tsv_finish(t);
+
+    snprintf(path, sizeof path, "%s/toy_summary.tsv", dir);
+    t = tsv_create(path, argc, argv);
+    tsv_comment(t, "seed %llu; summary of toy_relax, toy_ema, toy_law", (unsigned long long)seed);
+    tsv_columns(t, "key\tvalue");
+    tsv_kv(t, "d", D);
+    tsv_kv(t, "sigma", sigma);
+    tsv_kv(t, "eta", eta);
+    tsv_kv(t, "lambda", lambda);
+    tsv_kv(t, "replicas", R);
+    tsv_kv(t, "tau_steps", tau);
+    tsv_kv(t, "tau_steps_b9", scale_relax_steps(eta, lambda, 0.9));
+    tsv_kv(t, "eq_b0", eq0);
+    tsv_kv(t, "eq_b9", eq9);
+    tsv_kv(t, "tail_b0_lo", tail[0]);
+    tsv_kv(t, "tail_b0_hi", tail[1]);
+    tsv_kv(t, "tail_b9_lo", tail[2]);
+    tsv_kv(t, "tail_b9_hi", tail[3]);
+    tsv_kv(t, "tail_b0_rel", fmax(fabs(tail[0] / eq0 - 1), fabs(tail[1] / eq0 - 1)));
+    tsv_kv(t, "tail_b9_rel", fmax(fabs(tail[2] / eq9 - 1), fabs(tail[3] / eq9 - 1)));
+    tsv_kv(t, "ema_gap_first_tau", gap_first);
+    tsv_kv(t, "ema_gap_after_tau", gap_late);
+    tsv_kv(t, "law_worst_rel", worst_law);
+    tsv_kv(t, "law_eta_lambda_min", el[0]);
+    tsv_kv(t, "law_eta_lambda_max", el[nel - 1]);
+    tsv_finish(t);
+
+    free(w);
+    free(rms);
+    free(pred);
+    scale_toy_free(&toy);
+    return 0;
+}
