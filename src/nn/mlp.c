@@ -110,7 +110,8 @@ void mlp_free(mlp_t *m)
 /* Forward pass; returns the logits (pre[depth-1]). */
 static const double *forward(mlp_t *m, const double *x, int B)
 {
-    memcpy(m->act[0], x, (size_t)B * m->dims[0] * sizeof *x);
+    if (x != m->act[0])   /* callers may gather a batch straight into act[0] */
+        memcpy(m->act[0], x, (size_t)B * m->dims[0] * sizeof *x);
     for (int l = 0; l < m->depth; l++) {
         int din = m->dims[l], dout = m->dims[l + 1];
         nn_linear_forward(m->pre[l], m->act[l], m->W[l], m->b[l], B, din, dout);

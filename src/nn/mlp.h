@@ -49,7 +49,8 @@ void   mlp_free(mlp_t *m);
 
 /* Forward and backward on a batch x[B, dims[0]], labels y[B]: fills m->grad
  * with the gradient of the mean cross-entropy; returns the mean loss and,
- * if correct is not NULL, the number of correct predictions. */
+ * if correct is not NULL, the number of correct predictions.  x may be
+ * m->act[0] itself (saves a copy when the caller gathers a batch there). */
 double mlp_train_batch(mlp_t *m, const double *x, const int *y, int B, int *correct);
 /* Forward only (BatchNorm uses the statistics of the batch itself, as in
  * training); returns the summed loss over the batch. */
