@@ -147,47 +147,135 @@ void lnn_net_init_weights(lnn_net_t *n, lnn_init_scheme scheme, rng_t *rng)
     }
 }
 
-/* Activation value a and derivatives s', s'', s''' at z. */
-static inline void act_eval(lnn_act act, double z, double *a, double *p1, double *p2, double *p3)
+/* Elementwise kernels, written for a compile-time number of tangent streams
+ * NT (the callers pass the literals 0 and 2) so the stream loops unroll and
+ * the sample loops vectorize. */
+#define INLINE static inline __attribute__((always_inline))
+
+/* zbar = s1 abar;  zbark = s2 zk abar + s1 abark  (Ab == NULL: abar = w per column, abark = 0) */
+INLINE void rev_kernel(int NT, double *restrict Zr, const double *restrict Z,
+                       const double *restrict d1, const double *restrict d2,
+                       const double *restrict Ab, const double *restrict w, int B, int ho)
 {
-    if (act == LNN_TANH) {
-        double y = tanh(z), d = 1.0 - y * y;
-        *a = y;
-        *p1 = d;
-        *p2 = -2.0 * y * d;
-        *p3 = -2.0 * d * (1.0 - 3.0 * y * y);
-    } else {
-        /* softplus; s = logistic(z) and 1 - s computed without cancellation */
-        double e = exp(-fabs(z)), inv = 1.0 / (1.0 + e);
-        double s = z >= 0 ? inv : e * inv, sm = z >= 0 ? e * inv : inv;
-        *a = (z > 0 ? z : 0.0) + log1p(e);
-        *p1 = s;
-        *p2 = s * sm;
-        *p3 = s * sm * (sm - s);
+    size_t nb = (size_t)B * ho;
+    if (!Ab) {
+        for (int r = 0; r < B; r++) {
+            size_t o = (size_t)r * ho;
+            for (int j = 0; j < ho; j++)
+                Zr[o + j] = d1[o + j] * w[j];
+            for (int k = 1; k <= NT; k++)
+                for (int j = 0; j < ho; j++)
+                    Zr[k * nb + o + j] = d2[o + j] * Z[k * nb + o + j] * w[j];
+        }
+        return;
+    }
+    for (size_t i = 0; i < nb; i++)
+        Zr[i] = d1[i] * Ab[i];
+    for (int k = 1; k <= NT; k++)
+        for (size_t i = 0; i < nb; i++)
+            Zr[k * nb + i] = d2[i] * Z[k * nb + i] * Ab[i] + d1[i] * Ab[k * nb + i];
+}
+
+/* hat of the reverse part at one layer; see lnn_net_backward.  TOP (a
+ * literal) selects the last hidden layer, where abar = w and abark = 0. */
+INLINE void rev_hat_kernel(int NT, int TOP, double *restrict Pf, double *restrict Qn,
+                           double *restrict dw, const double *restrict Th,
+                           const double *restrict Z, const double *restrict d1,
+                           const double *restrict d2, const double *restrict d3,
+                           const double *restrict Ab, const double *restrict w, int B, int ho)
+{
+    size_t nb = (size_t)B * ho;
+    for (int r = 0; r < B; r++) {
+        size_t o = (size_t)r * ho;
+        for (int j = 0; j < ho; j++) {
+            size_t i = o + j;
+            double a = TOP ? w[j] : Ab[i];
+            double zb = Th[i];
+            double abar_h = d1[i] * zb, z_h = d2[i] * a * zb;
+            for (int k = 1; k <= NT; k++) {
+                double zk = Z[k * nb + i], zbk = Th[k * nb + i];
+                abar_h += d2[i] * zk * zbk;
+                if (TOP) {
+                    z_h += d3[i] * zk * a * zbk;
+                } else {
+                    z_h += (d3[i] * zk * a + d2[i] * Ab[k * nb + i]) * zbk;
+                    Qn[k * nb + i] = d1[i] * zbk;
+                }
+                Pf[k * nb + i] = d2[i] * a * zbk;
+            }
+            Pf[i] = z_h;
+            if (TOP)
+                dw[j] += abar_h;
+            else
+                Qn[i] = abar_h;
+        }
     }
 }
 
+/* hat of a = s(z), t = s1(z) zk: accumulate into the adjoints Pz of (z, zk) */
+INLINE void fwd_hat_kernel(int NT, double *restrict Pz, const double *restrict Th,
+                           const double *restrict Z, const double *restrict d1,
+                           const double *restrict d2, size_t nb)
+{
+    for (size_t i = 0; i < nb; i++) {
+        double zh = d1[i] * Th[i];
+        for (int k = 1; k <= NT; k++) {
+            zh += d2[i] * Z[k * nb + i] * Th[k * nb + i];
+            Pz[k * nb + i] += d1[i] * Th[k * nb + i];
+        }
+        Pz[i] += zh;
+    }
+}
+
+#define DISPATCH(NT, call0, call2, callg) \
+    do {                                  \
+        if ((NT) == 0)                    \
+            call0;                        \
+        else if ((NT) == 2)               \
+            call2;                        \
+        else                              \
+            callg;                        \
+    } while (0)
+
 void lnn_net_forward(lnn_net_t *n, int B, const double *u, const double *t, int want_value)
 {
-    int D = n->depth, S = 1 + n->ntan, d0 = n->dims[0];
+    int D = n->depth, S = 1 + n->ntan, d0 = n->dims[0], NT = n->ntan;
     memcpy(n->Q[1], u, (size_t)B * d0 * sizeof(double));
-    if (n->ntan)
-        memcpy(n->Q[1] + (size_t)B * d0, t, (size_t)n->ntan * B * d0 * sizeof(double));
+    if (NT)
+        memcpy(n->Q[1] + (size_t)B * d0, t, (size_t)NT * B * d0 * sizeof(double));
 
     for (int l = 1; l <= D; l++) {
         int hi = n->dims[l - 1], ho = n->dims[l];
         size_t nb = (size_t)B * ho;
-        double *Z = n->Zf[l], *d1 = n->d1[l], *d2 = n->d2[l], *d3 = n->d3[l];
+        double *restrict Z = n->Zf[l], *restrict d1 = n->d1[l], *restrict d2 = n->d2[l],
+                         *restrict d3 = n->d3[l];
         gemm(0, 1, S * B, ho, hi, n->Q[l], hi, n->W[l], hi, 0.0, Z, ho);
-        double *an = l < D ? n->Q[l + 1] : n->T;
         const double *b = n->b[l];
         for (int r = 0; r < B; r++)
-            for (int j = 0; j < ho; j++) {
-                size_t i = (size_t)r * ho + j;
-                double z = Z[i] + b[j];
-                Z[i] = z;
-                act_eval(n->act, z, &an[i], &d1[i], &d2[i], &d3[i]);
+            for (int j = 0; j < ho; j++)
+                Z[(size_t)r * ho + j] += b[j];
+        double *restrict an = l < D ? n->Q[l + 1] : n->T;
+        int need_a = l < D || want_value;
+        if (n->act == LNN_TANH) {
+            for (size_t i = 0; i < nb; i++) {
+                double y = tanh(Z[i]), d = 1.0 - y * y;
+                an[i] = y;
+                d1[i] = d;
+                d2[i] = -2.0 * y * d;
+                d3[i] = -2.0 * d * (1.0 - 3.0 * y * y);
             }
+        } else {
+            /* softplus; s = logistic(z) and 1 - s without cancellation */
+            for (size_t i = 0; i < nb; i++) {
+                double z = Z[i], e = exp(-fabs(z)), inv = 1.0 / (1.0 + e);
+                double s = z >= 0 ? inv : e * inv, sm = z >= 0 ? e * inv : inv;
+                d1[i] = s;
+                d2[i] = s * sm;
+                d3[i] = s * sm * (sm - s);
+                if (need_a)
+                    an[i] = (z > 0 ? z : 0.0) + log1p(e);   /* = -log(1 - s) */
+            }
+        }
         if (l < D)
             for (int k = 1; k < S; k++)
                 for (size_t i = 0; i < nb; i++)
@@ -204,74 +292,50 @@ void lnn_net_forward(lnn_net_t *n, int B, const double *u, const double *t, int 
     for (int l = D; l >= 1; l--) {
         int hi = n->dims[l - 1], ho = n->dims[l];
         size_t nb = (size_t)B * ho;
-        const double *Z = n->Zf[l], *d1 = n->d1[l], *d2 = n->d2[l];
         double *Zr = n->P[l] + (size_t)S * nb;
-        if (l == D) {
-            const double *w = n->w;
-            for (int r = 0; r < B; r++)
-                for (int j = 0; j < ho; j++) {
-                    size_t i = (size_t)r * ho + j;
-                    Zr[i] = d1[i] * w[j];
-                    for (int k = 1; k < S; k++)
-                        Zr[k * nb + i] = d2[i] * Z[k * nb + i] * w[j];
-                }
-        } else {
-            const double *Ab = n->R[l];
-            for (size_t i = 0; i < nb; i++) {
-                Zr[i] = d1[i] * Ab[i];
-                for (int k = 1; k < S; k++)
-                    Zr[k * nb + i] = d2[i] * Z[k * nb + i] * Ab[i] + d1[i] * Ab[k * nb + i];
-            }
-        }
+        const double *Ab = l < D ? n->R[l] : NULL;
+        DISPATCH(NT, rev_kernel(0, Zr, n->Zf[l], n->d1[l], n->d2[l], Ab, n->w, B, ho),
+                 rev_kernel(2, Zr, n->Zf[l], n->d1[l], n->d2[l], Ab, n->w, B, ho),
+                 rev_kernel(NT, Zr, n->Zf[l], n->d1[l], n->d2[l], Ab, n->w, B, ho));
         gemm(0, 0, S * B, hi, ho, Zr, ho, n->W[l], hi, 0.0, n->R[l - 1], hi);
     }
 }
 
 void lnn_net_backward(lnn_net_t *n, int B, const double *ga_bar, const double *hvp_bar)
 {
-    int D = n->depth, S = 1 + n->ntan, d0 = n->dims[0];
+    int D = n->depth, S = 1 + n->ntan, d0 = n->dims[0], NT = n->ntan;
     double *seed = n->Q[1] + (size_t)S * B * d0;
     memcpy(seed, ga_bar, (size_t)B * d0 * sizeof(double));
-    if (n->ntan)
-        memcpy(seed + (size_t)B * d0, hvp_bar, (size_t)n->ntan * B * d0 * sizeof(double));
+    if (NT)
+        memcpy(seed + (size_t)B * d0, hvp_bar, (size_t)NT * B * d0 * sizeof(double));
     memset(n->dw, 0, n->dims[D] * sizeof(double));
     *n->dc = 0.0;
 
-    /* hat of the reverse part, l = 1..D */
+    /* hat of the reverse part, l = 1..D: (zbar^, zbark^) = (abar^, abark^) W^T, then
+     *   abark^ = s1 zbark^,   abar^ = s1 zbar^ + sum_k s2 zk zbark^,
+     *   z^ = s2 abar zbar^ + sum_k (s3 zk abar + s2 abark) zbark^,   zk^ = s2 abar zbark^
+     * (s1, s2, s3: first, second, third derivative of the activation) */
     for (int l = 1; l <= D; l++) {
         int hi = n->dims[l - 1], ho = n->dims[l];
         size_t nb = (size_t)B * ho;
         const double *Ah = n->Q[l] + (size_t)S * B * hi;
-        double *Th = n->T;   /* (zbar^, zbark^) */
-        gemm(0, 1, S * B, ho, hi, Ah, hi, n->W[l], hi, 0.0, Th, ho);
-        const double *Z = n->Zf[l], *d1 = n->d1[l], *d2 = n->d2[l], *d3 = n->d3[l];
-        double *Pf = n->P[l];
+        gemm(0, 1, S * B, ho, hi, Ah, hi, n->W[l], hi, 0.0, n->T, ho);
         double *Qn = l < D ? n->Q[l + 1] + (size_t)S * nb : NULL;
         const double *Ab = l < D ? n->R[l] : NULL;
-        for (int r = 0; r < B; r++)
-            for (int j = 0; j < ho; j++) {
-                size_t i = (size_t)r * ho + j;
-                double a = Ab ? Ab[i] : n->w[j];
-                double zb = Th[i];
-                double abar_h = d1[i] * zb, z_h = d2[i] * a * zb;
-                for (int k = 1; k < S; k++) {
-                    double zk = Z[k * nb + i], ak = Ab ? Ab[k * nb + i] : 0.0;
-                    double zbk = Th[k * nb + i];
-                    if (Qn)
-                        Qn[k * nb + i] = d1[i] * zbk;
-                    abar_h += d2[i] * zk * zbk;
-                    z_h += (d3[i] * zk * a + d2[i] * ak) * zbk;
-                    Pf[k * nb + i] = d2[i] * a * zbk;
-                }
-                Pf[i] = z_h;
-                if (Qn)
-                    Qn[i] = abar_h;
-                else
-                    n->dw[j] += abar_h;
-            }
+        double *P = n->P[l], *T = n->T, *Z = n->Zf[l], *d1 = n->d1[l], *d2 = n->d2[l];
+        double *d3 = n->d3[l], *dw = n->dw, *w = n->w;
+        if (l == D)
+            DISPATCH(NT, rev_hat_kernel(0, 1, P, Qn, dw, T, Z, d1, d2, d3, Ab, w, B, ho),
+                     rev_hat_kernel(2, 1, P, Qn, dw, T, Z, d1, d2, d3, Ab, w, B, ho),
+                     rev_hat_kernel(NT, 1, P, Qn, dw, T, Z, d1, d2, d3, Ab, w, B, ho));
+        else
+            DISPATCH(NT, rev_hat_kernel(0, 0, P, Qn, dw, T, Z, d1, d2, d3, Ab, w, B, ho),
+                     rev_hat_kernel(2, 0, P, Qn, dw, T, Z, d1, d2, d3, Ab, w, B, ho),
+                     rev_hat_kernel(NT, 0, P, Qn, dw, T, Z, d1, d2, d3, Ab, w, B, ho));
     }
 
-    /* hat of the forward part, l = D..1 */
+    /* hat of the forward part, l = D..1: one GEMM for the weight gradient over
+     * all 2 S B rows, then (a_{l-1}^, t_{l-1}^) = Zf^ W through a = s(z), t = s1(z) zk */
     for (int l = D; l >= 1; l--) {
         int hi = n->dims[l - 1], ho = n->dims[l];
         const double *Pl = n->P[l];
@@ -283,19 +347,11 @@ void lnn_net_backward(lnn_net_t *n, int B, const double *ga_bar, const double *h
                 db[j] += Pl[(size_t)r * ho + j];
         if (l == 1)
             break;
-        /* (a_{l-1}^, t_{l-1}^) = Zf^ W, then through a = s(z), t = s'(z) zk */
         gemm(0, 0, S * B, hi, ho, Pl, ho, n->W[l], hi, 0.0, n->T, hi);
         size_t nb = (size_t)B * hi;
-        const double *Z = n->Zf[l - 1], *d1 = n->d1[l - 1], *d2 = n->d2[l - 1], *Th = n->T;
-        double *Pz = n->P[l - 1];
-        for (size_t i = 0; i < nb; i++) {
-            double zh = d1[i] * Th[i];
-            for (int k = 1; k < S; k++) {
-                zh += d2[i] * Z[k * nb + i] * Th[k * nb + i];
-                Pz[k * nb + i] += d1[i] * Th[k * nb + i];
-            }
-            Pz[i] += zh;
-        }
+        DISPATCH(NT, fwd_hat_kernel(0, n->P[l - 1], n->T, n->Zf[l - 1], n->d1[l - 1], n->d2[l - 1], nb),
+                 fwd_hat_kernel(2, n->P[l - 1], n->T, n->Zf[l - 1], n->d1[l - 1], n->d2[l - 1], nb),
+                 fwd_hat_kernel(NT, n->P[l - 1], n->T, n->Zf[l - 1], n->d1[l - 1], n->d2[l - 1], nb));
     }
 }
 
