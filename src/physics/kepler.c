@@ -63,14 +63,11 @@ void phys_kepler_pericenter(double mu, double a, double e, double q[2], double v
     v[1] = sqrt(mu * (1.0 + e) / (a * (1.0 - e)));
 }
 
-int phys_kepler_exact(double mu, double a, double e, double t, double q[2], double v[2])
+/* Newton on f(E) = E - e sin E - M (increasing in E) for M in [0, 2 pi); the
+ * start E = pi converges for every e < 1 (Charles & Tatum 1998, Celest. Mech.
+ * Dyn. Astron. 69, 357); tests/physics checks it on a grid of (e, M). */
+static double anomaly_reduced(double e, double M, int *iters)
 {
-    double n = sqrt(mu / (a * a * a));            /* mean motion */
-    double M = fmod(n * t, 2.0 * KEPLER_PI);
-    if (M < 0) M += 2.0 * KEPLER_PI;
-    /* Newton on f(E) = E - e sin E - M (increasing in E); the start E = pi
-     * converges for every e < 1 and M (Charles & Tatum 1998, Celest. Mech.
-     * Dyn. Astron. 69, 357); tests/physics checks it on a grid of (e, M). */
     double E = KEPLER_PI;
     int it;
     for (it = 1; it <= 60; it++) {
@@ -79,13 +76,31 @@ int phys_kepler_exact(double mu, double a, double e, double t, double q[2], doub
         if (fabs(dE) <= 1e-15 * (1.0 + fabs(E)))
             break;
     }
+    *iters = it <= 60 ? it : -1;
+    return E;
+}
+
+double phys_kepler_anomaly(double e, double M)
+{
+    double k = floor(M / (2.0 * KEPLER_PI));
+    int it;
+    return anomaly_reduced(e, M - 2.0 * KEPLER_PI * k, &it) + 2.0 * KEPLER_PI * k;
+}
+
+int phys_kepler_exact(double mu, double a, double e, double t, double q[2], double v[2])
+{
+    double n = sqrt(mu / (a * a * a));            /* mean motion */
+    double M = fmod(n * t, 2.0 * KEPLER_PI);
+    if (M < 0) M += 2.0 * KEPLER_PI;
+    int it;
+    double E = anomaly_reduced(e, M, &it);
     double c = cos(E), s = sin(E), b = sqrt(1.0 - e * e);
     double Edot = n / (1.0 - e * c);
     q[0] = a * (c - e);
     q[1] = a * b * s;
     v[0] = -a * s * Edot;
     v[1] = a * b * c * Edot;
-    return it <= 60 ? it : -1;
+    return it;
 }
 
 double phys_kepler_verlet_h2(const phys_kepler_t *k, const double *q, const double *v)

@@ -43,6 +43,10 @@ void   phys_kepler_pericenter(double mu, double a, double e, double q[2], double
  * Returns the number of Newton iterations (< 0 if it did not converge). */
 int    phys_kepler_exact(double mu, double a, double e, double t, double q[2], double v[2]);
 
+/* Eccentric anomaly E with E - e sin E = M, for any real M (E - M is
+ * 2 pi-periodic, so E keeps M's winding number). */
+double phys_kepler_anomaly(double e, double M);
+
 /* h^2 coefficient of the modified ("shadow") energy of the velocity-Verlet
  * leapfrog for H = |v|^2/2 + V(q):
  *     H~ = H + h^2 H2 + O(h^4),  H2 = (1/12) v^T V''(q) v - (1/24) |V'(q)|^2,

@@ -17,3 +17,27 @@ figures/ch1_angmom.svg: data/ch1/kepler_long.tsv
 
 FIGURES += figures/ch1_orbits.svg figures/ch1_energy.svg figures/ch1_angmom.svg
 DATA    += $(CH1_LONG)
+
+# Convergence orders: global error after one orbit over step halvings.
+CH1_ORDER := data/ch1/kepler_order.tsv data/ch1/order_summary.tsv
+$(CH1_ORDER) &: $(CH1_BIN)/kepler_order
+	@mkdir -p $(@D)
+	$(CH1_BIN)/kepler_order --out data/ch1/kepler_order.tsv --summary data/ch1/order_summary.tsv
+
+figures/ch1_order.svg: data/ch1/kepler_order.tsv
+
+FIGURES += figures/ch1_order.svg
+DATA    += $(CH1_ORDER)
+
+# Broken rotation symmetry: the Kepler problem in a weak uniform field.
+CH1_STARK := data/ch1/stark_long.tsv data/ch1/stark_energy.tsv data/ch1/stark_zoom.tsv \
+             data/ch1/stark_summary.tsv
+$(CH1_STARK) &: $(CH1_BIN)/kepler_stark
+	@mkdir -p $(@D)
+	$(CH1_BIN)/kepler_stark --out-dir data/ch1
+
+figures/ch1_stark.svg: data/ch1/stark_long.tsv data/ch1/stark_energy.tsv
+figures/ch1_stark_zoom.svg: data/ch1/stark_zoom.tsv
+
+FIGURES += figures/ch1_stark.svg figures/ch1_stark_zoom.svg
+DATA    += $(CH1_STARK)
