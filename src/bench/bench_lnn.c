@@ -109,6 +109,7 @@ int main(int argc, char **argv)
     printf("rate         %.2f GFLOP/s (GEMM FLOPs / step time)\n", flops / sec / 1e9);
     printf("dgemm_rate   %.2f GFLOP/s (1 thread, %dx%dx%d)\n", rate, 3 * B, width, width);
     printf("fraction     %.2f of the DGEMM rate\n", flops / sec / 1e9 / rate);
+    printf("gemm_flops_per_step=%.0f\n", flops);
     printf("sec_per_step=%.6g\n", sec);
     lnn_free(&m);
     free(am);

@@ -126,6 +126,15 @@ static void orthogonalize(double *A, int rows, int cols)
         }
 }
 
+void lnn_random_matrix(double *W, int rows, int cols, lnn_init_scheme scheme, rng_t *rng)
+{
+    double sigma = sqrt(2.0 / (rows + cols));
+    for (size_t i = 0; i < (size_t)rows * cols; i++)
+        W[i] = sigma * rng_normal(rng);
+    if (scheme == LNN_INIT_ORTHO)
+        orthogonalize(W, rows, cols);
+}
+
 void lnn_net_init_weights(lnn_net_t *n, lnn_init_scheme scheme, rng_t *rng)
 {
     memset(n->theta, 0, n->n_params * sizeof(double));

@@ -83,6 +83,9 @@ void lnn_net_free(lnn_net_t *n);
  * (orthogonal rows/columns, as PyTorch's orthogonal_, HNN code);
  * LNN_INIT_GLOROT (normal, sigma^2 = 2/(fan_in + fan_out)).  Biases zero. */
 void lnn_net_init_weights(lnn_net_t *n, lnn_init_scheme scheme, rng_t *rng);
+/* One weight matrix W[rows, cols] (rows = fan_out) drawn as LNN_INIT_GLOROT
+ * or LNN_INIT_ORTHO above (shared with hnn.c's baseline MLP). */
+void lnn_random_matrix(double *W, int rows, int cols, lnn_init_scheme scheme, rng_t *rng);
 
 /* Forward-over-reverse on a batch of B inputs u[B, dims[0]] and tangents
  * t[ntan][B, dims[0]] (t[k*B*dims[0] + ...]).  Results: ga = R[0][0 .. B*d0),

@@ -9,13 +9,16 @@
  *  - E_theta = qdot . grad_qdot L - L is conserved by RK4 rollouts of a
  *    learned Lagrangian to O(dt^4): error ratio ~16 per halving of dt;
  *  - a singular mass matrix skips the sample and is counted;
- *  - same inputs, same bytes. */
+ *  - same inputs, same bytes;
+ *  - HNN (Greydanus et al. 2019) field loss and the baseline MLP: gradients
+ *    against central differences. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/rng.h"
+#include "nn/hnn.h"
 #include "nn/lnn.h"
 #include "physics/integrators.h"
 #include "physics/systems.h"
@@ -336,3 +339,122 @@ Test(lnn, deterministic_bytes)
     free(g[0]);
     free(g[1]);
 }
+
+/* ------------------------------------------------------ HNN, baseline */
+
+static double fd4(double *p, double h, double (*f)(void *), void *ctx)
+{
+    double keep = *p, v[4], off[4] = {h, -h, 2 * h, -2 * h};
+    for (int s = 0; s < 4; s++) {
+        *p = keep + off[s];
+        v[s] = f(ctx);
+    }
+    *p = keep;
+    return (8 * (v[0] - v[1]) - (v[2] - v[3])) / (12 * h);
+}
+
+typedef struct {
+    hnn_t *m;
+    fmlp_t *f;
+    int B, kind, per_sample;
+    const double *x, *y;
+} lossctx;
+
+static double hnn_loss_only(void *v)
+{
+    lossctx *c = v;
+    return hnn_loss_grad(c->m, c->B, c->x, c->y);
+}
+
+static double fmlp_loss_only(void *v)
+{
+    lossctx *c = v;
+    fmlp_forward(c->f, c->B, c->x);
+    return fmlp_loss_grad(c->f, c->B, c->y, (lnn_loss)c->kind, c->per_sample);
+}
+
+Test(hnn, loss_gradient)
+{
+    enum { B = 7 };
+    hnn_t m;
+    cr_assert_eq(hnn_init(&m, 10, 2, B), 0);
+    rng_t r;
+    rng_seed(&r, 8, 8);
+    lnn_net_init_weights(&m.net, LNN_INIT_ORTHO, &r);
+    for (size_t i = 0; i < m.net.n_params; i++)
+        m.net.theta[i] += 0.1 * rng_normal(&r);
+    double x[2 * B], y[2 * B];
+    for (int i = 0; i < 2 * B; i++) {
+        x[i] = rng_normal(&r);
+        y[i] = rng_normal(&r);
+    }
+    lossctx c = {.m = &m, .B = B, .x = x, .y = y};
+    hnn_loss_grad(&m, B, x, y);
+    size_t np = m.net.n_params;
+    double *g = malloc(np * sizeof(double)), gmax = 0, worst = 0;
+    memcpy(g, m.net.grad, np * sizeof(double));
+    for (size_t i = 0; i < np; i++)
+        gmax = fmax(gmax, fabs(g[i]));
+    for (size_t i = 0; i < np; i++) {
+        double fd = fd4(&m.net.theta[i], 1e-4, hnn_loss_only, &c);
+        worst = fmax(worst, fabs(fd - g[i]) / (fabs(g[i]) + 1e-3 * gmax));
+    }
+    cr_log_info("HNN loss gradient: worst relative error %.3g", worst);
+    cr_assert(worst <= 1e-7, "worst %.3g", worst);
+    /* the field is the symplectic gradient: f = (dH/dp, -dH/dq) */
+    double f[2 * B], H[B], xp[2 * B];
+    hnn_field(&m, B, x, f);
+    for (int d = 0; d < 2; d++) {
+        double Hp[B], Hm[B];
+        memcpy(xp, x, sizeof xp);
+        for (int b = 0; b < B; b++)
+            xp[2 * b + d] += 1e-6;
+        hnn_value(&m, B, xp, Hp);
+        for (int b = 0; b < B; b++)
+            xp[2 * b + d] -= 2e-6;
+        hnn_value(&m, B, xp, Hm);
+        for (int b = 0; b < B; b++) {
+            double dH = (Hp[b] - Hm[b]) / 2e-6, want = d == 1 ? f[2 * b] : -f[2 * b + 1];
+            cr_assert(fabs(dH - want) <= 1e-7 * (1 + fabs(want)));
+        }
+    }
+    hnn_value(&m, B, x, H);
+    free(g);
+    hnn_free(&m);
+}
+
+static void check_fmlp(fmlp_act act, lnn_loss kind, int per_sample)
+{
+    enum { B = 6 };
+    int dims[] = {3, 8, 7, 2};
+    fmlp_t f;
+    cr_assert_eq(fmlp_init(&f, dims, 3, act, 1, B), 0);
+    rng_t r;
+    rng_seed(&r, 21, 9);
+    fmlp_init_weights(&f, LNN_INIT_GLOROT, &r);
+    for (size_t i = 0; i < f.n_params; i++)
+        f.theta[i] += 0.1 * rng_normal(&r);
+    double x[3 * B], y[2 * B];
+    for (int i = 0; i < 3 * B; i++)
+        x[i] = rng_normal(&r);
+    for (int i = 0; i < 2 * B; i++)
+        y[i] = 3 * rng_normal(&r);
+    lossctx c = {.f = &f, .B = B, .kind = kind, .per_sample = per_sample, .x = x, .y = y};
+    fmlp_loss_only(&c);
+    size_t np = f.n_params;
+    double *g = malloc(np * sizeof(double)), gmax = 0, worst = 0;
+    memcpy(g, f.grad, np * sizeof(double));
+    for (size_t i = 0; i < np; i++)
+        gmax = fmax(gmax, fabs(g[i]));
+    for (size_t i = 0; i < np; i++) {
+        double fd = fd4(&f.theta[i], 1e-5, fmlp_loss_only, &c);
+        worst = fmax(worst, fabs(fd - g[i]) / (fabs(g[i]) + 1e-3 * gmax));
+    }
+    cr_log_info("field MLP gradient (act %d loss %d): worst %.3g", (int)act, (int)kind, worst);
+    cr_assert(worst <= 1e-7, "worst %.3g", worst);
+    free(g);
+    fmlp_free(&f);
+}
+
+Test(hnn, baseline_gradient_tanh_mse) { check_fmlp(FMLP_TANH, LNN_LOSS_MSE, 0); }
+Test(hnn, baseline_gradient_relu_l1) { check_fmlp(FMLP_RELU, LNN_LOSS_L1, 1); }

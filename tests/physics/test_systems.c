@@ -1,0 +1,111 @@
+/* test_systems.c: the chapter-4 ground truths (src/physics/systems.h).
+ *  - the double pendulum's closed-form accelerations solve the Euler-Lagrange
+ *    equations of its Lagrangian, with every derivative of L taken by central
+ *    differences (an independent path from the closed form);
+ *  - the analytic derivatives of L (gq, M, C) against central differences;
+ *  - energy conservation under RK4 at (at least) the integrator's order:
+ *    the energy error at a fixed time is O(dt^4) at worst; we measure the
+ *    order from two halvings of dt and require 3.8 <= p <= 5.3 (on these
+ *    systems it comes out near 5: the h^4 term of RK4's energy error happens
+ *    to be small; the learned Lagrangian in test_lnn.c shows the generic 4);
+ *  - the spring field against its exact solution q = r cos(2t + c). */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/rng.h"
+#include "physics/integrators.h"
+#include "physics/systems.h"
+
+static double Lshift(const double *y, int i, double di, int j, double dj)
+{
+    double z[4];
+    memcpy(z, y, sizeof z);
+    z[i] += di;
+    z[j] += dj;
+    return phys_dp_lagrangian(z);
+}
+
+Test(systems, dp_closed_form_solves_euler_lagrange)
+{
+    rng_t r;
+    rng_seed(&r, 4, 1);
+    double h = 1e-4, worst_acc = 0, worst_der = 0;
+    for (int s = 0; s < 200; s++) {
+        double y[4] = {6.283 * rng_uniform(&r), 6.283 * rng_uniform(&r),
+                       8 * rng_uniform(&r) - 4, 8 * rng_uniform(&r) - 4};
+        double gq[2], M[4], C[4], gq_a[2], M_a[4], C_a[4];
+        for (int i = 0; i < 2; i++)
+            gq[i] = (Lshift(y, i, h, i, 0) - Lshift(y, i, -h, i, 0)) / (2 * h);
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++) {
+                int vi = 2 + i, vj = 2 + j;
+                M[2 * i + j] = (Lshift(y, vi, h, vj, h) - Lshift(y, vi, h, vj, -h) -
+                                Lshift(y, vi, -h, vj, h) + Lshift(y, vi, -h, vj, -h)) / (4 * h * h);
+                C[2 * i + j] = (Lshift(y, vi, h, j, h) - Lshift(y, vi, h, j, -h) -
+                                Lshift(y, vi, -h, j, h) + Lshift(y, vi, -h, j, -h)) / (4 * h * h);
+            }
+        phys_dp_lagrangian_derivs(y, gq_a, M_a, C_a);
+        for (int i = 0; i < 2; i++)
+            worst_der = fmax(worst_der, fabs(gq[i] - gq_a[i]));
+        for (int i = 0; i < 4; i++)
+            worst_der = fmax(worst_der, fmax(fabs(M[i] - M_a[i]), fabs(C[i] - C_a[i])));
+        /* M qdd = gq - C qdot */
+        double r0 = gq[0] - C[0] * y[2] - C[1] * y[3], r1 = gq[1] - C[2] * y[2] - C[3] * y[3];
+        double det = M[0] * M[3] - M[1] * M[2];
+        double q0 = (M[3] * r0 - M[1] * r1) / det, q1 = (M[0] * r1 - M[2] * r0) / det, qdd[2];
+        phys_dp_accel(qdd, y);
+        worst_acc = fmax(worst_acc, fmax(fabs(q0 - qdd[0]), fabs(q1 - qdd[1])) / (1 + fabs(qdd[0])));
+    }
+    cr_log_info("finite-difference Euler-Lagrange vs closed form: %.3g; derivatives %.3g",
+                worst_acc, worst_der);
+    cr_assert(worst_acc < 1e-5, "%.3g", worst_acc);
+    cr_assert(worst_der < 1e-6, "%.3g", worst_der);
+}
+
+static double energy_error(phys_field_fn f, double (*E)(const double *), const double *y0, int n,
+                           double dt, double T)
+{
+    double y[4], work[PHYS_RK4_WORK(4)];
+    memcpy(y, y0, n * sizeof(double));
+    long steps = lround(T / dt);
+    for (long s = 0; s < steps; s++)
+        phys_rk4_step(y, n, s * dt, dt, f, NULL, work);
+    return fabs(E(y) - E(y0));
+}
+
+Test(systems, dp_energy_rk4_order)
+{
+    double y0[4] = {2.1, -0.7, 0.3, 1.2}, e[4];
+    for (int k = 0; k < 4; k++)
+        e[k] = energy_error(phys_dp_field, phys_dp_energy, y0, 4, 0.02 / (1 << k), 5.0);
+    double r1 = e[1] / e[2], r2 = e[2] / e[3];
+    cr_log_info("double pendulum energy error %.3g %.3g %.3g %.3g ratios %.2f %.2f", e[0], e[1], e[2],
+                e[3], r1, r2);
+    double p1 = log2(r1), p2 = log2(r2);
+    cr_assert(p1 >= 3.8 && p1 <= 5.3 && p2 >= 3.8 && p2 <= 5.3, "orders %.2f %.2f", p1, p2);
+}
+
+Test(systems, pendulum_energy_rk4_order)
+{
+    double y0[2] = {2.0, 0.4}, e[3];
+    for (int k = 0; k < 3; k++)
+        e[k] = energy_error(phys_pendulum_field, phys_pendulum_energy, y0, 2, 0.1 / (1 << k), 20.0);
+    double r1 = e[0] / e[1], r2 = e[1] / e[2];
+    cr_log_info("pendulum energy error ratios %.2f %.2f", r1, r2);
+    double p1 = log2(r1), p2 = log2(r2);
+    cr_assert(p1 >= 3.8 && p1 <= 5.3 && p2 >= 3.8 && p2 <= 5.3, "orders %.2f %.2f", p1, p2);
+}
+
+Test(systems, spring_matches_exact_solution)
+{
+    double y[2] = {0.6, -0.3}, work[PHYS_RK4_WORK(2)], dt = 1e-3, T = 3.0;
+    double r = hypot(y[0], y[1]), c = atan2(-y[1], y[0]);
+    long steps = lround(T / dt);
+    for (long s = 0; s < steps; s++)
+        phys_rk4_step(y, 2, s * dt, dt, phys_spring_field, NULL, work);
+    /* q = r cos(2t + c), p = qdot/2 = -r sin(2t + c) */
+    cr_assert(fabs(y[0] - r * cos(2 * T + c)) < 1e-11);
+    cr_assert(fabs(y[1] + r * sin(2 * T + c)) < 1e-11);
+    cr_assert(fabs(phys_spring_energy(y) - r * r) < 1e-11);
+}
