@@ -12,8 +12,8 @@ APT_PACKAGES=(
   libcriterion-dev
   libopenblas-dev zlib1g-dev
   dataset-fashion-mnist
-  nodejs npm
   chromium
+  librsvg2-bin
 )
 
 missing=()
@@ -22,6 +22,11 @@ for p in "${APT_PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# Node and npm are checked as commands: a node from another source (e.g. the
+# nodesource package, which bundles npm) is fine, and Debian's npm package
+# would conflict with it.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if ((${#missing[@]})); then
   echo "deps: missing Debian packages: ${missing[*]}"
