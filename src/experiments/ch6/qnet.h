@@ -20,6 +20,7 @@
 #define CH6_QNET_H
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -160,6 +161,35 @@ static inline double qnet_evaluate(qnet_t *m, const double *x, const int *y, int
     }
     if (loss_out) *loss_out = loss / n;
     return (double)correct / n;
+}
+
+/* Minibatches without replacement from a seeded shuffle of n examples. */
+typedef struct {
+    const double *x;
+    const int *y;
+    int n, d, pos;
+    size_t *perm;
+    rng_t r;
+} qnet_batcher;
+
+static inline void batcher_init(qnet_batcher *b, const double *x, const int *y, int n, int d,
+                                uint64_t seed, uint64_t stream)
+{
+    b->x = x; b->y = y; b->n = n; b->d = d; b->pos = 0;
+    b->perm = xmalloc((size_t)n * sizeof *b->perm);
+    for (int i = 0; i < n; i++) b->perm[i] = (size_t)i;
+    rng_seed(&b->r, seed, stream);
+    rng_shuffle(&b->r, b->perm, (size_t)n);
+}
+
+static inline void batcher_next(qnet_batcher *b, double *xb, int *yb, int B)
+{
+    for (int k = 0; k < B; k++) {
+        if (b->pos == b->n) { rng_shuffle(&b->r, b->perm, (size_t)b->n); b->pos = 0; }
+        size_t i = b->perm[b->pos++];
+        memcpy(xb + (size_t)k * b->d, b->x + i * b->d, (size_t)b->d * sizeof(double));
+        yb[k] = b->y[i];
+    }
 }
 
 /* Small helpers on flat arrays (index order, so reproducible). */

@@ -1,0 +1,19 @@
+# Chapter 6, E3: raw and net code flips of W1 per step against the effective
+# learning rate eta/|W1|^2 of SGD, four ternary runs of Net A, every 25th
+# step (train.c).  As training goes on |W1| grows and each run moves left.
+# Dashed: slope 1/2 (angular step ~ eta |g| / |W| with |g| ~ 1/|W|, so
+# angle ~ sqrt of eta/|W|^2 times eta|g|^2|W|^2, constant only at fixed loss).
+set logscale xy
+set xlabel "effective learning rate η / |W_1|^2"
+set ylabel "flips per step"
+set key bottom right
+set datafile missing "nan"
+d = 'data/ch6/run_'
+plot d.'main_tern.tsv' u 19:25 every 25 w p ls 1 pt 7 ps 0.5 title "net, η=0.01", \
+     d.'fast_tern.tsv' u 19:25 every 25 w p ls 2 pt 7 ps 0.5 title "net, η=0.1", \
+     d.'e3_big.tsv'    u 19:25 every 25 w p ls 3 pt 7 ps 0.5 title "net, η=0.4", \
+     d.'e3_wide.tsv'   u 19:25 every 25 w p ls 4 pt 7 ps 0.5 title "net, η=0.1, σ_0×3", \
+     d.'main_tern.tsv' u 19:24 every 25 w p ls 1 pt 6 ps 0.5 title "raw (open)", \
+     d.'fast_tern.tsv' u 19:24 every 25 w p ls 2 pt 6 ps 0.5, \
+     d.'e3_big.tsv'    u 19:24 every 25 w p ls 3 pt 6 ps 0.5, \
+     d.'e3_wide.tsv'   u 19:24 every 25 w p ls 4 pt 6 ps 0.5

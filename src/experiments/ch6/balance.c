@@ -1,0 +1,151 @@
+/* balance.c: the rescale charge (balancedness) of Net B under identity-STE
+ * SGD, for full-precision and ternary weights at three granularities
+ * (chapter 6, E5; brief ternary.md 3.5).
+ *
+ * Net B (x -> W1 -> ReLU -> W2, no biases, no normalization) is invariant to
+ * W1 row i times a, W2 column i over a.  For C_i = |W1[i,:]|^2 - |W2[:,i]|^2
+ * one SGD step gives exactly (weight decay 0 here)
+ *   dC_i = eta^2 (|g1_i|^2 - |g2_i|^2) - 2 eta (<R1_i, g1_i> - <R2_i, g2_i>),
+ * R = W - Q(W).  Full precision keeps only the first (kinetic) term, which is
+ * the discrete correction of Du et al. 2018 / Kunin et al. 2021; ternary
+ * weights add the second, first-order term.  The program logs the layerwise
+ * sum of C_i (and units 0-2) with the prediction lacking the R term, and the
+ * recursion's error with it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/idx.h"
+#include "core/tsv.h"
+#include "core/util.h"
+#include "experiments/ch6/qnet.h"
+#include "nn/optim.h"
+
+#define NCFG 4
+#define NU 3
+
+int main(int argc, char **argv)
+{
+    args_t a;
+    args_init(&a, argc, argv, "--out F --summary F [--eta X] [--steps K] [--batch B] [--seed S]");
+    const char *out = args_string(&a, "--out", NULL);
+    const char *sum = args_string(&a, "--summary", NULL);
+    double eta = args_double(&a, "--eta", 0.05);
+    long steps = args_long(&a, "--steps", 2000);
+    int B = (int)args_long(&a, "--batch", 64);
+    long seed = args_long(&a, "--seed", 1);
+    args_done(&a);
+    if (!out || !sum) die("--out and --summary are required");
+    if (eta <= 0 || steps < 1 || B < 1) die("--eta, --steps and --batch must be positive");
+
+    char err[512];
+    dataset_t tr;
+    if (fmnist_load(&tr, NULL, "train", err, sizeof err)) die("%s", err);
+    int D = tr.d, H = 128, C = 10, ntrain = 20000;
+    const char *cname[NCFG] = {"fp", "tensor", "row", "matched"};
+    quant_kind k1[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_ROW};
+    quant_kind k2[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_COL};
+
+    /* per config: layer sum measured, predicted without R; unit 0..2 measured, predicted */
+    int ncol = 2 + NCFG * (2 + 2 * NU);
+    double *rows = xcalloc((size_t)(steps + 1) * ncol, sizeof(double));
+    double rec_err[NCFG], final_rel[NCFG], nor_rel[NCFG];
+    double *xb = xmalloc((size_t)B * D * sizeof(double));
+    int *yb = xmalloc((size_t)B * sizeof(int));
+    double *c1 = xmalloc(H * sizeof(double)), *pred = xmalloc(H * sizeof(double));
+    progress_t pr;
+    progress_begin(&pr, "balance");
+    for (int ic = 0; ic < NCFG; ic++) {
+        quant_spec q[3] = {{k1[ic], 0, 0, 0}, {k2[ic], 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
+        int dims[3] = {D, H, C};
+        qnet_t m;
+        qnet_init(&m, dims, 2, 0, q, B);
+        rng_t r;
+        rng_seed(&r, (uint64_t)seed, 1);
+        qnet_init_weights(&m, &r, 1.0);
+        qnet_batcher bt;
+        batcher_init(&bt, tr.x, tr.y, ntrain, D, (uint64_t)seed, 2);
+        double nor[NU + 1] = {0}, C0[NU + 1] = {0}, scale0 = 0, err_max = 0;
+        for (long k = 0; k <= steps; k++) {
+            /* the charges now */
+            double Cl = 0;
+            for (int i = 0; i < H; i++) {
+                double w1 = dot(m.W[0] + (size_t)i * D, m.W[0] + (size_t)i * D, D), w2 = 0;
+                for (int c = 0; c < C; c++) w2 += m.W[1][(size_t)c * H + i] * m.W[1][(size_t)c * H + i];
+                c1[i] = w1 - w2;
+                Cl += c1[i];
+                if (k == 0) scale0 += w1 + w2;
+                if (k > 0) {
+                    double e = fabs(c1[i] - pred[i]) / (w1 + w2);
+                    if (e > err_max) err_max = e;
+                }
+            }
+            if (k == 0) {
+                C0[0] = Cl;
+                for (int u = 0; u < NU; u++) C0[u + 1] = c1[u];
+            }
+            double *row = rows + (size_t)k * ncol;
+            row[0] = (double)k; row[1] = eta * k;
+            double *cc = row + 2 + ic * (2 + 2 * NU);
+            cc[0] = Cl - C0[0]; cc[1] = nor[0];
+            for (int u = 0; u < NU; u++) { cc[2 + 2 * u] = c1[u] - C0[u + 1]; cc[3 + 2 * u] = nor[u + 1]; }
+            if (k == steps) { final_rel[ic] = (Cl - C0[0]) / scale0; nor_rel[ic] = nor[0] / scale0; break; }
+
+            batcher_next(&bt, xb, yb, B);
+            qnet_quantize(&m);
+            qnet_grad(&m, xb, yb, B, NULL);
+            for (int i = 0; i < H; i++) {
+                const double *w1 = m.W[0] + (size_t)i * D, *q1 = m.Q[0] + (size_t)i * D,
+                             *g1 = m.g[0] + (size_t)i * D;
+                double kin = dot(g1, g1, D), rg = dot_resid(w1, q1, g1, D);
+                for (int c = 0; c < C; c++) {
+                    size_t j = (size_t)c * H + i;
+                    kin -= m.g[1][j] * m.g[1][j];
+                    rg -= (m.W[1][j] - m.Q[1][j]) * m.g[1][j];
+                }
+                pred[i] = c1[i] + eta * eta * kin - 2 * eta * rg;
+                nor[0] += eta * eta * kin;
+                if (i < NU) nor[i + 1] += eta * eta * kin;
+            }
+            for (int l = 0; l < 2; l++)
+                opt_sgd_step(m.W[l], m.g[l], NULL, m.n[l], eta, 0, 0, OPT_WD_COUPLED);
+            progress_update(&pr, ic + (double)k / steps, NCFG, NULL);
+        }
+        rec_err[ic] = err_max;
+        free(bt.perm);
+        qnet_free(&m);
+    }
+    progress_end(&pr);
+
+    tsv_t *t = tsv_create(out, argc, argv);
+    tsv_comment(t, "seed %ld; Net B 784-128-10, SGD eta %g, batch %d, no weight decay", seed, eta, B);
+    tsv_comment(t, "C = sum_i (|W1[i,:]|^2 - |W2[:,i]|^2) - C(0) (layer) and units 0-2; "
+                "*_nor = the prediction without the quantization term, sum eta^2 (|g1_i|^2 - |g2_i|^2)");
+    char names[2048], *p = names;
+    p += sprintf(p, "k\tt");
+    for (int ic = 0; ic < NCFG; ic++) {
+        p += sprintf(p, "\t%s_layer\t%s_layer_nor", cname[ic], cname[ic]);
+        for (int u = 0; u < NU; u++) p += sprintf(p, "\t%s_u%d\t%s_u%d_nor", cname[ic], u, cname[ic], u);
+    }
+    tsv_columns(t, names);
+    for (long k = 0; k <= steps; k++) tsv_row(t, (size_t)ncol, rows + (size_t)k * ncol);
+    tsv_finish(t);
+
+    tsv_t *s = tsv_create(sum, argc, argv);
+    tsv_comment(s, "rec_err: worst |C_i - recursion| / (|W1_i|^2 + |W2_i|^2) over units and steps; "
+                "final: layer C(K)-C(0) over sum of squared norms at 0; nor: same for the prediction without R");
+    tsv_columns(s, "key\tvalue");
+    tsv_kv(s, "steps", (double)steps);
+    tsv_kv(s, "eta", eta);
+    for (int ic = 0; ic < NCFG; ic++) {
+        char key[64];
+        snprintf(key, sizeof key, "rec_err_%s", cname[ic]); tsv_kv(s, key, rec_err[ic]);
+        snprintf(key, sizeof key, "final_%s", cname[ic]); tsv_kv(s, key, final_rel[ic]);
+        snprintf(key, sizeof key, "nor_%s", cname[ic]); tsv_kv(s, key, nor_rel[ic]);
+    }
+    tsv_finish(s);
+    dataset_free(&tr);
+    free(rows); free(xb); free(yb); free(c1); free(pred);
+    return 0;
+}
