@@ -1,0 +1,109 @@
+# src/site/module.mk: the site generator and the site it builds.
+#
+#   build/bin/sitegen               the generator (C on md4c; src/site/sitegen.c)
+#   site/NN-slug.html               one page per chapters/NN-slug.md
+#   site/index.html                 title, abstract, chapters, "reproduce this" (src/site/index.md)
+#   site/assets/                    water.css, KaTeX's CSS and woff2 fonts, Source Serif 4, site.css
+#   site/data/<ch>/<x>.tsv          the data behind each figure and number, for download
+#   site/source/<path>.html         every chapter, program and figure script, readable on the site
+#   build/site-deps/NN-slug.d       what a page needs: `sitegen deps` lists the figures,
+#                                   data and excerpted sources its directives name, so make
+#                                   builds them before the page (the .d is remade, and make
+#                                   restarts, whenever the chapter or a figure script changes)
+
+SITEGEN      := $(BUILD)/bin/sitegen
+SITEGEN_SRC  := $(sort $(wildcard src/site/*.c))
+SITEGEN_OBJ  := $(SITEGEN_SRC:src/%.c=$(BUILD)/obj/%.o)
+KATEX_JS     := src/site/katex-render.js
+SITE_INPUTS  := $(SITEGEN) $(KATEX_JS) chapters/macros.tex chapters/references.bib
+
+$(SITEGEN): $(SITEGEN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@.tmp $^ -lmd4c && mv $@.tmp $@
+
+CHAPTERS  := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
+PAGES     := $(CHAPTERS:chapters/%.md=site/%.html)
+SITE_DEPS := $(CHAPTERS:chapters/%.md=$(BUILD)/site-deps/%.d)
+
+site/%.html: chapters/%.md $(SITE_INPUTS) | $(DEPS_STAMP)
+	$(SITEGEN) page $< -o $@
+
+$(BUILD)/site-deps/%.d: chapters/%.md $(SITEGEN)
+	@$(SITEGEN) deps $< -o $@ --target site/$*.html
+
+site/index.html: src/site/index.md $(CHAPTERS) $(SITE_INPUTS) | $(DEPS_STAMP)
+	$(SITEGEN) index src/site/index.md $(CHAPTERS) -o $@
+
+# Data shipped beside the pages (the .d files name the ones each page needs).
+site/data/%: data/%
+	@mkdir -p $(@D)
+	cp $< $@.tmp && mv $@.tmp $@
+
+# Browsable sources: the links under figures and excerpts point here.  The
+# set matches has_source_view() in sitegen.c.
+SOURCE_FILES := $(sort $(wildcard chapters/*.md chapters/*.tex chapters/*.bib figures/*.gp \
+                  src/*/*.c src/*/*.h src/*/*.js src/*/*.sh src/*/*.mk \
+                  src/*/*/*.c src/*/*/*.h src/*/*/*.mk))
+SOURCE_VIEWS := $(SOURCE_FILES:%=site/source/%.html)
+site/source/%.html: % $(SITEGEN)
+	@$(SITEGEN) source $< -o $@
+
+# Assets, copied from the pinned npm packages.  KaTeX's CSS lists woff2
+# first, so browsers never ask for the woff/ttf files, which are not shipped.
+KATEX_FONTS := AMS-Regular Caligraphic-Bold Caligraphic-Regular Fraktur-Bold Fraktur-Regular \
+  Main-Bold Main-BoldItalic Main-Italic Main-Regular Math-BoldItalic Math-Italic \
+  SansSerif-Bold SansSerif-Italic SansSerif-Regular Script-Regular Size1-Regular \
+  Size2-Regular Size3-Regular Size4-Regular Typewriter-Regular
+TEXT_FONTS  := latin-400-normal latin-400-italic latin-600-normal latin-600-italic \
+  latin-700-normal latin-ext-400-normal latin-ext-400-italic
+SITE_ASSETS := site/assets/water.min.css site/assets/katex.min.css site/assets/site.css \
+  $(KATEX_FONTS:%=site/assets/fonts/KaTeX_%.woff2) \
+  $(TEXT_FONTS:%=site/assets/fonts/source-serif-4-%.woff2)
+
+# Files under node_modules/ appear when the dependency step runs npm ci.
+node_modules/%: | $(DEPS_STAMP) ;
+
+site/assets/water.min.css: node_modules/water.css/out/water.min.css
+	@mkdir -p $(@D)
+	cp $< $@.tmp && mv $@.tmp $@
+site/assets/katex.min.css: node_modules/katex/dist/katex.min.css
+	@mkdir -p $(@D)
+	cp $< $@.tmp && mv $@.tmp $@
+site/assets/site.css: src/site/site.css
+	@mkdir -p $(@D)
+	cp $< $@.tmp && mv $@.tmp $@
+site/assets/fonts/KaTeX_%.woff2: node_modules/katex/dist/fonts/KaTeX_%.woff2
+	@mkdir -p $(@D)
+	cp $< $@.tmp && mv $@.tmp $@
+site/assets/fonts/source-serif-4-%.woff2: node_modules/@fontsource/source-serif-4/files/source-serif-4-%.woff2
+	@mkdir -p $(@D)
+	cp $< $@.tmp && mv $@.tmp $@
+
+SITE := site/index.html $(PAGES) $(SITE_ASSETS) $(SOURCE_VIEWS)
+
+# `make` (or any goal that needs pages) first remakes the dependency files.
+ifeq ($(filter clean distclean help deps,$(MAKECMDGOALS)),)
+-include $(SITE_DEPS)
+endif
+-include $(SITEGEN_OBJ:.o=.d)
+
+# ---------------------------------------------------------------- tests
+# The Criterion suite drives the generator binary on tests/site/fixtures/.
+$(BUILD)/tests/site/test_sitegen: $(SITEGEN)
+$(BUILD)/tests/site/test_sitegen: private ALL_CFLAGS += -DSITEGEN_BIN='"$(SITEGEN)"'
+
+# Headless Chromium over every page of site/: no katex-error, no broken
+# internal link or image, no request outside the site; screenshots of each
+# page, light and dark, in build/screenshots/.
+TEST_RUNS += test-browser
+test-browser: $(SITE) $(SITEGEN) | $(DEPS_STAMP)
+	@bash tests/browser/fixture-site.sh $(SITEGEN) $(BUILD)/site-fixture
+	node tests/browser/check.js $(BUILD)/site-fixture $(BUILD)/screenshots/fixture
+	node tests/browser/check.js site $(BUILD)/screenshots
+
+# `make bench`: the time to rebuild after touching one chapter (median).
+BENCHES += bench-site
+bench-site: $(SITE)
+	@MAKE='$(MAKE)' bash src/site/bench-rebuild.sh data/bench/site_rebuild.tsv
+
+.PHONY: test-browser bench-site
