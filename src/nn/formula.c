@@ -62,7 +62,7 @@ int formula_cand_format(char *buf, size_t n, const formula_cand_t *c, int digits
     if (c->b == 0.0)
         return snprintf(buf, n, "%s", formula_feature_name(c->f1));
     double a = c->a;
-    return snprintf(buf, n, "%s %s %.*g %s", formula_feature_name(c->f2), a < 0 ? minus : "+",
+    return snprintf(buf, n, "%s %s %#.*g %s", formula_feature_name(c->f2), a < 0 ? minus : "+",
                     digits, fabs(a), formula_feature_name(c->f1));
 }
 

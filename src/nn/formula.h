@@ -60,7 +60,7 @@ double formula_cand_eval(const formula_cand_t *c, double q, double p);
 /* d g / d q and d g / d p at (q, p). */
 void   formula_cand_grad(const formula_cand_t *c, double q, double p, double *gq, double *gp);
 /* Human-readable formula, e.g. "p² − 2.998 cos q" (UTF-8), with `digits`
- * significant digits for the coefficient.  Returns the snprintf length. */
+ * significant digits for the coefficient (trailing zeros kept: "1.000").  Returns the snprintf length. */
 int    formula_cand_format(char *buf, size_t n, const formula_cand_t *c, int digits);
 
 /* Scores all FORMULA_NCAND candidates.  x holds states (q, p) row by row;

@@ -119,7 +119,7 @@ Test(formula, cand_format_and_grad)
     formula_cand_t c = {.f1 = FORMULA_COSQ, .f2 = FORMULA_P2, .a = -2.9987, .b = 1.0};
     char buf[64];
     formula_cand_format(buf, sizeof buf, &c, 3);
-    cr_assert_str_eq(buf, "p² \xe2\x88\x92 3 cos q");
+    cr_assert_str_eq(buf, "p² \xe2\x88\x92 3.00 cos q");
     double gq, gp, h = 1e-6, q = 0.7385, p = -0.4121;
     formula_cand_grad(&c, q, p, &gq, &gp);
     double fq = (formula_cand_eval(&c, q + h, p) - formula_cand_eval(&c, q - h, p)) / (2 * h);

@@ -1,0 +1,18 @@
+# Chapter 5, "Learning the laws themselves": data rules and figure dependencies.
+CH5_NOETHER := data/ch5/noether_search.tsv data/ch5/noether_noise.tsv \
+               data/ch5/noether_lambda.tsv data/ch5/noether_error.tsv \
+               data/ch5/noether_phase.tsv data/ch5/noether_summary.tsv
+
+$(CH5_NOETHER) &: $(BUILD)/bin/ch5/noether
+	@mkdir -p $(@D)
+	$(BUILD)/bin/ch5/noether --out data/ch5
+
+DATA += $(CH5_NOETHER)
+
+CH5_NEWTON := data/ch5/newton_horizon.tsv data/ch5/newton_track.tsv data/ch5/newton_summary.tsv
+
+$(CH5_NEWTON) &: $(BUILD)/bin/ch5/newton
+	@mkdir -p $(@D)
+	$(BUILD)/bin/ch5/newton --out data/ch5
+
+DATA += $(CH5_NEWTON)
