@@ -99,12 +99,29 @@ int idx_read(idx_t *out, const char *path, char *err, size_t errlen)
         if (k > 0)
             item *= d;
     }
-    data = malloc(total);
+    /* Grow the buffer as data arrives rather than trusting the header's
+     * size: a short file with a huge header fails as "truncated" without
+     * first asking for gigabytes. */
+    size_t cap = total < ((size_t)1 << 20) ? total : ((size_t)1 << 20), got = 0;
+    data = malloc(cap);
+    while (data) {
+        got += read_full(f, data + got, cap - got);
+        if (got < cap || cap == total)
+            break;
+        size_t ncap = cap * 4 < total ? cap * 4 : total;
+        uint8_t *grown = realloc(data, ncap);
+        if (!grown) {
+            free(data);
+            data = NULL;
+            break;
+        }
+        data = grown;
+        cap = ncap;
+    }
     if (!data) {
         fail(err, errlen, "%s: out of memory for %zu bytes", path, total);
         goto done;
     }
-    size_t got = read_full(f, data, total);
     if (got != total) {
         int zerr = 0;
         const char *msg = gzerror(f, &zerr);
