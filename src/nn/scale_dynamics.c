@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* excerpt: recurrences */
 double scale_q2_step(double q2, double g2, double eta, double lambda)
 {
     double c = 1.0 - eta * lambda;
@@ -17,6 +18,8 @@ double scale_nu_step(double nu, double gt2, double eta, double lambda)
     double w = 4.0 * eta * lambda;
     return (1.0 - w) * nu + w * gt2;
 }
+
+/* end excerpt */
 
 double scale_nu_of_q2(double q2, double eta, double lambda)
 {

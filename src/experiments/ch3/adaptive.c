@@ -1,0 +1,239 @@
+/* adaptive.c: experiment E6 of the chapter: a BatchNorm MLP (eps = 0) on a
+ * Fashion-MNIST subset, trained by SGD with coupled weight decay, read as
+ * RMSProp (Tanaka & Kunin 2021, "implicit adaptive optimization"):
+ *   - per unit, nu = (2 lambda/eta)|q|^4 against the EMA
+ *     nu_{k+1} = (1 - 4 eta lambda) nu_k + 4 eta lambda |gt_k|^2 driven by the
+ *     measured gradient (A1 in scale_dynamics.h);
+ *   - eta_eff = eta/|q|^2 against sqrt(2 eta lambda / nu) (A2);
+ *   - the angle between successive q relaxing to sqrt(2 eta lambda/(1+beta))
+ *     within (1-beta)/(4 eta lambda) steps, for beta = 0 and 0.9;
+ *   - side by side: the RMSProp of the derivation written out on the same BN
+ *     network (one accumulator per unit, on the sphere), and optim.h's
+ *     per-parameter RMSProp on the network without normalization, both with
+ *     lr = sqrt(2 eta lambda) and decay 1 - 4 eta lambda.
+ * Writes data/ch3/adaptive_{units,steps,eval,summary}.tsv. */
+#include <stdio.h>
+
+#include "ch3_run.h"
+#include "core/tsv.h"
+
+int main(int argc, char **argv)
+{
+    args_t a;
+    args_init(&a, argc, argv,
+              "[--out-dir data/ch3] [--seed S] [--eta 0.1] [--lambda 5e-3] [--steps 3000]\n"
+              "    [--width 128] [--batch 128] [--train 10000] [--test 2000]");
+    const char *dir = args_string(&a, "--out-dir", "data/ch3");
+    uint64_t seed = (uint64_t)args_long(&a, "--seed", 3);
+    double eta = args_double(&a, "--eta", 0.1);
+    double lambda = args_double(&a, "--lambda", 5e-3);
+    long K = args_long(&a, "--steps", 3000);
+    int width = (int)args_long(&a, "--width", 128);
+    int B = (int)args_long(&a, "--batch", 128);
+    int ntrain = (int)args_long(&a, "--train", 10000);
+    int ntest = (int)args_long(&a, "--test", 2000);
+    args_done(&a);
+    if (K < 10 || width < 8 || B < 2 || ntrain < B || ntest < 500 || eta <= 0 || lambda <= 0)
+        die("bad parameters (need steps >= 10, width >= 8, batch >= 2, train >= batch, "
+            "test >= 500, eta > 0, lambda > 0)");
+
+    ch3_data_t train, test;
+    ch3_load(&train, "train", ntrain);
+    ch3_load(&test, "test", ntest);
+
+    /* The momentum run keeps the same effective rate eta/(1-beta) and the same
+     * relaxation time (1-beta)/(4 eta lambda) as the plain run. */
+    const double beta9 = 0.9, eta9 = eta * (1.0 - beta9);
+    enum { FREE0, FREE9, SPHERE, RMSP, RMSPM, EPS, NOWD, NRUN };
+    const char *name[NRUN] = {"free_b0", "free_b9", "sphere", "rmsprop", "rmsprop_m", "eps",
+                              "nowd"};
+    const double bn_eps = 1e-5;   /* PyTorch's default */
+    ch3_cfg_t cfg[NRUN];
+    ch3_rec_t rec[NRUN];
+    for (int i = 0; i < NRUN; i++) {
+        cfg[i] = (ch3_cfg_t){.mode = CH3_FREE, .eta = eta, .beta = 0.0, .lambda = lambda,
+                             .steps = K, .B = B, .width = width, .seed = seed,
+                             .eval_every = 100, .n_sample = 4};
+    }
+    cfg[FREE9].beta = beta9;
+    cfg[FREE9].eta = eta9;
+    cfg[SPHERE].mode = CH3_SPHERE;
+    cfg[RMSP].mode = CH3_RMSPROP;
+    cfg[RMSPM].mode = CH3_RMSPROP;
+    cfg[RMSPM].rms_match = 1;
+    cfg[EPS].bn_eps = bn_eps;
+    cfg[NOWD].lambda = 0.0;
+    progress_t pr;
+    progress_begin(&pr, "E6 runs");
+    for (int i = 0; i < NRUN; i++) {
+        ch3_run(&cfg[i], &train, &test, &rec[i]);
+        progress_update(&pr, i + 1, NRUN, name[i]);
+        if (rec[i].diverged)
+            fprintf(stderr, "adaptive: run %s diverged at step %ld\n", name[i], rec[i].steps);
+    }
+    progress_end(&pr);
+
+    char path[512];
+    double tau = scale_relax_steps(eta, lambda, 0.0);
+    double eq0 = scale_angle_eq(eta, lambda, 0.0), eq9 = scale_angle_eq(eta9, lambda, beta9);
+    const ch3_rec_t *f = &rec[FREE0];
+
+    snprintf(path, sizeof path, "%s/adaptive_units.tsv", dir);
+    tsv_t *t = tsv_create(path, argc, argv);
+    tsv_comment(t, "seed %llu; MLP 784-%d-%d-10, BatchNorm eps = 0, no biases; SGD eta = %g, "
+                "lambda = %g (coupled), batch %d, %d training images",
+                (unsigned long long)seed, width, width, eta, lambda, B, ntrain);
+    tsv_comment(t, "nu = (2 lambda/eta)|q|^4 of four units (u0,u1 in layer 1; u2,u3 in layer 2) and "
+                "ema: nu_{k+1} = (1 - 4 eta lambda) nu_k + 4 eta lambda |gt_k|^2 (Tanaka & Kunin 2021)");
+    tsv_columns(t, "step\tnu_u0\tnu_u1\tnu_u2\tnu_u3\tema_u0\tema_u1\tema_u2\tema_u3");
+    for (long k = 0; k <= f->steps; k++)
+        tsv_rowv(t, 9, (double)k, f->nu_meas[0][k], f->nu_meas[1][k], f->nu_meas[2][k],
+                 f->nu_meas[3][k], f->nu_ema[0][k], f->nu_ema[1][k], f->nu_ema[2][k],
+                 f->nu_ema[3][k]);
+    tsv_finish(t);
+
+    snprintf(path, sizeof path, "%s/adaptive_steps.tsv", dir);
+    t = tsv_create(path, argc, argv);
+    tsv_comment(t, "seed %llu; per step, over the %d units of each hidden layer (L1, L2): RMS angle "
+                "between successive incoming weight vectors; eta_eff = angle/(|q||g|) median, 10 %%, "
+                "90 %%", (unsigned long long)seed, width);
+    tsv_comment(t, "runs: free_b0 (BN, SGD eta = %g, lambda = %g), free_b9 (BN, heavy ball beta = %g, "
+                "eta = %g), sphere (BN, per-unit RMSProp on the sphere, lr = sqrt(2 eta lambda)), "
+                "rmsprop (no BN, per-parameter RMSProp lr = %g, alpha = %g, eps = 1e-8, no WD), "
+                "rmsprop_m (the same with lr_l = sqrt(2 eta lambda) rbar_l/sqrt(fan_in_l))",
+                eta, lambda, beta9, eta9, sqrt(2 * eta * lambda), 1 - 4 * eta * lambda);
+    tsv_comment(t, "eps: as free_b0 with BatchNorm eps = %g; nowd: as free_b0 with lambda = 0 "
+                "(pred from the accumulator |q|^4 <- (1 - 4 eta lambda)|q|^4 + 2 eta^2 |gt|^2)", bn_eps);
+    tsv_comment(t, "pred: free/sphere sqrt(2 eta lambda |gt|^2/nu) with nu the EMA; rmsprop "
+                "atan(|P_perp lr g/sqrt(s)|/|q|); eq_b0 = sqrt(2 eta lambda), eq_b9 = "
+                "sqrt(2 eta lambda/(1+beta)); tau = 1/(4 eta lambda) = %g steps", tau);
+    tsv_columns(t, "step\tang_b0_L1\tang_b0_L2\tpred_b0_L1\tpred_b0_L2\teff_b0_L1\teff_b0_L2\t"
+                "efflo_b0_L1\teffhi_b0_L1\teffpred_b0_L1\teffpred_b0_L2\tnu_gap\t"
+                "ang_b9_L1\tang_b9_L2\tang_sph_L1\tang_sph_L2\teff_sph_L1\teff_sph_L2\t"
+                "ang_rms_L1\tang_rms_L2\tpred_rms_L1\tpred_rms_L2\teff_rms_L1\teff_rms_L2\t"
+                "effpred_rms_L1\teq_b0\teq_b9\tloss_b0\tloss_sph\tloss_rms\t"
+                "ang_rmsm_L1\tang_rmsm_L2\tpred_rmsm_L1\tpred_rmsm_L2\teff_rmsm_L1\teff_rmsm_L2\t"
+                "effpred_rmsm_L1\teffpred_rmsm_L2\tloss_rmsm\teffpred_rms_L2\t"
+                "ang_eps_L1\tpred_eps_L1\tang_nowd_L1\tpred_nowd_L1\teff_nowd_L1\teffpred_nowd_L1");
+    long Kmin = K;
+    for (int i = 0; i < NRUN; i++)
+        if (rec[i].steps < Kmin)
+            Kmin = rec[i].steps;
+    const ch3_rec_t *m9 = &rec[FREE9], *sp = &rec[SPHERE], *rp = &rec[RMSP], *rm = &rec[RMSPM];
+    const ch3_rec_t *re = &rec[EPS], *rn = &rec[NOWD];
+    for (long k = 0; k < Kmin; k++) {
+        double row[46] = {
+            (double)k, f->angle_rms[0][k], f->angle_rms[1][k], f->angle_pred[0][k],
+            f->angle_pred[1][k], f->eff_med[0][k], f->eff_med[1][k], f->eff_lo[0][k],
+            f->eff_hi[0][k], f->eff_pred_med[0][k], f->eff_pred_med[1][k], f->nu_gap[k],
+            m9->angle_rms[0][k], m9->angle_rms[1][k], sp->angle_rms[0][k], sp->angle_rms[1][k],
+            sp->eff_med[0][k], sp->eff_med[1][k], rp->angle_rms[0][k], rp->angle_rms[1][k],
+            rp->angle_pred[0][k], rp->angle_pred[1][k], rp->eff_med[0][k], rp->eff_med[1][k],
+            rp->eff_pred_med[0][k], eq0, eq9, f->train_loss[k], sp->train_loss[k],
+            rp->train_loss[k], rm->angle_rms[0][k], rm->angle_rms[1][k], rm->angle_pred[0][k],
+            rm->angle_pred[1][k], rm->eff_med[0][k], rm->eff_med[1][k], rm->eff_pred_med[0][k],
+            rm->eff_pred_med[1][k], rm->train_loss[k], rp->eff_pred_med[1][k],
+            re->angle_rms[0][k], re->angle_pred[0][k], rn->angle_rms[0][k], rn->angle_pred[0][k],
+            rn->eff_med[0][k], rn->eff_pred_med[0][k]};
+        tsv_row(t, 46, row);
+    }
+    tsv_finish(t);
+
+    snprintf(path, sizeof path, "%s/adaptive_eval.tsv", dir);
+    t = tsv_create(path, argc, argv);
+    tsv_comment(t, "seed %llu; test loss and accuracy on %d test images (BatchNorm with batch "
+                "statistics, batches of 500)", (unsigned long long)seed, ntest);
+    tsv_columns(t, "step\tloss_b0\tacc_b0\tloss_b9\tacc_b9\tloss_sph\tacc_sph\tloss_rms\tacc_rms\t"
+                "loss_rmsm\tacc_rmsm");
+    int ne = rec[0].n_eval;
+    for (int i = 1; i < NRUN; i++)
+        if (rec[i].n_eval < ne)
+            ne = rec[i].n_eval;
+    for (int e = 0; e < ne; e++)
+        tsv_rowv(t, 11, rec[0].eval_step[e], rec[0].test_loss[e], rec[0].test_acc[e],
+                 rec[1].test_loss[e], rec[1].test_acc[e], rec[2].test_loss[e], rec[2].test_acc[e],
+                 rec[3].test_loss[e], rec[3].test_acc[e], rec[4].test_loss[e], rec[4].test_acc[e]);
+    tsv_finish(t);
+
+    /* Summary: the late-time RMS angle (last 2 tau steps) against the law, the
+     * EMA gap after the first tau, timings. */
+    double late[NRUN][CH3_NL];
+    long k0 = Kmin - (long)(2 * tau);
+    if (k0 < Kmin / 2)
+        k0 = Kmin / 2;
+    for (int i = 0; i < NRUN; i++)
+        for (int l = 0; l < CH3_NL; l++) {
+            double s = 0.0;
+            for (long k = k0; k < Kmin; k++)
+                s += rec[i].angle_rms[l][k] * rec[i].angle_rms[l][k];
+            late[i][l] = sqrt(s / (Kmin - k0));
+        }
+    double gap_late = 0.0, gap_max_late = 0.0;
+    for (long k = (long)tau; k < Kmin; k++) {
+        gap_late += f->nu_gap[k];
+        if (f->nu_gap[k] > gap_max_late)
+            gap_max_late = f->nu_gap[k];
+    }
+    gap_late /= (double)(Kmin - (long)tau);
+    double gap_first = 0.0;
+    for (long k = 0; k < (long)tau && k < Kmin; k++)
+        if (f->nu_gap[k] > gap_first)
+            gap_first = f->nu_gap[k];
+
+    snprintf(path, sizeof path, "%s/adaptive_summary.tsv", dir);
+    t = tsv_create(path, argc, argv);
+    tsv_comment(t, "seed %llu; E6 summary (late = RMS over steps %ld..%ld)",
+                (unsigned long long)seed, k0, Kmin);
+    tsv_columns(t, "key\tvalue");
+    tsv_kv(t, "eta", eta);
+    tsv_kv(t, "lambda", lambda);
+    tsv_kv(t, "eta9", eta9);
+    tsv_kv(t, "beta9", beta9);
+    tsv_kv(t, "steps", (double)K);
+    tsv_kv(t, "width", width);
+    tsv_kv(t, "batch", B);
+    tsv_kv(t, "train", ntrain);
+    tsv_kv(t, "test", ntest);
+    tsv_kv(t, "tau", tau);
+    tsv_kv(t, "rho", 1 - 4 * eta * lambda);
+    tsv_kv(t, "lr_rms", sqrt(2 * eta * lambda));
+    tsv_kv(t, "eq_b0", eq0);
+    tsv_kv(t, "eq_b9", eq9);
+    tsv_kv(t, "exact_worst", f->exact_worst);
+    tsv_kv(t, "exact_worst_eps", rec[EPS].exact_worst);
+    tsv_kv(t, "exact_worst_nowd", rec[NOWD].exact_worst);
+    tsv_kv(t, "bn_eps", bn_eps);
+    tsv_kv(t, "nu_gap_first_tau_max", gap_first);
+    tsv_kv(t, "nu_gap_after_tau_mean", gap_late);
+    tsv_kv(t, "nu_gap_after_tau_max", gap_max_late);
+    for (int i = 0; i < NRUN; i++) {
+        char key[64];
+        for (int l = 0; l < CH3_NL; l++) {
+            snprintf(key, sizeof key, "late_angle_%s_L%d", name[i], l + 1);
+            tsv_kv(t, key, late[i][l]);
+        }
+        snprintf(key, sizeof key, "final_acc_%s", name[i]);
+        tsv_kv(t, key, rec[i].final_acc);
+        snprintf(key, sizeof key, "final_loss_%s", name[i]);
+        tsv_kv(t, key, rec[i].final_loss);
+        snprintf(key, sizeof key, "seconds_%s", name[i]);
+        tsv_kv(t, key, rec[i].seconds);
+        snprintf(key, sizeof key, "diverged_%s", name[i]);
+        tsv_kv(t, key, rec[i].diverged);
+    }
+    tsv_kv(t, "late_rel_b0_L1", late[FREE0][0] / eq0 - 1);
+    tsv_kv(t, "late_rel_b0_L2", late[FREE0][1] / eq0 - 1);
+    tsv_kv(t, "late_rel_b9_L1", late[FREE9][0] / eq9 - 1);
+    tsv_kv(t, "late_rel_b9_L2", late[FREE9][1] / eq9 - 1);
+    tsv_kv(t, "late_rel_sph_L1", late[SPHERE][0] / eq0 - 1);
+    tsv_kv(t, "late_rel_eps_L1", late[EPS][0] / eq0 - 1);
+    tsv_kv(t, "nowd_angle_ratio_L1", late[NOWD][0] / eq0);
+    tsv_kv(t, "late_rel_sph_L2", late[SPHERE][1] / eq0 - 1);
+    tsv_finish(t);
+
+    for (int i = 0; i < NRUN; i++)
+        ch3_rec_free(&rec[i]);
+    ch3_data_free(&train);
+    ch3_data_free(&test);
+    return 0;
+}

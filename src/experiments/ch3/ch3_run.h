@@ -1,0 +1,325 @@
+/* ch3_run.h: one training run of the chapter-3 MLP (mlp.h, no biases) on a
+ * Fashion-MNIST subset, in one of four modes, recording per step what the
+ * RMSProp reading of normalization predicts (Tanaka & Kunin 2021):
+ *
+ *   CH3_FREE         BatchNorm (eps = 0) + SGD/heavy ball + coupled weight decay;
+ *   CH3_CONSTRAINED  the same, with every hidden unit's incoming weights scaled
+ *                    back to their initial norm after each step (NLD Fig. 4);
+ *   CH3_SPHERE       BatchNorm, hidden units trained by the RMSProp the
+ *                    derivation predicts, written out explicitly: one
+ *                    accumulator per unit, on the sphere,
+ *                        qh <- normalize(qh - sqrt(2 eta lambda) gt / sqrt(nu)),
+ *                        nu <- (1 - 4 eta lambda) nu + 4 eta lambda |gt|^2,
+ *                    nu_0 = (2 lambda/eta)|q_0|^4; the last layer by SGD + WD;
+ *   CH3_RMSPROP      no normalization, every parameter by optim.h's RMSProp
+ *                    (lr = sqrt(2 eta lambda), alpha = 1 - 4 eta lambda, no WD).
+ *
+ * Per step and per hidden unit i with incoming weights q_i: the angle between
+ * q_i before and after the step, and the effective learning rate on the
+ * sphere, eta_eff = angle / (|q_i| |g_i|) (= the step of q_i/|q_i| per unit
+ * scale-free gradient gt_i = |q_i| g_i; for the free run this is
+ * atan(eta |gt|/((1 - eta lambda)|q|^2)) / |gt| ~ eta/|q|^2). */
+#ifndef CH3_RUN_H
+#define CH3_RUN_H
+
+#include "ch3_common.h"
+#include "nn/optim.h"
+
+typedef enum { CH3_FREE, CH3_CONSTRAINED, CH3_SPHERE, CH3_RMSPROP } ch3_mode;
+
+typedef struct {
+    ch3_mode mode;
+    double eta, beta, lambda;
+    long steps;
+    int B, width;
+    uint64_t seed;          /* initialisation (stream 1) and minibatches (stream 7) */
+    int eval_every;         /* 0: evaluate only at the end */
+    int n_sample;           /* units whose nu is traced */
+    double bn_eps;          /* BatchNorm epsilon (0: exact scale invariance) */
+    int rms_match;          /* CH3_RMSPROP: 0 lr = sqrt(2 eta lambda) for every parameter;
+                               1 lr_l = sqrt(2 eta lambda) rbar_l / sqrt(n_l) per layer, so
+                               that a unit's angular step ~ lr sqrt(n_l)/|w| starts at the
+                               BN run's equilibrium (rbar_l: RMS initial row norm, n_l: fan-in) */
+} ch3_cfg_t;
+
+enum { CH3_NL = 2, CH3_MAXS = 8 };
+
+/* Per-step records, [steps] each unless noted. */
+typedef struct {
+    long steps;
+    double *train_loss;
+    double *angle_rms[CH3_NL];      /* RMS over the layer's units */
+    double *angle_pred[CH3_NL];     /* RMS of (A2) with the EMA nu (free, beta = 0) */
+    double *eff_med[CH3_NL], *eff_lo[CH3_NL], *eff_hi[CH3_NL];   /* eta_eff: median, 10 %, 90 % */
+    double *eff_pred_med[CH3_NL];   /* median of the prediction (free: sqrt(2 eta lambda/nu_ema)) */
+    double *nu_gap;                 /* mean over units of |nu_meas/nu_ema - 1| */
+    double *nu_meas[CH3_MAXS], *nu_ema[CH3_MAXS];
+    int n_eval;
+    double *eval_step, *test_loss, *test_acc;   /* [n_eval] */
+    double exact_worst;             /* worst relative error of (E1) over units and steps */
+    double final_loss, final_acc, final_q2_med, seconds;
+    int diverged;
+} ch3_rec_t;
+
+static void ch3_rec_init(ch3_rec_t *r, const ch3_cfg_t *c)
+{
+    memset(r, 0, sizeof *r);
+    long K = c->steps;
+    r->steps = K;
+    r->train_loss = xcalloc((size_t)K, sizeof(double));
+    for (int l = 0; l < CH3_NL; l++) {
+        r->angle_rms[l] = xcalloc((size_t)K, sizeof(double));
+        r->angle_pred[l] = xcalloc((size_t)K, sizeof(double));
+        r->eff_med[l] = xcalloc((size_t)K, sizeof(double));
+        r->eff_lo[l] = xcalloc((size_t)K, sizeof(double));
+        r->eff_hi[l] = xcalloc((size_t)K, sizeof(double));
+        r->eff_pred_med[l] = xcalloc((size_t)K, sizeof(double));
+    }
+    r->nu_gap = xcalloc((size_t)K, sizeof(double));
+    for (int s = 0; s < c->n_sample; s++) {
+        r->nu_meas[s] = xcalloc((size_t)K + 1, sizeof(double));
+        r->nu_ema[s] = xcalloc((size_t)K + 1, sizeof(double));
+    }
+    int ne = (c->eval_every > 0 ? (int)(K / c->eval_every) : 0) + 2;
+    r->eval_step = xcalloc((size_t)ne, sizeof(double));
+    r->test_loss = xcalloc((size_t)ne, sizeof(double));
+    r->test_acc = xcalloc((size_t)ne, sizeof(double));
+}
+
+static void ch3_rec_free(ch3_rec_t *r)
+{
+    free(r->train_loss);
+    for (int l = 0; l < CH3_NL; l++) {
+        free(r->angle_rms[l]);
+        free(r->angle_pred[l]);
+        free(r->eff_med[l]);
+        free(r->eff_lo[l]);
+        free(r->eff_hi[l]);
+        free(r->eff_pred_med[l]);
+    }
+    free(r->nu_gap);
+    for (int s = 0; s < CH3_MAXS; s++) {
+        free(r->nu_meas[s]);
+        free(r->nu_ema[s]);
+    }
+    free(r->eval_step);
+    free(r->test_loss);
+    free(r->test_acc);
+}
+
+static void ch3_eval_point(mlp_t *m, const ch3_data_t *test, ch3_rec_t *r, long k)
+{
+    double loss, acc;
+    ch3_evaluate(m, test, 500, &loss, &acc);
+    r->eval_step[r->n_eval] = (double)k;
+    r->test_loss[r->n_eval] = loss;
+    r->test_acc[r->n_eval] = acc;
+    r->n_eval++;
+}
+
+/* Layout: 784 - width - width - 10, ReLU, no biases. */
+static void ch3_run(const ch3_cfg_t *c, const ch3_data_t *train, const ch3_data_t *test,
+                    ch3_rec_t *r)
+{
+    double t0 = now_seconds();
+    ch3_rec_init(r, c);
+    int dims[4] = {train->d, c->width, c->width, 10};
+    int bn = c->mode != CH3_RMSPROP;
+    mlp_t m;
+    rng_t rinit;
+    rng_seed(&rinit, c->seed, 1);
+    if (mlp_init(&m, dims, 3, 0, bn, c->bn_eps, c->B > 500 ? c->B : 500, &rinit))
+        die("mlp_init failed");
+    ch3_batcher_t bt;
+    ch3_batcher_init(&bt, train, c->B, c->seed);
+
+    size_t n = m.n_params;
+    int U = ch3_n_units(&m);
+    double *old = xmalloc(n * sizeof *old);
+    double *vbuf = xcalloc(n, sizeof *vbuf);             /* momentum or RMSProp state */
+    double *q2 = xmalloc((size_t)U * sizeof *q2), *g2 = xmalloc((size_t)U * sizeof *g2);
+    double *r0 = xmalloc((size_t)U * sizeof *r0);        /* initial norms */
+    double *nu = xmalloc((size_t)U * sizeof *nu);        /* EMA (free) or the optimizer's (sphere) */
+    double *ang = xmalloc((size_t)U * sizeof *ang), *eff = xmalloc((size_t)U * sizeof *eff);
+    double *effp = xmalloc((size_t)U * sizeof *effp), *tmp = xmalloc((size_t)U * sizeof *tmp);
+    double *srt = xmalloc((size_t)U * sizeof *srt);   /* quantile scratch */
+    double eta = c->eta, lam = c->lambda;
+    double lr_rms = sqrt(2.0 * eta * lam), rho = 1.0 - 4.0 * eta * lam;
+    /* traces report nu = (2 lambda/eta)|q|^4, or |q|^4 itself when lambda = 0 */
+    double nu_scale = c->mode == CH3_FREE && lam > 0 ? 2.0 * lam / eta : 1.0;
+    size_t last_off = (size_t)(m.W[2] - m.theta), last_n = n - last_off;
+    double lr_layer[3];
+    for (int l = 0; l < 3; l++) {
+        double s = 0.0;
+        size_t nw = (size_t)m.dims[l + 1] * m.dims[l];
+        for (size_t j = 0; j < nw; j++)
+            s += m.W[l][j] * m.W[l][j];
+        double rbar = sqrt(s / m.dims[l + 1]);
+        lr_layer[l] = c->rms_match ? lr_rms * rbar / sqrt((double)m.dims[l]) : lr_rms;
+    }
+
+    for (int u = 0; u < U; u++) {
+        int len;
+        double *q = ch3_row(m.W, &m, u, &len);
+        r0[u] = sqrt(scale_sqnorm(q, (size_t)len));
+        /* free: the |q|^4 accumulator A = (eta/(2 lambda)) nu, which stays
+         * defined at lambda = 0; sphere: the optimizer's nu */
+        nu[u] = c->mode == CH3_FREE ? pow(r0[u], 4) : scale_nu_of_q2(r0[u] * r0[u], eta, lam);
+    }
+    for (int s = 0; s < c->n_sample; s++) {
+        int u = s * U / c->n_sample;
+        r->nu_meas[s][0] = r->nu_ema[s][0] = nu_scale * nu[u];
+    }
+    ch3_eval_point(&m, test, r, 0);
+
+    for (long k = 0; k < c->steps; k++) {
+        ch3_batcher_next(&bt);
+        memcpy(old, m.theta, n * sizeof *old);
+        double loss = mlp_train_batch(&m, bt.xb, bt.yb, c->B, NULL);
+        r->train_loss[k] = loss;
+        if (!isfinite(loss)) {
+            r->diverged = 1;
+            r->steps = k;
+            break;
+        }
+        for (int u = 0; u < U; u++) {
+            q2[u] = ch3_row_sqnorm(m.W, &m, u);
+            g2[u] = ch3_row_sqnorm(m.dW, &m, u);
+        }
+        switch (c->mode) {
+        case CH3_FREE:
+        case CH3_CONSTRAINED:
+            /* excerpt: constrained */
+            opt_sgd_step(m.theta, m.grad, vbuf, n, eta, c->beta, lam, OPT_WD_COUPLED);
+            if (c->mode == CH3_CONSTRAINED)
+                for (int u = 0; u < U; u++) {
+                    int len;
+                    double *q = ch3_row(m.W, &m, u, &len);
+                    double s = r0[u] / sqrt(scale_sqnorm(q, (size_t)len));
+                    for (int j = 0; j < len; j++)
+                        q[j] *= s;
+                }
+            /* end excerpt */
+            break;
+        case CH3_SPHERE:
+            /* excerpt: sphere */
+            for (int u = 0; u < U; u++) {   /* q = r0 qh, gt = r0 g */
+                int len;
+                double *q = ch3_row(m.W, &m, u, &len);
+                const double *g = ch3_row(m.dW, &m, u, &len);
+                double gt2 = q2[u] * g2[u];
+                effp[u] = lr_rms / sqrt(nu[u]);            /* step of qh per unit gt */
+                tmp[u] = effp[u] * sqrt(gt2);              /* its length */
+                for (int j = 0; j < len; j++)
+                    q[j] = q[j] / r0[u] - effp[u] * r0[u] * g[j];
+                double s = r0[u] / sqrt(scale_sqnorm(q, (size_t)len));
+                for (int j = 0; j < len; j++)
+                    q[j] *= s;                             /* back to radius r0 */
+                nu[u] = rho * nu[u] + (1.0 - rho) * gt2;   /* accumulator after the step */
+            }
+            opt_sgd_step(m.theta + last_off, m.grad + last_off, NULL, last_n, eta, 0.0, lam,
+                         OPT_WD_COUPLED);
+            /* end excerpt */
+            break;
+        case CH3_RMSPROP:
+            for (int l = 0; l < 3; l++) {
+                size_t off = (size_t)(m.W[l] - m.theta), nw = (size_t)m.dims[l + 1] * m.dims[l];
+                opt_rmsprop_step(m.theta + off, m.grad + off, vbuf + off, nw, lr_layer[l], rho,
+                                 1e-8, 0.0, OPT_WD_COUPLED);
+            }
+            break;
+        }
+        /* per-unit measurements */
+        double gap = 0.0;
+        for (int u = 0; u < U; u++) {
+            int len;
+            const double *qn = ch3_row(m.W, &m, u, &len);
+            const double *qo = ch3_row_in(old, &m, u, &len);
+            double q2n = scale_sqnorm(qn, (size_t)len);
+            ang[u] = scale_angle(qo, qn, (size_t)len);
+            double gt2 = q2[u] * g2[u];
+            eff[u] = gt2 > 0 ? ang[u] / sqrt(gt2) : 0.0;
+            if (c->mode == CH3_FREE) {
+                if (c->beta == 0.0) {
+                    double pred = scale_q2_step(q2[u], g2[u], eta, lam);
+                    double e = fabs(q2n - pred) / q2n;
+                    if (e > r->exact_worst)
+                        r->exact_worst = e;
+                }
+                /* (A1)-(A2) written for A = |q|^4: eta/sqrt(A) = sqrt(2 eta lambda/nu) */
+                effp[u] = eta / sqrt(nu[u]);                          /* per unit gt */
+                tmp[u] = eta * sqrt(gt2 / nu[u]);                     /* predicted angle */
+                nu[u] = (1.0 - 4.0 * eta * lam) * nu[u] + 2.0 * eta * eta * gt2;
+                gap += fabs(q2n * q2n / nu[u] - 1.0);
+            } else if (c->mode == CH3_SPHERE) {
+                /* effp, tmp set by the step */
+            } else if (c->mode == CH3_CONSTRAINED) {
+                effp[u] = eta / ((1.0 - eta * lam) * r0[u] * r0[u]);
+                tmp[u] = atan(eta * sqrt(gt2) / ((1.0 - eta * lam) * q2[u]));
+            } else {   /* RMSProp: angle ~ |P_perp(lr g/sqrt(s))| / |q| from its own state */
+                const double *s = ch3_row_in(vbuf, &m, u, &len);
+                const double *g = ch3_row(m.dW, &m, u, &len);
+                const double *qo2 = ch3_row_in(old, &m, u, &len);
+                double st2 = 0.0, sq = 0.0, lr_u = lr_layer[u < c->width ? 0 : 1];
+                for (int j = 0; j < len; j++) {
+                    double dj = lr_u * g[j] / (sqrt(s[j]) + 1e-8);
+                    st2 += dj * dj;
+                    sq += dj * qo2[j];
+                }
+                double perp2 = st2 - sq * sq / q2[u];
+                tmp[u] = atan(sqrt(perp2 > 0 ? perp2 : 0.0) / sqrt(q2[u]));
+                effp[u] = gt2 > 0 ? tmp[u] / sqrt(gt2) : 0.0;
+            }
+        }
+        if (c->mode == CH3_FREE)
+            r->nu_gap[k] = gap / U;
+        for (int l = 0; l < CH3_NL; l++) {
+            int u0 = l * c->width, nl = c->width;
+            double s2 = 0.0, p2 = 0.0;
+            for (int u = u0; u < u0 + nl; u++) {
+                s2 += ang[u] * ang[u];
+                p2 += tmp[u] * tmp[u];
+            }
+            r->angle_rms[l][k] = sqrt(s2 / nl);
+            r->angle_pred[l][k] = sqrt(p2 / nl);
+            r->eff_med[l][k] = ch3_quantile(eff + u0, nl, 0.5, srt);
+            r->eff_lo[l][k] = ch3_quantile(eff + u0, nl, 0.1, srt);
+            r->eff_hi[l][k] = ch3_quantile(eff + u0, nl, 0.9, srt);
+            r->eff_pred_med[l][k] = ch3_quantile(effp + u0, nl, 0.5, srt);
+        }
+        for (int s = 0; s < c->n_sample; s++) {
+            int u = s * U / c->n_sample;
+            double q2n = ch3_row_sqnorm(m.W, &m, u);
+            r->nu_meas[s][k + 1] = nu_scale * q2n * q2n;
+            r->nu_ema[s][k + 1] = nu_scale * nu[u];
+        }
+        if (c->eval_every > 0 && (k + 1) % c->eval_every == 0)
+            ch3_eval_point(&m, test, r, k + 1);
+    }
+    if (c->eval_every <= 0 || r->steps % c->eval_every != 0 || r->diverged)
+        ch3_eval_point(&m, test, r, r->steps);
+    r->final_loss = r->test_loss[r->n_eval - 1];
+    r->final_acc = r->test_acc[r->n_eval - 1];
+    for (int u = 0; u < U; u++) {
+        q2[u] = ch3_row_sqnorm(m.W, &m, u);
+    }
+    r->final_q2_med = ch3_quantile(q2, U, 0.5, srt);
+    (void)ch3_unit_layer;
+
+    free(old);
+    free(vbuf);
+    free(q2);
+    free(g2);
+    free(r0);
+    free(nu);
+    free(ang);
+    free(eff);
+    free(effp);
+    free(tmp);
+    free(srt);
+    ch3_batcher_free(&bt);
+    mlp_free(&m);
+    r->seconds = now_seconds() - t0;
+}
+
+#endif
