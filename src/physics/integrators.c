@@ -45,9 +45,9 @@ void phys_leapfrog_step(double *q, double *v, size_t d, double t, double dt,
                         phys_accel_fn acc, void *ctx, double *a)
 {
     const double h2 = 0.5 * dt;
-    for (size_t i = 0; i < d; i++) v[i] += h2 * a[i];   /* kick  */
-    for (size_t i = 0; i < d; i++) q[i] += dt * v[i];   /* drift */
-    acc(a, q, t + dt, ctx);                             /* force at the new q */
-    for (size_t i = 0; i < d; i++) v[i] += h2 * a[i];   /* kick  */
+    for (size_t i = 0; i < d; i++) v[i] += h2 * a[i];  /* kick */
+    for (size_t i = 0; i < d; i++) q[i] += dt * v[i];  /* drift */
+    acc(a, q, t + dt, ctx);                            /* new force */
+    for (size_t i = 0; i < d; i++) v[i] += h2 * a[i];  /* kick */
 }
 /* end excerpt */
