@@ -1,0 +1,22 @@
+# ch2_constraints.gp: the gradient constraints of NM sec. 3 (Kunin et al. 2021)
+# on real minibatch gradients while training, relative residuals (symmetry.h):
+# translation sum_c g_cj, rescale <g_in,th_in> - <g_out,th_out>, scale
+# <g_A, th_A>.  Controls: the same tests on groups that have no symmetry.
+# Dashed: machine epsilon, the theory's "zero" in double precision.
+# Data: data/ch2/constraints_plain.tsv, data/ch2/constraints_bn.tsv
+set logscale y
+set format y "10^{%T}"
+set yrange [1e-18:10]
+set xrange [0:4000]
+set xlabel "SGD step"
+set ylabel "relative residual"
+set key at graph 1, graph 0.55 right font ",11" spacing 1.05 samplen 2
+eps = 2.220446049250313e-16
+max(a,b) = a > b ? a : b
+plot 'data/ch2/constraints_plain.tsv' every 8 using 1:2 with points ls 1 pt 7 ps 0.25 title "translation (softmax columns)", \
+     'data/ch2/constraints_plain.tsv' every 8 using 1:(max($3,$4)) with points ls 2 pt 7 ps 0.25 title "rescale (ReLU units)", \
+     'data/ch2/constraints_bn.tsv' every 8 using 1:(max($2,$3)) with points ls 3 pt 7 ps 0.25 title "scale (BN units, ε = 0)", \
+     'data/ch2/constraints_plain.tsv' every 8 using 1:5 with lines ls 4 lw 1 title "control: hidden columns", \
+     'data/ch2/constraints_plain.tsv' every 8 using 1:6 with lines ls 5 lw 1 title "control: scale without BN", \
+     'data/ch2/constraints_bn.tsv' every 8 using 1:5 with lines ls 6 lw 1 title "control: rescale with BN", \
+     eps with lines ls 11 title "machine ε"

@@ -1,0 +1,20 @@
+# ch2_hessian.gp: the Hessian constraints of NM sec. 3, H xi = -(d xi)^T g,
+# checked by central differences of step h on the trained networks.
+# Residual relative to |H r| for a random direction r on the same group.
+# Dashed: theory.  Scale moves exactly along its orbit, so the residual is
+# h^2/(1-h^2)|g_A|; translation is round-off, eps|g|/h; rescale's straight
+# line leaves the orbit at O(h^2) (order only, through h = 1e-2).
+# Data: data/ch2/hessian_plain_translation.tsv, data/ch2/hessian_plain_rescale.tsv,
+#       data/ch2/hessian_bn_scale.tsv
+set logscale xy
+set format x "10^{%T}"
+set format y "10^{%T}"
+set xlabel "finite-difference step h"
+set ylabel "|H ξ + (∂ξ)^T g| / |H r|"
+set key top left font ",11" samplen 2
+plot 'data/ch2/hessian_bn_scale.tsv' using 1:2 with linespoints ls 3 pt 7 ps 0.6 title "scale", \
+     '' using 1:4 with lines ls 13 title "", \
+     'data/ch2/hessian_plain_rescale.tsv' using 1:2 with linespoints ls 2 pt 5 ps 0.6 title "rescale", \
+     '' using 1:4 with lines ls 12 title "", \
+     'data/ch2/hessian_plain_translation.tsv' using 1:2 with linespoints ls 1 pt 9 ps 0.7 title "translation", \
+     '' using 1:4 with lines ls 11 title "theory (dashed)"
