@@ -4,7 +4,7 @@
 set size ratio -1
 set xlabel "x"
 set ylabel "y"
-set key at first -3.0, first 1.0
+set key at first -3.0, first 0.3
 f = 'data/ch1/kepler_orbits.tsv'
 plot f u 1:2 w l ls 1 title "Euler, first orbits", \
      f u 3:4 w l ls 4 title "leapfrog, last orbit", \
