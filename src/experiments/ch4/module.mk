@@ -1,0 +1,49 @@
+# Chapter 4, "Learning a Lagrangian": data rules and figure dependencies.
+#
+# Four independent programs, two of which train for minutes; with `make -j2`
+# the two trainings of the double pendulum run side by side, then dp_eval
+# rolls both models out.  The trained weights are data (data/ch4/dp_*_weights.tsv):
+# they are rebuilt only when the training program or these parameters (this
+# file) change, so figures redraw without retraining.
+
+CH4_BIN := $(BUILD)/bin/ch4
+CH4_MK  := src/experiments/ch4/module.mk
+
+# Greydanus et al. 2019, tasks 1-2: HNN vs baseline (about half a minute each).
+CH4_HNN_S := data/ch4/hnn_spring_loss.tsv data/ch4/hnn_spring_rollout.tsv data/ch4/hnn_spring_summary.tsv
+CH4_HNN_P := data/ch4/hnn_pendulum_loss.tsv data/ch4/hnn_pendulum_rollout.tsv data/ch4/hnn_pendulum_summary.tsv
+$(CH4_HNN_S) &: $(CH4_BIN)/hnn $(CH4_MK)
+	@mkdir -p $(@D)
+	nice $(CH4_BIN)/hnn --task spring --outdir data/ch4
+$(CH4_HNN_P) &: $(CH4_BIN)/hnn $(CH4_MK)
+	@mkdir -p $(@D)
+	nice $(CH4_BIN)/hnn --task pendulum --outdir data/ch4
+
+# Double pendulum (Cranmer et al. 2020): LNN and baseline MLP, same data,
+# steps, batch and schedule.
+CH4_TRAIN_ARGS := --width 128 --depth 2 --steps 24000 --batch 256 --ntraj 400 --seed 0
+CH4_LNN := data/ch4/dp_lnn_weights.tsv data/ch4/dp_lnn_loss.tsv data/ch4/dp_lnn_train.tsv
+CH4_MLP := data/ch4/dp_mlp_weights.tsv data/ch4/dp_mlp_loss.tsv data/ch4/dp_mlp_train.tsv
+$(CH4_LNN) &: $(CH4_BIN)/dp_train $(CH4_MK)
+	@mkdir -p $(@D)
+	nice $(CH4_BIN)/dp_train --model lnn --lr 1e-3 $(CH4_TRAIN_ARGS) --out data/ch4/dp_lnn
+$(CH4_MLP) &: $(CH4_BIN)/dp_train $(CH4_MK)
+	@mkdir -p $(@D)
+	nice $(CH4_BIN)/dp_train --model mlp --lr 1e-3 $(CH4_TRAIN_ARGS) --out data/ch4/dp_mlp
+
+CH4_EVAL := data/ch4/dp_energy.tsv data/ch4/dp_traj.tsv data/ch4/dp_order.tsv data/ch4/dp_summary.tsv
+$(CH4_EVAL) &: $(CH4_BIN)/dp_eval data/ch4/dp_lnn_weights.tsv data/ch4/dp_mlp_weights.tsv
+	@mkdir -p $(@D)
+	nice $(CH4_BIN)/dp_eval --lnn data/ch4/dp_lnn_weights.tsv --mlp data/ch4/dp_mlp_weights.tsv \
+	  --width 128 --depth 2 --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir data/ch4
+
+figures/ch4_hnn_phase.svg figures/ch4_hnn_energy.svg: data/ch4/hnn_spring_rollout.tsv data/ch4/hnn_pendulum_rollout.tsv
+figures/ch4_dp_traj.svg: data/ch4/dp_traj.tsv
+figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg: data/ch4/dp_energy.tsv
+figures/ch4_dp_order.svg: data/ch4/dp_order.tsv
+figures/ch4_dp_loss.svg: data/ch4/dp_lnn_loss.tsv data/ch4/dp_mlp_loss.tsv
+
+FIGURES += figures/ch4_hnn_phase.svg figures/ch4_hnn_energy.svg figures/ch4_dp_traj.svg \
+           figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg figures/ch4_dp_order.svg \
+           figures/ch4_dp_loss.svg
+DATA    += $(CH4_HNN_S) $(CH4_HNN_P) $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL)
