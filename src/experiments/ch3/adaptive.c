@@ -94,6 +94,8 @@ int main(int argc, char **argv)
 
     snprintf(path, sizeof path, "%s/adaptive_steps.tsv", dir);
     t = tsv_create(path, argc, argv);
+    tsv_comment(t, "rows every 20 steps (step = end of the block): angles RMS over the block, "
+                "losses and nu_gap block means, eta_eff at the block's last step");
     tsv_comment(t, "seed %llu; per step, over the %d units of each hidden layer (L1, L2): RMS angle "
                 "between successive incoming weight vectors; eta_eff = angle/(|q||g|) median, 10 %%, "
                 "90 %%", (unsigned long long)seed, width);
@@ -121,20 +123,46 @@ int main(int argc, char **argv)
             Kmin = rec[i].steps;
     const ch3_rec_t *m9 = &rec[FREE9], *sp = &rec[SPHERE], *rp = &rec[RMSP], *rm = &rec[RMSPM];
     const ch3_rec_t *re = &rec[EPS], *rn = &rec[NOWD];
-    for (long k = 0; k < Kmin; k++) {
-        double row[46] = {
-            (double)k, f->angle_rms[0][k], f->angle_rms[1][k], f->angle_pred[0][k],
-            f->angle_pred[1][k], f->eff_med[0][k], f->eff_med[1][k], f->eff_lo[0][k],
-            f->eff_hi[0][k], f->eff_pred_med[0][k], f->eff_pred_med[1][k], f->nu_gap[k],
-            m9->angle_rms[0][k], m9->angle_rms[1][k], sp->angle_rms[0][k], sp->angle_rms[1][k],
-            sp->eff_med[0][k], sp->eff_med[1][k], rp->angle_rms[0][k], rp->angle_rms[1][k],
-            rp->angle_pred[0][k], rp->angle_pred[1][k], rp->eff_med[0][k], rp->eff_med[1][k],
-            rp->eff_pred_med[0][k], eq0, eq9, f->train_loss[k], sp->train_loss[k],
-            rp->train_loss[k], rm->angle_rms[0][k], rm->angle_rms[1][k], rm->angle_pred[0][k],
-            rm->angle_pred[1][k], rm->eff_med[0][k], rm->eff_med[1][k], rm->eff_pred_med[0][k],
-            rm->eff_pred_med[1][k], rm->train_loss[k], rp->eff_pred_med[1][k],
-            re->angle_rms[0][k], re->angle_pred[0][k], rn->angle_rms[0][k], rn->angle_pred[0][k],
-            rn->eff_med[0][k], rn->eff_pred_med[0][k]};
+    /* Rows every W steps: angles as the RMS over the block, losses and the
+     * EMA gap as block means, effective rates at the block's last step. */
+    enum { W = 20 };
+    typedef struct { const double *x; char kind; double c; } col_t;
+    col_t cols[46] = {
+        {NULL, 'S', 0}, {f->angle_rms[0], 'R', 0}, {f->angle_rms[1], 'R', 0},
+        {f->angle_pred[0], 'R', 0}, {f->angle_pred[1], 'R', 0}, {f->eff_med[0], 'E', 0},
+        {f->eff_med[1], 'E', 0}, {f->eff_lo[0], 'E', 0}, {f->eff_hi[0], 'E', 0},
+        {f->eff_pred_med[0], 'E', 0}, {f->eff_pred_med[1], 'E', 0}, {f->nu_gap, 'M', 0},
+        {m9->angle_rms[0], 'R', 0}, {m9->angle_rms[1], 'R', 0}, {sp->angle_rms[0], 'R', 0},
+        {sp->angle_rms[1], 'R', 0}, {sp->eff_med[0], 'E', 0}, {sp->eff_med[1], 'E', 0},
+        {rp->angle_rms[0], 'R', 0}, {rp->angle_rms[1], 'R', 0}, {rp->angle_pred[0], 'R', 0},
+        {rp->angle_pred[1], 'R', 0}, {rp->eff_med[0], 'E', 0}, {rp->eff_med[1], 'E', 0},
+        {rp->eff_pred_med[0], 'E', 0}, {NULL, 'C', eq0}, {NULL, 'C', eq9},
+        {f->train_loss, 'M', 0}, {sp->train_loss, 'M', 0}, {rp->train_loss, 'M', 0},
+        {rm->angle_rms[0], 'R', 0}, {rm->angle_rms[1], 'R', 0}, {rm->angle_pred[0], 'R', 0},
+        {rm->angle_pred[1], 'R', 0}, {rm->eff_med[0], 'E', 0}, {rm->eff_med[1], 'E', 0},
+        {rm->eff_pred_med[0], 'E', 0}, {rm->eff_pred_med[1], 'E', 0}, {rm->train_loss, 'M', 0},
+        {rp->eff_pred_med[1], 'E', 0}, {re->angle_rms[0], 'R', 0}, {re->angle_pred[0], 'R', 0},
+        {rn->angle_rms[0], 'R', 0}, {rn->angle_pred[0], 'R', 0}, {rn->eff_med[0], 'E', 0},
+        {rn->eff_pred_med[0], 'E', 0}};
+    for (long k0 = 0; k0 + W <= Kmin; k0 += W) {
+        double row[46];
+        for (int j = 0; j < 46; j++) {
+            double acc = 0.0;
+            switch (cols[j].kind) {
+            case 'S': row[j] = (double)(k0 + W); break;
+            case 'C': row[j] = cols[j].c; break;
+            case 'E': row[j] = cols[j].x[k0 + W - 1]; break;
+            case 'M':
+                for (long k = k0; k < k0 + W; k++)
+                    acc += cols[j].x[k];
+                row[j] = acc / W;
+                break;
+            default:
+                for (long k = k0; k < k0 + W; k++)
+                    acc += cols[j].x[k] * cols[j].x[k];
+                row[j] = sqrt(acc / W);
+            }
+        }
         tsv_row(t, 46, row);
     }
     tsv_finish(t);
@@ -227,6 +255,12 @@ int main(int argc, char **argv)
     tsv_kv(t, "late_rel_b9_L2", late[FREE9][1] / eq9 - 1);
     tsv_kv(t, "late_rel_sph_L1", late[SPHERE][0] / eq0 - 1);
     tsv_kv(t, "late_rel_eps_L1", late[EPS][0] / eq0 - 1);
+    /* how far the sampled units started from where they ended (e-folds of nu) */
+    for (int u = 0; u < 4; u++) {
+        char key[64];
+        snprintf(key, sizeof key, "nu_efolds_u%d", u);
+        tsv_kv(t, key, log(f->nu_meas[u][0] / f->nu_meas[u][f->steps]));
+    }
     tsv_kv(t, "nowd_angle_ratio_L1", late[NOWD][0] / eq0);
     tsv_kv(t, "late_rel_sph_L2", late[SPHERE][1] / eq0 - 1);
     tsv_finish(t);

@@ -12,7 +12,8 @@
  *                        nu <- (1 - 4 eta lambda) nu + 4 eta lambda |gt|^2,
  *                    nu_0 = (2 lambda/eta)|q_0|^4; the last layer by SGD + WD;
  *   CH3_RMSPROP      no normalization, every parameter by optim.h's RMSProp
- *                    (lr = sqrt(2 eta lambda), alpha = 1 - 4 eta lambda, no WD).
+ *                    (lr = sqrt(2 eta lambda), alpha = 1 - 4 eta lambda, no WD);
+ *                    its eta_eff records are per-parameter, lr/(sqrt(s) + eps).
  *
  * Per step and per hidden unit i with incoming weights q_i: the angle between
  * q_i before and after the step, and the effective learning rate on the
@@ -143,6 +144,7 @@ static void ch3_run(const ch3_cfg_t *c, const ch3_data_t *train, const ch3_data_
     double *ang = xmalloc((size_t)U * sizeof *ang), *eff = xmalloc((size_t)U * sizeof *eff);
     double *effp = xmalloc((size_t)U * sizeof *effp), *tmp = xmalloc((size_t)U * sizeof *tmp);
     double *srt = xmalloc((size_t)U * sizeof *srt);   /* quantile scratch */
+    double *big = c->mode == CH3_RMSPROP ? xmalloc(2 * n * sizeof *big) : NULL;
     double eta = c->eta, lam = c->lambda;
     double lr_rms = sqrt(2.0 * eta * lam), rho = 1.0 - 4.0 * eta * lam;
     /* traces report nu = (2 lambda/eta)|q|^4, or |q|^4 itself when lambda = 0 */
@@ -282,9 +284,29 @@ static void ch3_run(const ch3_cfg_t *c, const ch3_data_t *train, const ch3_data_
             }
             r->angle_rms[l][k] = sqrt(s2 / nl);
             r->angle_pred[l][k] = sqrt(p2 / nl);
-            r->eff_med[l][k] = ch3_quantile(eff + u0, nl, 0.5, srt);
-            r->eff_lo[l][k] = ch3_quantile(eff + u0, nl, 0.1, srt);
-            r->eff_hi[l][k] = ch3_quantile(eff + u0, nl, 0.9, srt);
+            if (c->mode == CH3_RMSPROP) {
+                /* per-parameter rates lr/(sqrt(s)+eps) of the layer's weights
+                 * (those that have seen a gradient); every 20 steps, as the
+                 * median of ~10^5 numbers is not free */
+                if (k % 20 == 19 || k == 0) {
+                    size_t off = (size_t)(m.W[l] - m.theta), nw = (size_t)m.dims[l + 1] * m.dims[l];
+                    int cnt = 0;
+                    for (size_t j = 0; j < nw; j++)
+                        if (vbuf[off + j] > 0)
+                            big[cnt++] = lr_layer[l] / (sqrt(vbuf[off + j]) + 1e-8);
+                    r->eff_med[l][k] = ch3_quantile(big, cnt, 0.5, big + nw);
+                    r->eff_lo[l][k] = ch3_quantile(big, cnt, 0.1, big + nw);
+                    r->eff_hi[l][k] = ch3_quantile(big, cnt, 0.9, big + nw);
+                } else {
+                    r->eff_med[l][k] = r->eff_med[l][k - 1];
+                    r->eff_lo[l][k] = r->eff_lo[l][k - 1];
+                    r->eff_hi[l][k] = r->eff_hi[l][k - 1];
+                }
+            } else {
+                r->eff_med[l][k] = ch3_quantile(eff + u0, nl, 0.5, srt);
+                r->eff_lo[l][k] = ch3_quantile(eff + u0, nl, 0.1, srt);
+                r->eff_hi[l][k] = ch3_quantile(eff + u0, nl, 0.9, srt);
+            }
             r->eff_pred_med[l][k] = ch3_quantile(effp + u0, nl, 0.5, srt);
         }
         for (int s = 0; s < c->n_sample; s++) {
@@ -317,6 +339,7 @@ static void ch3_run(const ch3_cfg_t *c, const ch3_data_t *train, const ch3_data_
     free(effp);
     free(tmp);
     free(srt);
+    free(big);
     ch3_batcher_free(&bt);
     mlp_free(&m);
     r->seconds = now_seconds() - t0;

@@ -209,6 +209,26 @@ int main(int argc, char **argv)
     tsv_kv(t, "best_eta_free", best_free_eta);
     tsv_kv(t, "best_acc_con", best_con);
     tsv_kv(t, "best_eta_con", best_con_eta);
+    double eta_collapse = NAN;   /* first eta where the constrained run is 10 points behind */
+    for (int i = 0; i < ne; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "eta_%d", i);
+        tsv_kv(t, key, etas[i]);
+        snprintf(key, sizeof key, "acc_free_%d", i);
+        tsv_kv(t, key, free_r[i].final_acc);
+        snprintf(key, sizeof key, "acc_con_%d", i);
+        tsv_kv(t, key, con_r[i].final_acc);
+        snprintf(key, sizeof key, "loss_free_%d", i);
+        tsv_kv(t, key, free_r[i].final_loss);
+        snprintf(key, sizeof key, "loss_con_%d", i);
+        tsv_kv(t, key, con_r[i].final_loss);
+        snprintf(key, sizeof key, "q2_free_%d", i);
+        tsv_kv(t, key, free_r[i].final_q2_med);
+        if (isnan(eta_collapse) && con_r[i].final_acc < free_r[i].final_acc - 0.10)
+            eta_collapse = etas[i];
+    }
+    tsv_kv(t, "eta_collapse", eta_collapse);
+    tsv_kv(t, "n_eta", ne);
     tsv_kv(t, "acc_free_max_eta", free_r[ne - 1].final_acc);
     tsv_kv(t, "acc_con_max_eta", con_r[ne - 1].final_acc);
     tsv_kv(t, "seconds_cpu_wall", secs);

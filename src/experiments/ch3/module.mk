@@ -39,3 +39,6 @@ figures/ch3_constrained_curves.svg: data/ch3/constrained_curves.tsv data/ch3/con
 FIGURES += figures/ch3_bn_nu.svg figures/ch3_bn_angle.svg figures/ch3_bn_eta_eff.svg \
            figures/ch3_rmsprop.svg figures/ch3_constrained_scan.svg figures/ch3_constrained_curves.svg
 DATA    += $(CH3_ADAPTIVE) $(CH3_CONSTRAINED)
+
+figures/ch3_breaks.svg: data/ch3/adaptive_steps.tsv
+FIGURES += figures/ch3_breaks.svg
