@@ -16,3 +16,10 @@ $(CH5_NEWTON) &: $(BUILD)/bin/ch5/newton
 	$(BUILD)/bin/ch5/newton --out data/ch5
 
 DATA += $(CH5_NEWTON)
+
+figures/ch5_search.svg figures/ch5_noise.svg figures/ch5_lambda.svg figures/ch5_energy.svg \
+figures/ch5_error.svg: $(CH5_NOETHER)
+figures/ch5_newton_horizon.svg figures/ch5_newton_track.svg: $(CH5_NEWTON)
+FIGURES += figures/ch5_search.svg figures/ch5_noise.svg figures/ch5_lambda.svg \
+           figures/ch5_energy.svg figures/ch5_error.svg figures/ch5_newton_horizon.svg \
+           figures/ch5_newton_track.svg

@@ -194,7 +194,7 @@ int main(int argc, char **argv)
                     "g %g, l %g, gamma %g", seed, ntrain, ntest, H, steps, batch, WIN, G, LEN, GAMMA);
     tsv_comment(th, "RMS over test series of (extrapolation - truth) at each horizon; theory = RMS of "
                     "the Gauss-Newton sd of the fitted track");
-    tsv_columns(th, "scenario\th\tt\tnewton\ttheory\tblackbox\tsigma");
+    tsv_columns(th, "scenario\th\tt\tnewton\ttheory\tblackbox\tsigma\th_over_window");
     tsv_comment(tt, "first damped-pendulum test track: noisy observed frames, truth, both extrapolations");
     tsv_columns(tt, "t\tobserved\ttruth\tnewton\tblackbox");
     tsv_columns(tsum, "key\tvalue");
@@ -383,8 +383,8 @@ int main(int argc, char **argv)
             }
         }
         for (int h = 0; h < N; h++)
-            tsv_rowv(th, 7, (double)sc, (double)(h + 1), (K + h) * dt, sqrt(e_nw[h] / nte_ser),
-                     sqrt(e_th[h] / nte_ser), sqrt(e_bb[h] / nte_ser), sig);
+            tsv_rowv(th, 8, (double)sc, (double)(h + 1), (K + h) * dt, sqrt(e_nw[h] / nte_ser),
+                     sqrt(e_th[h] / nte_ser), sqrt(e_bb[h] / nte_ser), sig, (h + 1) / (double)K);
         /* final-horizon errors in units of sigma, and their ratio */
         KV("newton_err_end", sqrt(e_nw[N - 1] / nte_ser));
         KV("theory_err_end", sqrt(e_th[N - 1] / nte_ser));

@@ -35,6 +35,7 @@ static const char *sys_name[NSYS] = {"pend", "spring"};
 /* initial-state radius in phase space, HNN's data generators */
 static const double r_lo[NSYS] = {1.3, 0.1}, r_hi[NSYS] = {2.3, 1.0};
 static const phys_field_fn field[NSYS] = {phys_pendulum_field, phys_spring_field};
+static double (*const energy[NSYS])(const double *) = {phys_pendulum_energy, phys_spring_energy};
 /* the true conserved quantity, scaled like the search output (b = 1) */
 static const formula_cand_t oracle[NSYS] = {
     {.f1 = FORMULA_COSQ, .f2 = FORMULA_P2, .a = -3.0, .b = 1.0},
@@ -162,21 +163,23 @@ int main(int argc, char **argv)
     tsv_comment(var, "seed %ld, hidden %d, steps %ld, lr %g, ntrain %d, nval %d, ntest %d, " \
                 "horizon %d, noise %g, dt %g", seed, H, steps, lr, ntrain, nval, ntest, T, noise, dt)
     OPEN(ts, "search");
-    tsv_comment(ts, "Alet et al. 2021 app. C: g = a f1(q) + f2(p); ratio = var(random seq) / var(true traj)");
+    tsv_comment(ts, "Alet et al. 2021 app. C: g = a f1(q) + f2(p); ratio = var(random seq) / var(true traj); block 0 pendulum, block 1 spring");
     tsv_columns(ts, "system\tk\ta\tvar_true\tvar_rand\tratio\tlabel");
     OPEN(tn, "noise");
     tsv_comment(tn, "ratio of the true H's feature pair vs observation noise; theory (V + s^2 G)/(s^2 G (n-1)/n)");
     tsv_columns(tn, "sigma\tpend_ratio\tpend_theory\tspring_ratio\tspring_theory\tpend_a\tspring_a");
     OPEN(tl, "lambda");
-    tsv_comment(tl, "mean RMSE over the rollout, tailored with one step of size lambda; base = untailored");
-    tsv_columns(tl, "system\tlog10_lambda\tval_disc\tval_oracle\ttest_disc\ttest_oracle\tval_base\ttest_base");
+    tsv_comment(tl, "mean RMSE over the rollout, tailored with one step of size lambda; base = untailored; "
+                    "energy = mean |H(t_end)/H(0) - 1| over test ICs");
+    tsv_columns(tl, "system\tlog10_lambda\tval_disc\tval_oracle\ttest_disc\ttest_oracle\tval_base\ttest_base\t"
+                    "test_energy_disc\ttest_energy_base");
     OPEN(te, "error");
     tsv_comment(te, "test initial conditions: |x_hat(t) - x(t)|, mean and quartiles over ICs, at the chosen lambdas");
     tsv_columns(te, "system\tt\tbase_mean\tbase_q25\tbase_q75\tdisc_mean\tdisc_q25\tdisc_q75\t"
                     "oracle_mean\toracle_q25\toracle_q75");
     OPEN(tp, "phase");
     tsv_comment(tp, "first test initial condition: truth, baseline, tailored with the discovered g");
-    tsv_columns(tp, "system\tt\tq_true\tp_true\tq_base\tp_base\tq_disc\tp_disc\tg_true\tg_base\tg_disc");
+    tsv_columns(tp, "system\tt\tq_true\tp_true\tq_base\tp_base\tq_disc\tp_disc\tH_true\tH_base\tH_disc");
     OPEN(tsum, "summary");
     tsv_columns(tsum, "key\tvalue");
 #undef OPEN
@@ -238,6 +241,10 @@ int main(int argc, char **argv)
             naccept += cand[k].ratio >= 100;
             if (cand[k].ratio > cand[best].ratio)
                 best = k;
+        }
+        if (sys + 1 < NSYS) {       /* one gnuplot data block per system */
+            tsv_line(ts, "%s", "");
+            tsv_line(ts, "%s", "");
         }
         for (int k = 0; k < FORMULA_NCAND; k++)
             if (k != best && (second < 0 || cand[k].ratio > cand[second].ratio))
@@ -329,10 +336,13 @@ int main(int argc, char **argv)
             true_traj(truth + (size_t)ic * 2 * (T + 1), x0, T + 1, dt, sys);
         }
         const formula_cand_t *gs[2] = {&disc, &oracle[sys]};
+        double e_lam[NLAMBDA] = {0}, e_base = 0;   /* mean |H(t_end)/H(0) - 1| on test ICs */
         for (int ic = 0; ic < nic; ic++) {
             const double *tr = truth + (size_t)ic * 2 * (T + 1);
             formula_pred_rollout(roll, theta, H, tr, T, dt, ws);
             r_base[ic] = rmse(roll, tr, T);
+            if (ic >= nval)
+                e_base += fabs(energy[sys](roll + 2 * T) / energy[sys](tr) - 1) / ntest;
             for (int w = 0; w < 2; w++)
                 formula_pred_noether(gN + w * np, theta, H, tr, T, dt, gs[w], ws);
             for (int l = 0; l < NLAMBDA; l++) {
@@ -343,6 +353,8 @@ int main(int argc, char **argv)
                     formula_pred_rollout(roll, th2, H, tr, T, dt, ws);
                     double r = rmse(roll, tr, T);
                     r_lam[((size_t)w * NLAMBDA + l) * nic + ic] = isfinite(r) ? r : INFINITY;
+                    if (w == 0 && ic >= nval)
+                        e_lam[l] += fabs(energy[sys](roll + 2 * T) / energy[sys](tr) - 1) / ntest;
                 }
             }
             progress_update(&prog, sys + 0.5 + 0.5 * (ic + 1) / (double)nic, NSYS, nm);
@@ -365,8 +377,19 @@ int main(int argc, char **argv)
                     lbest[w] = l;
             }
         for (int l = 0; l < NLAMBDA; l++)
-            tsv_rowv(tl, 8, (double)sys, lambdas_k0 + lambdas_dk * l, mval[0][l], mval[1][l],
-                     mtest[0][l], mtest[1][l], vb, tb);
+            tsv_rowv(tl, 10, (double)sys, lambdas_k0 + lambdas_dk * l, mval[0][l], mval[1][l],
+                     mtest[0][l], mtest[1][l], vb, tb, e_lam[l], e_base);
+        {
+            /* the lambda that best conserves the true energy, and what it does to the RMSE */
+            int le = 0;
+            for (int l = 1; l < NLAMBDA; l++)
+                if (e_lam[l] < e_lam[le])
+                    le = l;
+            KV("energy_err_base", e_base);
+            KV("energy_err_best", e_lam[le]);
+            KV("log10_lambda_energy", lambdas_k0 + lambdas_dk * le);
+            KV("rmse_at_energy_lambda", mtest[0][le]);
+        }
         /* test results at the chosen lambdas: per-IC gains */
         double *gain = xmalloc((size_t)ntest * sizeof *gain);
         const char *wn[2] = {"disc", "oracle"};
@@ -448,9 +471,8 @@ int main(int argc, char **argv)
                     const double *b = xn, *d = xn + 2 * (T + 1);
                     tsv_rowv(tp, 11, (double)sys, t * dt, tr[2 * t], tr[2 * t + 1], b[2 * t],
                              b[2 * t + 1], d[2 * t], d[2 * t + 1],
-                             formula_cand_eval(&oracle[sys], tr[2 * t], tr[2 * t + 1]),
-                             formula_cand_eval(&oracle[sys], b[2 * t], b[2 * t + 1]),
-                             formula_cand_eval(&oracle[sys], d[2 * t], d[2 * t + 1]));
+                             energy[sys](tr + 2 * t), energy[sys](b + 2 * t),
+                             energy[sys](d + 2 * t));
                 }
         }
         {
