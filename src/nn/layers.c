@@ -56,8 +56,10 @@ void nn_relu_forward(double *out, const double *in, size_t n)
 
 void nn_relu_backward(double *din, const double *dout, const double *in, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        din[i] = in[i] > 0.0 ? dout[i] : 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double d = dout[i];   /* unconditional load: lets the loop vectorize */
+        din[i] = in[i] > 0.0 ? d : 0.0;
+    }
 }
 
 /* ------------------------------------------------------------ softmax cross-entropy */

@@ -47,8 +47,10 @@ void nn_relu_forward_f32(float *out, const float *in, size_t n)
 
 void nn_relu_backward_f32(float *din, const float *dout, const float *in, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        din[i] = in[i] > 0.0f ? dout[i] : 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        float d = dout[i];   /* unconditional load: lets the loop vectorize */
+        din[i] = in[i] > 0.0f ? d : 0.0f;
+    }
 }
 
 double nn_softmax_xent_f32(float *dlogits, const float *logits, const int *labels, int B, int C)

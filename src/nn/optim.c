@@ -13,6 +13,14 @@
 void opt_sgd_step(double *w, const double *g, double *v, size_t n,
                   double lr, double beta, double wd, opt_wd_mode mode)
 {
+    if (wd == 0.0 && beta != 0.0) {   /* the common case, as a loop that vectorizes */
+        for (size_t i = 0; i < n; i++) {
+            double vi = beta * v[i] + g[i];
+            v[i] = vi;
+            w[i] -= lr * vi;
+        }
+        return;
+    }
     double shrink = mode == OPT_WD_DECOUPLED ? 1.0 - lr * wd : 1.0;
     double wdc = mode == OPT_WD_COUPLED ? wd : 0.0;
     for (size_t i = 0; i < n; i++) {
@@ -70,6 +78,14 @@ void opt_adam_step(double *w, const double *g, double *m, double *s, size_t n, l
 void opt_sgd_step_f32(float *w, const float *g, float *v, size_t n,
                       float lr, float beta, float wd, opt_wd_mode mode)
 {
+    if (wd == 0.0f && beta != 0.0f) {
+        for (size_t i = 0; i < n; i++) {
+            float vi = beta * v[i] + g[i];
+            v[i] = vi;
+            w[i] -= lr * vi;
+        }
+        return;
+    }
     float shrink = mode == OPT_WD_DECOUPLED ? 1.0f - lr * wd : 1.0f;
     float wdc = mode == OPT_WD_COUPLED ? wd : 0.0f;
     for (size_t i = 0; i < n; i++) {

@@ -5,11 +5,36 @@
 
 #include <math.h>
 
+/* Sum of |W_i| in a fixed order: eight interleaved partial sums (i mod 8),
+ * then the tail, then the partials combined pairwise.  The order depends only
+ * on n, and the eight independent chains run in parallel. */
+static double abs_sum(const double *W, size_t n)
+{
+    double p[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++)
+            p[k] += fabs(W[i + k]);
+    for (int k = 0; i < n; i++, k++)
+        p[k] += fabs(W[i]);
+    return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
+
+static double abs_sum_f32(const float *W, size_t n)
+{
+    double p[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++)
+            p[k] += fabs((double)W[i + k]);
+    for (int k = 0; i < n; i++, k++)
+        p[k] += fabs((double)W[i]);
+    return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
+
 double tern_absmean(const double *W, size_t n)
 {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += fabs(W[i]);
+    double s = abs_sum(W, n);
     if (isinf(s)) {   /* overflow of the plain sum: divide first */
         double t = 0.0;
         for (size_t i = 0; i < n; i++)
@@ -21,10 +46,7 @@ double tern_absmean(const double *W, size_t n)
 
 float tern_absmean_f32(const float *W, size_t n)
 {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += fabs((double)W[i]);
-    return (float)(s / (double)n);
+    return (float)(abs_sum_f32(W, n) / (double)n);
 }
 
 static double scale_of(double gamma, double eps, tern_eps_mode mode)
@@ -34,28 +56,35 @@ static double scale_of(double gamma, double eps, tern_eps_mode mode)
     return gamma > eps ? gamma : eps;
 }
 
-/* RoundClip(x, -1, 1) with ties to even; NaN maps to 0. */
-static int8_t roundclip(double x)
+/* RoundClip(x, -1, 1) = clip(nearbyint(x), -1, 1) under round-to-nearest-
+ * even, computed as [x > 1/2] - [x < -1/2]: nearbyint rounds the ties +-1/2
+ * to 0 and everything beyond them to a nonzero integer that the clip maps to
+ * +-1; NaN compares false and maps to 0.  The comparison form avoids a libm
+ * call per weight and vectorizes; test_ternary checks it against nearbyint. */
+static inline int roundclip(double x)
 {
-    double r = nearbyint(x);
-    if (r >= 1.0)
-        return 1;
-    if (r <= -1.0)
-        return -1;
-    return 0;
+    return (x > 0.5) - (x < -0.5);
 }
 
 double tern_quantize(int8_t *T, double *Q, const double *W, size_t n, double eps,
                      tern_eps_mode mode)
 {
     double d = scale_of(tern_absmean(W, n), eps, mode);
-    for (size_t i = 0; i < n; i++) {
-        int8_t t = d > 0.0 ? roundclip(W[i] / d) : 0;
-        if (T)
-            T[i] = t;
-        if (Q)
-            Q[i] = d * t;
+    if (!(d > 0.0)) {   /* all zeros with eps = 0, or NaN */
+        for (size_t i = 0; i < n; i++) {
+            if (T)
+                T[i] = 0;
+            if (Q)
+                Q[i] = 0.0;
+        }
+        return d;
     }
+    if (T)
+        for (size_t i = 0; i < n; i++)
+            T[i] = (int8_t)roundclip(W[i] / d);
+    if (Q)
+        for (size_t i = 0; i < n; i++)
+            Q[i] = d * roundclip(W[i] / d);
     return d;
 }
 
@@ -72,18 +101,14 @@ float tern_quantize_f32(int8_t *T, float *Q, const float *W, size_t n, float eps
         }
         return d;
     }
-    /* clip(nearbyint(x), -1, 1) equals [x > 1/2] - [x < -1/2] for every x
-     * under round-to-nearest-even (x = +-1/2 is a tie that rounds to 0; NaN
-     * gives 0), and the comparison form vectorizes.  test_ternary checks the
-     * equivalence against the nearbyint form. */
-    for (size_t i = 0; i < n; i++) {
-        float x = W[i] / d;
-        int t = (x > 0.5f) - (x < -0.5f);
-        if (T)
-            T[i] = (int8_t)t;
-        if (Q)
-            Q[i] = d * (float)t;
-    }
+    if (T)
+        for (size_t i = 0; i < n; i++)
+            T[i] = (int8_t)roundclip((double)(W[i] / d));
+    if (Q)
+        for (size_t i = 0; i < n; i++) {
+            float x = W[i] / d;
+            Q[i] = d * (float)((x > 0.5f) - (x < -0.5f));   /* roundclip in float */
+        }
     return d;
 }
 

@@ -2,7 +2,8 @@
  * arXiv 2402.17764, Eqs. 1-3) with the identity straight-through estimator
  * and full-precision latent weights.
  *
- *   gamma = (1/n) sum_i |W_i|                        (index order, Eq. 2)
+ *   gamma = (1/n) sum_i |W_i|                        (Eq. 2; fixed order: eight
+ *                                                     interleaved partial sums)
  *   d     = max(gamma, eps)   (TERN_FLOOR: BitNet's released training code,
  *                              weight_quant, s = 1/max(mean|W|, 1e-5))
  *         = gamma + eps       (TERN_ADD: the paper's Eq. 1 as printed)
@@ -14,8 +15,9 @@
  * d and no clipping mask, so the backward pass of a ternary linear layer is
  * the ordinary one with Q in place of W, and dl/dW := dl/dQ.
  *
- * Method: nearbyint under the default rounding mode (ties to even, as
- * torch.round; never C's round()).  Special cases: an all-zero tensor gives
+ * Method: rounding as nearbyint under the default rounding mode (ties to
+ * even, as torch.round; never C's round(), which rounds 0.5 to 1), computed
+ * as the equivalent [x > 1/2] - [x < -1/2] (see ternary.c).  Special cases: an all-zero tensor gives
  * gamma = 0 and, with eps = 0, d = 0: then T = Q = 0 (no NaN).  If the
  * ordered sum of |W| overflows, gamma is recomputed as sum(|W_i|/n), which is
  * finite for finite W.  A NaN weight gets code 0.  Accuracy: T is exact;
@@ -31,7 +33,7 @@
 
 typedef enum { TERN_FLOOR = 0, TERN_ADD = 1 } tern_eps_mode;
 
-/* gamma = mean |W_i| over n > 0 entries, summed in index order. */
+/* gamma = mean |W_i| over n > 0 entries, summed in a fixed order. */
 double tern_absmean(const double *W, size_t n);
 float  tern_absmean_f32(const float *W, size_t n);   /* double accumulator */
 

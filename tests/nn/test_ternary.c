@@ -130,8 +130,29 @@ Test(ternary, homogeneous)
     cr_assert_eq(tern_flips(T, T2, n), T[3] != 0 ? 2u : 1u);
 }
 
-/* The float path's comparison form agrees with clip(nearbyint(W/d)) on random
+/* The comparison form of both paths agrees with clip(nearbyint(W/d)) on random
  * values (exact ties are covered by ties_to_even). */
+Test(ternary, f64_matches_nearbyint)
+{
+    rng_t r;
+    rng_seed(&r, 8, 1);
+    enum { n = 4096 };
+    static double W[n], Q[n];
+    static int8_t T[n];
+    for (int i = 0; i < n; i++)
+        W[i] = 0.8 * rng_normal(&r) * (i % 7 == 0 ? 1e-3 : 1.0);
+    double d = tern_quantize(T, Q, W, n, TERN_EPS, TERN_FLOOR);
+    int used[3] = {0};
+    for (int i = 0; i < n; i++) {
+        double rr = nearbyint(W[i] / d);
+        int e = rr > 1.0 ? 1 : rr < -1.0 ? -1 : (int)rr;
+        cr_assert_eq(T[i], e, "W %g / d %g", W[i], d);
+        cr_assert_eq(Q[i], d * e);
+        used[e + 1]++;
+    }
+    cr_assert(used[0] && used[1] && used[2]);
+}
+
 Test(ternary, f32_matches_nearbyint)
 {
     rng_t r;
