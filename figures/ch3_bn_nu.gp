@@ -5,7 +5,8 @@
 set logscale y
 set xlabel "step k"
 set ylabel "ν = (2λ/η) |q|^4"
-set key bottom right
+set key top right maxrows 3
+set yrange [5e-5:1]
 plot 'data/ch3/adaptive_units.tsv' using "step":"nu_u0" with lines ls 1 title "layer 1, unit 1", \
      '' using "step":"ema_u0" with lines ls 11 lw 2.5 notitle, \
      '' using "step":"nu_u1" with lines ls 2 title "layer 1, unit 65", \
@@ -14,4 +15,4 @@ plot 'data/ch3/adaptive_units.tsv' using "step":"nu_u0" with lines ls 1 title "l
      '' using "step":"ema_u2" with lines ls 13 lw 2.5 notitle, \
      '' using "step":"nu_u3" with lines ls 4 title "layer 2, unit 65", \
      '' using "step":"ema_u3" with lines ls 14 lw 2.5 notitle, \
-     NaN with lines ls 16 lw 2.5 title "EMA driven by measured |g̃|^2"
+     NaN with lines lc rgb "black" dt 2 lw 2.5 title "EMA driven by |g̃|^2"

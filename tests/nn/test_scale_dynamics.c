@@ -200,3 +200,54 @@ Test(scale, rmsprop_accumulator_is_first_order_in_eta_lambda)
     cr_expect(e1 / e2 > 1.6 && e1 / e2 < 2.5, "ratio %g (gaps %g, %g)", e1 / e2, e1, e2);
     cr_expect(e2 / e3 > 1.6 && e2 / e3 < 2.5, "ratio %g (gaps %g, %g)", e2 / e3, e2, e3);
 }
+
+/* The same exact identities inside a real network: every hidden unit of a
+ * BatchNorm MLP (mlp.h, eps = 0) trained by optim.h's SGD on random data. */
+#include "nn/mlp.h"
+#include "nn/optim.h"
+
+Test(scale, bn_mlp_units_obey_exact_recurrences)
+{
+    enum { B = 32, IN = 12, H = 9, C = 4 };
+    int dims[4] = {IN, H, H, C};
+    rng_t r;
+    rng_seed(&r, 9182, 5);
+    mlp_t m;
+    cr_assert_eq(mlp_init(&m, dims, 3, 1, 1, 0.0, B, &r), 0);
+    double x[B * IN];
+    int y[B];
+    double *v = calloc(m.n_params, sizeof *v);
+    const double eta = 0.37, lambda = 3.1e-3;
+    double worst = 0.0, worst_dot = 0.0;
+    for (int k = 0; k < 60; k++) {
+        for (int i = 0; i < B * IN; i++)
+            x[i] = rng_normal(&r);
+        for (int i = 0; i < B; i++)
+            y[i] = (int)rng_below(&r, C);
+        mlp_train_batch(&m, x, y, B, NULL);
+        double q2[2][H], g2[2][H];
+        for (int l = 0; l < 2; l++)
+            for (int i = 0; i < H; i++) {
+                /* the scale-invariant group of unit i: its weight row and bias */
+                int n = dims[l];
+                const double *w = m.W[l] + i * n, *dw = m.dW[l] + i * n;
+                q2[l][i] = scale_sqnorm(w, n) + m.b[l][i] * m.b[l][i];
+                g2[l][i] = scale_sqnorm(dw, n) + m.db[l][i] * m.db[l][i];
+                double dot = scale_dot(w, dw, n) + m.b[l][i] * m.db[l][i];
+                worst_dot = fmax(worst_dot, fabs(dot) / sqrt(q2[l][i] * g2[l][i]));
+            }
+        opt_sgd_step(m.theta, m.grad, v, m.n_params, eta, 0.0, lambda, OPT_WD_COUPLED);
+        for (int l = 0; l < 2; l++)
+            for (int i = 0; i < H; i++) {
+                int n = dims[l];
+                double got = scale_sqnorm(m.W[l] + i * n, n) + m.b[l][i] * m.b[l][i];
+                double pred = scale_q2_step(q2[l][i], g2[l][i], eta, lambda);
+                worst = fmax(worst, fabs(got - pred) / got);
+            }
+    }
+    cr_log_info("BN MLP: worst (E1) %g, worst |<g,q>|/(|g||q|) %g", worst, worst_dot);
+    cr_expect(worst_dot <= 1e-12, "gradient not orthogonal to q: %g", worst_dot);
+    cr_expect(worst <= 1e-12, "norm recurrence (E1) in the BN MLP: %g", worst);
+    free(v);
+    mlp_free(&m);
+}
