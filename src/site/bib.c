@@ -440,12 +440,25 @@ void bib_tex_to_text(buf_t *out, const char *s)
 
 /* ------------------------------------------------------------ formatting */
 
+/* Escaped text, with typographic apostrophes. */
+static void put_esc_text(buf_t *out, const char *s, size_t n)
+{
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\'') {
+            buf_esc(out, s + run, i - run);
+            buf_puts(out, "\xe2\x80\x99");
+            run = i + 1;
+        }
+    buf_esc(out, s + run, n - run);
+}
+
 static void put_text_html(buf_t *out, const char *tex)
 {
     buf_t t;
     buf_init(&t);
     bib_tex_to_text(&t, tex);
-    buf_esc(out, t.s, t.len);
+    put_esc_text(out, t.s, t.len);
     buf_free(&t);
 }
 
@@ -474,11 +487,11 @@ static void put_authors(buf_t *out, const char *tex)
             char *first = comma + 1;
             while (*first == ' ')
                 first++;
-            buf_esc(out, first, strlen(first));
+            put_esc_text(out, first, strlen(first));
             buf_putc(out, ' ');
-            buf_esc(out, names[i], (size_t)(comma - names[i]));
+            put_esc_text(out, names[i], (size_t)(comma - names[i]));
         } else {
-            buf_esc(out, names[i], strlen(names[i]));
+            put_esc_text(out, names[i], strlen(names[i]));
         }
     }
     buf_free(&t);

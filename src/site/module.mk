@@ -25,14 +25,21 @@ CHAPTERS  := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 PAGES     := $(CHAPTERS:chapters/%.md=site/%.html)
 SITE_DEPS := $(CHAPTERS:chapters/%.md=$(BUILD)/site-deps/%.d)
 
+# KaTeX renderings of unchanged expressions are reused from $(BUILD)/katex-cache,
+# so an edit of the prose does not start node at all.
+KATEX_CACHE := $(BUILD)/katex-cache
 site/%.html: chapters/%.md $(SITE_INPUTS) | $(DEPS_STAMP)
-	$(SITEGEN) page $< -o $@
+	$(SITEGEN) --cache $(KATEX_CACHE) page $< -o $@
 
 $(BUILD)/site-deps/%.d: chapters/%.md $(SITEGEN)
 	@$(SITEGEN) deps $< -o $@ --target site/$*.html
 
-site/index.html: src/site/index.md $(CHAPTERS) $(SITE_INPUTS) | $(DEPS_STAMP)
-	$(SITEGEN) index src/site/index.md $(CHAPTERS) -o $@
+# The index needs only the chapters' front matter, which `sitegen deps`
+# keeps in build/site-deps/NN-slug.front (rewritten only when it changes).
+SITE_FRONTS := $(SITE_DEPS:.d=.front)
+$(BUILD)/site-deps/%.front: $(BUILD)/site-deps/%.d ;
+site/index.html: src/site/index.md $(SITE_FRONTS) $(SITE_INPUTS) | $(DEPS_STAMP)
+	$(SITEGEN) --cache $(KATEX_CACHE) index src/site/index.md $(CHAPTERS) -o $@
 
 # Data shipped beside the pages (the .d files name the ones each page needs).
 site/data/%: data/%

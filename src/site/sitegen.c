@@ -9,6 +9,7 @@
  *   sitegen [opts] index  src/site/index.md chapters/NN-*.md... -o site/index.html
  *   sitegen [opts] source src/physics/kepler.c -o site/source/src/physics/kepler.c.html
  *   opts: -C DIR (work in DIR)  --katex FILE.js  --node PROG  --macros FILE  --bib FILE
+ *         --cache DIR (reuse KaTeX renderings of unchanged expressions)
  *
  * A page is built whole in memory: text, then every math expression rendered
  * in one KaTeX process (katex.h), then the placeholders for math and forward
@@ -121,6 +122,7 @@ typedef struct {
     cite_t *cite_v;
     size_t ncite;
     int nfig, neq, h2, h3;
+    int unnumbered;            /* headings without numbers (the index page) */
     char **deps;
     size_t ndeps;
     char **gp_deps;            /* .gp files: also prerequisites of the .d */
@@ -138,6 +140,7 @@ static const char *opt_katex = "src/site/katex-render.js";
 static const char *opt_node = "node";
 static const char *opt_macros = "chapters/macros.tex";
 static const char *opt_bib = "chapters/references.bib";
+static const char *opt_cache;      /* directory of cached KaTeX renderings, or NULL */
 static const char *deps_out, *deps_target;
 
 static void write_deps(page_t *p);
@@ -807,6 +810,14 @@ static void heading_finish(page_t *p)
         }
     }
     char number[32] = "";
+    if (p->unnumbered) {
+        buf_printf(b, "<h%d>", p->heading_level);
+        buf_put(b, h, n);
+        buf_printf(b, "</h%d>\n", p->heading_level);
+        free(h);
+        free(anchor);
+        return;
+    }
     if (p->heading_level == 1)
         fail_at(p, line, "a '# Title' heading in the chapter: the title comes from the front matter; use ## for sections");
     if (p->heading_level == 2) {
@@ -1639,18 +1650,71 @@ static void page_init(page_t *p)
 }
 
 /* Renders every math expression and fills in every placeholder. */
+/* FNV-1a, 64 bits: the name of a cached rendering. */
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* Path of the cached HTML of one expression: the key covers the TeX, display
+ * mode, the macros and the helper script (a KaTeX upgrade goes with a clean
+ * build).  KaTeX is deterministic, so a cached rendering is the same bytes as
+ * a fresh one. */
+static void cache_path(page_t *p, size_t i, uint64_t base, char *out, size_t outsz)
+{
+    uint64_t h = fnv1a(base, p->math_v[i].display ? "D" : "I", 1);
+    h = fnv1a(h, p->math_v[i].tex, strlen(p->math_v[i].tex));
+    snprintf(out, outsz, "%s/%016llx.html", opt_cache, (unsigned long long)h);
+}
+
 static char *resolve(page_t *p, const char *body)
 {
     katex_result_t *res = site_xmalloc((p->nmath + 1) * sizeof *res);
     char **tex = site_xmalloc((p->nmath + 1) * sizeof *tex);
     int *disp = site_xmalloc((p->nmath + 1) * sizeof *disp);
+    size_t *miss = site_xmalloc((p->nmath + 1) * sizeof *miss);
+    katex_result_t *mres = site_xmalloc((p->nmath + 1) * sizeof *mres);
+    size_t nmiss = 0;
+    uint64_t base = 14695981039346656037ull;
+    if (opt_cache) {
+        char *m = site_read_file(p->macros_path, NULL);
+        char *js = site_read_file(opt_katex, NULL);
+        base = fnv1a(base, m ? m : "", m ? strlen(m) : 0);
+        base = fnv1a(base, js ? js : "", js ? strlen(js) : 0);
+        free(m);
+        free(js);
+    }
     for (size_t i = 0; i < p->nmath; i++) {
-        tex[i] = p->math_v[i].tex;
-        disp[i] = p->math_v[i].display;
+        res[i].html = res[i].error = res[i].warnings = NULL;
+        if (opt_cache) {
+            char path[PATH_MAX];
+            cache_path(p, i, base, path, sizeof path);
+            res[i].html = site_read_file(path, NULL);
+        }
+        if (!res[i].html) {
+            tex[nmiss] = p->math_v[i].tex;
+            disp[nmiss] = p->math_v[i].display;
+            miss[nmiss++] = i;
+        }
     }
     char err[512];
-    if (katex_render(opt_node, opt_katex, p->macros_path, p->nmath, tex, disp, res, err, sizeof err) != 0)
+    if (nmiss && katex_render(opt_node, opt_katex, p->macros_path, nmiss, tex, disp, mres, err, sizeof err) != 0)
         fail_at(p, 1, "%s", err);
+    for (size_t k = 0; k < nmiss; k++) {
+        res[miss[k]] = mres[k];
+        if (opt_cache && mres[k].html) {
+            char path[PATH_MAX];
+            cache_path(p, miss[k], base, path, sizeof path);
+            if (site_write_file(path, mres[k].html, strlen(mres[k].html)) != 0)
+                die("cannot write %s: %s", path, strerror(errno));
+        }
+    }
+    free(miss);
+    free(mres);
     for (size_t i = 0; i < p->nmath; i++) {
         if (res[i].error) {
             p->path = p->math_v[i].path;
@@ -1702,7 +1766,8 @@ static void put_head(buf_t *b, const char *prefix, const char *title, int is_ind
     buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                 "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
-    buf_esc(b, title, strlen(title));
+    int sp = 1;
+    put_prose(b, title, strlen(title), &sp);
     if (!is_index)
         buf_puts(b, " \xc2\xb7 " SITE_TITLE);
     buf_puts(b, "</title>\n");
@@ -1827,6 +1892,22 @@ static void cmd_deps(const char *in, const char *out)
     load_input(p, in);
     front_t f;
     parse_front(p, &f);
+    /* The index depends on each chapter's front matter only: keep it in
+     * FILE.front beside the .d, rewritten only when it changes, so touching
+     * a chapter's body does not rebuild the index. */
+    size_t n = strlen(out);
+    if (n > 2 && !strcmp(out + n - 2, ".d")) {
+        char front[PATH_MAX];
+        snprintf(front, sizeof front, "%.*s.front", (int)(n - 2), out);
+        buf_t fm;
+        buf_init(&fm);
+        buf_printf(&fm, "title: %s\ndate: %s\nabstract: %s\n", f.title, f.date, f.abstract);
+        char *old = site_read_file(front, NULL);
+        if ((!old || strcmp(old, fm.s)) && site_write_file(front, fm.s, fm.len) != 0)
+            die("cannot write %s: %s", front, strerror(errno));
+        free(old);
+        buf_free(&fm);
+    }
     render_md(p, p->text + f.body, p->size - f.body);
     write_deps(p);
 }
@@ -1835,6 +1916,7 @@ static void cmd_index(const char *intro, char **chapters, int nch, const char *o
 {
     page_t P, *p = &P;
     page_init(p);
+    p->unnumbered = 1;
     load_input(p, intro);
     front_t f;
     parse_front(p, &f);
@@ -1883,7 +1965,8 @@ static void cmd_index(const char *intro, char **chapters, int nch, const char *o
     buf_t body;
     buf_init(&body);
     buf_puts(&body, "<header>\n<h1>");
-    buf_esc(&body, f.title, strlen(f.title));
+    int sp = 1;
+    put_prose(&body, f.title, strlen(f.title), &sp);
     buf_printf(&body, "</h1>\n<p class=\"lead\">%s</p>\n</header>\n", abs);
     if (mark) {
         buf_put(&body, intro_html, (size_t)(mark - intro_html));
@@ -1941,7 +2024,7 @@ static void cmd_source(const char *path, const char *out)
 
 static void usage(void)
 {
-    fputs("usage: sitegen [-C DIR] [--katex FILE.js] [--node PROG] [--macros FILE] [--bib FILE] COMMAND\n"
+    fputs("usage: sitegen [-C DIR] [--katex FILE.js] [--node PROG] [--macros FILE] [--bib FILE] [--cache DIR] COMMAND\n"
           "  page   CHAPTER.md -o PAGE.html\n"
           "  deps   CHAPTER.md -o FILE.d --target PAGE.html\n"
           "  index  INTRO.md CHAPTER.md... -o index.html\n"
@@ -1962,6 +2045,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--node") && more) opt_node = argv[++i];
         else if (!strcmp(a, "--macros") && more) opt_macros = argv[++i];
         else if (!strcmp(a, "--bib") && more) opt_bib = argv[++i];
+        else if (!strcmp(a, "--cache") && more) opt_cache = argv[++i];
         else if (!strcmp(a, "-o") && more) out = argv[++i];
         else if (!strcmp(a, "--target") && more) deps_target = argv[++i];
         else if (a[0] == '-' && a[1]) usage();
