@@ -137,6 +137,7 @@ int formula_search(formula_cand_t *out, const double *x, const size_t *start, si
             if (pooled_cov(W, c->f1, c->f2, x, start, nseq) ||
                 pooled_cov(R, c->f1, c->f2, xr, rstart, nrseq))
                 return -1;
+            /* excerpt: search */
             /* R = L L^T, L = [[l11, 0], [l21, l22]] */
             if (!(R[0] > 0))
                 return -1;
@@ -177,6 +178,7 @@ int formula_search(formula_cand_t *out, const double *x, const size_t *start, si
             c->var_true = pooled_var(c, x, start, nseq);
             c->var_rand = pooled_var(c, xr, rstart, nrseq);
             c->ratio = c->var_rand / c->var_true;
+            /* end excerpt */
         }
     return 0;
 }
@@ -567,6 +569,7 @@ double formula_pred_noether(double *grad, const double *theta, int H, const doub
     }
     loss /= T;
     memset(grad, 0, n * sizeof *grad);
+    /* excerpt: noether */
     /* adjoint a = dL/dx_{t+1}, walked backwards */
     double a[2] = {0, 0};
     for (int t = T - 1; t >= 0; t--) {
@@ -583,5 +586,6 @@ double formula_pred_noether(double *grad, const double *theta, int H, const doub
         a[0] += dx[0];
         a[1] += dx[1];
     }
+    /* end excerpt */
     return loss;
 }

@@ -392,6 +392,11 @@ int main(int argc, char **argv)
         KV("newton_err_first", sqrt(e_nw[0] / nte_ser));
         KV("blackbox_err_first", sqrt(e_bb[0] / nte_ser));
         KV("ratio_end", sqrt(e_bb[N - 1] / e_nw[N - 1]));
+        KV("newton_end_sigma", sqrt(e_nw[N - 1] / nte_ser) / sig);
+        KV("theory_end_sigma", sqrt(e_th[N - 1] / nte_ser) / sig);
+        KV("blackbox_end_sigma", sqrt(e_bb[N - 1] / nte_ser) / sig);
+        KV("extrapolated_seconds", N * dt);
+        KV("observed_seconds", K * dt);
         {
             /* median over series of the final error ratio, for robustness */
             double *q = xmalloc((size_t)nte_ser * sizeof(double));
