@@ -95,6 +95,7 @@ typedef struct {
     /* pending normal text, scanned for [@cite] and @refs when flushed */
     buf_t pend;
     const char *pend_src;      /* source pointer of pend's first byte, or NULL */
+    int prose_space;           /* the last prose character was a space (or none yet) */
     int pend_line;
     /* verbatim captures */
     int in_math, math_display;
@@ -526,7 +527,7 @@ static void flush_pending(page_t *p)
         return;
     const char *s = p->pend.s;
     size_t n = p->pend.len, run = 0;
-    int prev_space = 1;
+    int prev_space = p->prose_space;
     buf_t *b;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '[' && i + 1 < n && (s[i + 1] == '@' ||
@@ -567,6 +568,7 @@ static void flush_pending(page_t *p)
         }
     }
     put_prose(OUT(p), s + run, n - run, &prev_space);
+    p->prose_space = prev_space;
     buf_reset(&p->pend);
     p->pend_src = NULL;
 }
@@ -853,6 +855,7 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
     page_t *p = ud;
     flush_pending(p);
+    p->prose_space = 1;
     buf_t *b = OUT(p);
     switch (type) {
     case MD_BLOCK_DOC: break;
@@ -907,6 +910,7 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
     page_t *p = ud;
     flush_pending(p);
+    p->prose_space = 1;
     buf_t *b = OUT(p);
     switch (type) {
     case MD_BLOCK_DOC: break;
@@ -1017,6 +1021,7 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     if (p->in_img && type != MD_SPAN_IMG)
         return 0;
     flush_pending(p);
+    p->prose_space = 0;        /* a quote after $x$ or `code` closes */
     buf_t *b = OUT(p);
     switch (type) {
     case MD_SPAN_EM: buf_puts(b, "</em>"); break;
@@ -1031,7 +1036,7 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_CODE: {
         p->in_code_span = 0;
         const char *s = p->code.s ? p->code.s : "";
-        if (p->code.len > 1 && s[0] == '=') {
+        if (p->code.len > 1 && s[0] == '=' && isalnum((unsigned char)s[1])) {
             put_value(p, s, p->code.len, line_of(p, p->code_src));
         } else {
             buf_puts(b, "<code>");

@@ -335,6 +335,7 @@ Test(sitegen, html_is_escaped_and_markdown_rendered)
     HAS(h, "<a href=\"https://example.org/a?b=1&amp;c=2\" title=\"t\">link</a>");
     HAS(h, "<pre><code class=\"language-c\">int x = 1 &lt; 2;\n</code></pre>");
     HAS(h, "<th class=\"right\">order</th>");
+    HAS(h, "</span>\xe2\x80\x99s apostrophe closes; <code>a == b</code> is plain code.");
     HAS(h, "<time datetime=\"2026-11-24\">2026-11-24</time> \xc2\xb7 Chapter 1");
     HAS(h, "<link rel=\"stylesheet\" href=\"assets/katex.min.css\">");
     free(h);
