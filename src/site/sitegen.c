@@ -1876,13 +1876,14 @@ static void write_deps(page_t *p)
             buf_printf(&d, " %s", p->gp_deps[i]);
         buf_puts(&d, "\n");
     }
-    /* sources that may disappear get an empty rule, as gcc -MP does */
+    /* Every prerequisite also gets an empty rule, as with gcc -MP: a file
+     * that disappears, or that a chapter names by mistake, then does not stop
+     * make with "No rule to make target"; the page build reports it with the
+     * chapter's file and line.  (An empty rule does not hide the recipe of a
+     * pattern rule or of a chapter's data rule.) */
     for (size_t i = 0; i < p->ndeps; i++)
-        if (strncmp(p->deps[i], "data/", 5) && strncmp(p->deps[i], "site/", 5) &&
-            strncmp(p->deps[i], "figures/", 8))
+        if (strncmp(p->deps[i], "site/", 5))
             buf_printf(&d, "%s:\n", p->deps[i]);
-    for (size_t i = 0; i < p->ngp; i++)
-        buf_printf(&d, "%s:\n", p->gp_deps[i]);
     if (site_write_file(deps_out, d.s, d.len) != 0)
         die("cannot write %s: %s", deps_out, strerror(errno));
     buf_free(&d);

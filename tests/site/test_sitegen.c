@@ -405,6 +405,9 @@ Test(sitegen, deps_file_names_figures_data_and_sources)
     HAS(d, " src/fx/demo.c");
     HAS(d, "/f.d: chapters/01-fixture.md figures/fx_wave.gp\n");
     HAS(d, "\nsrc/fx/demo.c:\n");
+    HAS(d, "\nfigures/fx_wave.svg:\n");
+    HAS(d, "\ndata/fx/summary.tsv:\n");
+    HASNT(d, "\nsite/data/fx/wave.tsv:\n");
     free(d);
     free(err);
     tree_free(&t);
