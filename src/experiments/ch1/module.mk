@@ -41,3 +41,16 @@ figures/ch1_stark_zoom.svg: data/ch1/stark_zoom.tsv
 
 FIGURES += figures/ch1_stark.svg figures/ch1_stark_zoom.svg
 DATA    += $(CH1_STARK)
+
+# Noether along depth: a residual ReLU net trained by full-batch GD; the
+# translation charge P_t = E g_t per layer and its violation budget.
+CH1_DEPTH := data/ch1/depth_train.tsv data/ch1/depth_layers.tsv data/ch1/depth_summary.tsv
+$(CH1_DEPTH) &: $(CH1_BIN)/depth
+	@mkdir -p $(@D)
+	$(CH1_BIN)/depth --out-dir data/ch1
+
+figures/ch1_depth_train.svg: data/ch1/depth_train.tsv
+figures/ch1_depth_layers.svg: data/ch1/depth_layers.tsv
+
+FIGURES += figures/ch1_depth_train.svg figures/ch1_depth_layers.svg
+DATA    += $(CH1_DEPTH)
