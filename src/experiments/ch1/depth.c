@@ -121,13 +121,18 @@ static double net_step(net_t *m)
     }
     loss /= 2.0 * N;
     /* excerpt: depth-backward */
-    nn_linear_backward(m->G[T], m->dw, NULL, m->dout, m->X[T], m->w, N, D, 1);
+    nn_linear_backward(m->G[T], m->dw, NULL, m->dout, m->X[T], m->w,
+                       N, D, 1);
     for (int t = T - 1; t >= 0; t--) {
-        /* the residual branch: x_{t+1} = x_t + W2 relu(W1 x_t + b1) */
-        nn_linear_backward(m->dH, m->dW2[t], NULL, m->G[t + 1], m->Hh[t], m->W2[t], N, H, D);
-        nn_relu_backward(m->dH, m->dH, m->Z[t], (size_t)N * H);     /* rows: d_i / N */
-        nn_linear_backward(m->dX, m->dW1[t], m->db1[t], m->dH, m->X[t], m->W1[t], N, D, H);
-        nn_add(m->G[t], m->G[t + 1], m->dX, (size_t)N * D);          /* g_t = g_{t+1} + W1^T d */
+        /* branch: x_{t+1} = x_t + W2 relu(W1 x_t + b1) */
+        nn_linear_backward(m->dH, m->dW2[t], NULL, m->G[t + 1],
+                           m->Hh[t], m->W2[t], N, H, D);
+        /* rows of dH: d_i / N; their sum is grad_b1 */
+        nn_relu_backward(m->dH, m->dH, m->Z[t], (size_t)N * H);
+        nn_linear_backward(m->dX, m->dW1[t], m->db1[t], m->dH,
+                           m->X[t], m->W1[t], N, D, H);
+        /* g_t = g_{t+1} + W1^T d */
+        nn_add(m->G[t], m->G[t + 1], m->dX, (size_t)N * D);
     }
     /* end excerpt */
     nn_linear_backward(NULL, m->dA, NULL, m->G[0], m->U, m->A, N, 2, D);
