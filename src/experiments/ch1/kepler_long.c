@@ -90,7 +90,7 @@ typedef struct {
     double E_1, L_1;              /* ... after one orbit */
     double t_end;                 /* orbits actually integrated */
     double Emax, Lmax, modmax;    /* max over the whole run */
-    double lrl_angle;             /* rotation of the LRL vector at the end (rad) */
+    double lrl_angle;             /* total rotation of the LRL vector (rad, unwrapped) */
     double rE, rL;                /* predicted drift rates (per unit time) */
     long steps;
 } run_t;
@@ -111,8 +111,11 @@ static void run(run_t *R, int m, double e, int nper, double orbits,
     double y[4], work[PHYS_RK4_WORK(4)], acc[2];
     phys_kepler_pericenter(mu, semi, e, y, y + 2);
     const double E0 = phys_kepler_energy(&k, y, y + 2), L0 = phys_kepler_angmom(y, y + 2);
-    double A0[2];
+    double A0[2], Aprev[2];
     phys_kepler_lrl(&k, y, y + 2, A0);
+    Aprev[0] = A0[0];
+    Aprev[1] = A0[1];
+    double turn = 0;     /* rotation of the LRL vector, unwrapped step by step */
     if (m == LEAPFROG) phys_leapfrog_init(acc, y, 2, 0, phys_kepler_accel, &k);
     theory_t th;
     theory_build(&th, m, e, nper);
@@ -167,6 +170,11 @@ static void run(run_t *R, int m, double e, int nper, double orbits,
             if (!(R->Ep[b] >= pe)) R->Ep[b] = pe;
             if (!(R->Lp[b] >= pl)) R->Lp[b] = pl;
         }
+        double A[2];
+        phys_kepler_lrl(&k, y, y + 2, A);
+        turn += atan2(Aprev[0] * A[1] - Aprev[1] * A[0], Aprev[0] * A[0] + Aprev[1] * A[1]);
+        Aprev[0] = A[0];
+        Aprev[1] = A[1];
         if (E >= 0) { n++; break; }               /* unbound: Euler has escaped */
         if ((n & 0xfffff) == 0) progress_update(&p, n, nsteps, NULL);
     }
@@ -176,9 +184,7 @@ static void run(run_t *R, int m, double e, int nper, double orbits,
     R->t_end = (double)n / nper;
     R->E_end = (phys_kepler_energy(&k, y, y + 2) - E0) / fabs(E0);
     R->L_end = (phys_kepler_angmom(y, y + 2) - L0) / L0;
-    double A[2];
-    phys_kepler_lrl(&k, y, y + 2, A);
-    R->lrl_angle = atan2(A0[0] * A[1] - A0[1] * A[0], A0[0] * A[0] + A0[1] * A[1]);
+    R->lrl_angle = turn;
 }
 
 static void run_alloc(run_t *R, int nbin)
@@ -235,6 +241,10 @@ int main(int argc, char **argv)
     run_t R2;
     run_alloc(&R2, nbin);
     run(&R2, RK4, e, (int)(2 * nper), orbits, tmin, perdec, NULL, 0, 0, 1, 0);
+    /* The leapfrog at h/2 over a tenth of the run: the precession's order. */
+    run_t R3;
+    run_alloc(&R3, nbin);
+    run(&R3, LEAPFROG, e, (int)(2 * nper), orbits / 10, tmin, perdec, NULL, 0, 0, 1, 0);
     /* The exact ellipse, for the orbit figure. */
     for (int j = 0; j <= 400; j++) {
         double q[2], v[2];
@@ -296,6 +306,8 @@ int main(int argc, char **argv)
     tsv_kv(s, "rk4_L_end", R[2].L_end);
     tsv_kv(s, "rk4_E_end_pred", R[2].rE * orbits * T / fabs(E0));
     tsv_kv(s, "rk4_L_end_pred", R[2].rL * orbits * T / L0);
+    tsv_kv(s, "rk4_E_dev", R[2].E_end / (R[2].rE * orbits * T / fabs(E0)) - 1);
+    tsv_kv(s, "rk4_L_dev", R[2].L_end / (R[2].rL * orbits * T / L0) - 1);
     tsv_kv(s, "rk4_E_end_half", R2.E_end);
     tsv_kv(s, "rk4_drift_exponent_E", log2(R[2].E_end / R2.E_end));
     tsv_kv(s, "rk4_drift_exponent_L", log2(R[2].L_end / R2.L_end));
@@ -307,6 +319,12 @@ int main(int argc, char **argv)
     tsv_kv(s, "leapfrog_steps", (double)R[3].steps);
     tsv_kv(s, "leapfrog_roundoff_pred", ldexp(1.0, -53) * sqrt((double)R[3].steps));
     tsv_kv(s, "leapfrog_lrl_angle", R[3].lrl_angle);
+    tsv_kv(s, "leapfrog_lrl_turns", R[3].lrl_angle / (2 * 3.14159265358979323846));
+    tsv_kv(s, "leapfrog_lrl_per_orbit", R[3].lrl_angle / orbits);
+    tsv_kv(s, "leapfrog_lrl_per_orbit_half", R3.lrl_angle / (orbits / 10));
+    tsv_kv(s, "leapfrog_lrl_order", log2((R[3].lrl_angle / orbits) / (R3.lrl_angle / (orbits / 10))));
+    tsv_kv(s, "rk4_lrl_per_orbit", R[2].lrl_angle / orbits);
+    tsv_kv(s, "rk4_lrl_order", log2((R[2].lrl_angle / orbits) / (R2.lrl_angle / orbits)));
     tsv_kv(s, "leapfrog_E_end", R[3].E_end);
 
     /* Bins where the leapfrog's measured band and its prediction are both
@@ -318,6 +336,15 @@ int main(int argc, char **argv)
             if (r > worst) worst = r;
         }
     tsv_kv(s, "leapfrog_band_maxdev", exp(worst) - 1);
+    /* First time bin (after one orbit) where RK4's energy error exceeds the
+     * leapfrog's. */
+    double cross = NAN;
+    for (int b = 0; b < nbin; b++)
+        if (bin_edge(tmin, perdec, b) >= 1 && R[2].E[b] > R[3].E[b]) {
+            cross = bin_edge(tmin, perdec, b);
+            break;
+        }
+    tsv_kv(s, "rk4_crosses_leapfrog_orbits", cross);
 
     tsv_finish(t);
     tsv_finish(orb);
