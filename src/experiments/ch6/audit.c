@@ -282,6 +282,7 @@ int main(int argc, char **argv)
         }
         tsv_kv(t, "relu_zero_fraction", (double)ties / total);
         tsv_kv(t, "relu_zero_per_image", (double)ties / 2048);
+        tsv_kv(t, "images_per_relu_zero", ties ? 2048.0 / ties : NAN);
         qnet_free(&m);
     }
     tsv_finish(t);

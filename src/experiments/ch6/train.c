@@ -312,7 +312,9 @@ int main(int argc, char **argv)
         }
     }
     progress_end(&pr);
+    /* speed goes to stderr, not into the data: the data must not depend on the machine */
     double secs = now_seconds() - t0 - t_eval;
+    if (!getenv("NOETHER_QUIET")) fprintf(stderr, "train: %.1f steps/s (%ld steps, evaluation excluded)\n", steps / secs, steps);
     tsv_finish(t);
 
     if (summary_path) {
@@ -326,10 +328,11 @@ int main(int argc, char **argv)
         tsv_kv(s, "test_acc", acc);
         tsv_kv(s, "test_loss", te_loss);
         tsv_kv(s, "steps", (double)steps);
-        tsv_kv(s, "steps_per_s", steps / secs);
         tsv_kv(s, "N0", N0);
         tsv_kv(s, "NK", N);
         tsv_kv(s, "drift", N / N0 - 1);
+        tsv_kv(s, "growth", N / N0);
+        tsv_kv(s, "nm_growth", nm / N0);
         tsv_kv(s, "nm_drift", nm / N0 - 1);
         tsv_kv(s, "kin", kin);
         tsv_kv(s, "quant", quant);
@@ -342,6 +345,7 @@ int main(int argc, char **argv)
         tsv_kv(s, "Qg_max", Qg_max);
         tsv_kv(s, "raw_mean", raw_sum / flips_n);
         tsv_kv(s, "net_mean", net_sum / (steps - KNET + 1));
+        tsv_kv(s, "raw_over_net", (raw_sum / flips_n) / (net_sum / (steps - KNET + 1)));
         tsv_kv(s, "dtheta_mean", dth_sum / steps);
         tsv_kv(s, "collapse_net", c_n ? cnet / c_n : NAN);
         tsv_kv(s, "end_net_flips", end_n ? end_net / end_n : NAN);
@@ -356,6 +360,7 @@ int main(int argc, char **argv)
             tsv_kv(s, "eq_ratio", th2 * (1 + rho) / (2 * eta * lam));
             tsv_kv(s, "eq_gperp", eq_gp / eq_n);
             tsv_kv(s, "eq_net_flips", eq_net / eq_n);
+            tsv_kv(s, "flips_stage2_over_stage1", (end_net / end_n) / (eq_net / eq_n));
             tsv_kv(s, "N1_stage1_end", N1_stage);
         }
         tsv_kv(s, "collapse_raw", c_n ? craw / c_n : NAN);
