@@ -21,15 +21,15 @@ $(CH4_HNN_P) &: $(CH4_BIN)/hnn $(CH4_MK)
 
 # Double pendulum (Cranmer et al. 2020): LNN and baseline MLP, same data,
 # steps, batch and schedule.
-CH4_TRAIN_ARGS := --width 128 --depth 2 --steps 24000 --batch 256 --ntraj 400 --seed 0
+CH4_TRAIN_ARGS := --width 128 --depth 2 --steps 20000 --batch 256 --ntraj 400 --seed 0
 CH4_LNN := data/ch4/dp_lnn_weights.tsv data/ch4/dp_lnn_loss.tsv data/ch4/dp_lnn_train.tsv
 CH4_MLP := data/ch4/dp_mlp_weights.tsv data/ch4/dp_mlp_loss.tsv data/ch4/dp_mlp_train.tsv
 $(CH4_LNN) &: $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_train --model lnn --lr 1e-3 $(CH4_TRAIN_ARGS) --out data/ch4/dp_lnn
+	nice $(CH4_BIN)/dp_train --model lnn --lr 3e-3 $(CH4_TRAIN_ARGS) --out data/ch4/dp_lnn
 $(CH4_MLP) &: $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_train --model mlp --lr 1e-3 $(CH4_TRAIN_ARGS) --out data/ch4/dp_mlp
+	nice $(CH4_BIN)/dp_train --model mlp --lr 3e-3 $(CH4_TRAIN_ARGS) --out data/ch4/dp_mlp
 
 CH4_EVAL := data/ch4/dp_energy.tsv data/ch4/dp_traj.tsv data/ch4/dp_order.tsv data/ch4/dp_summary.tsv
 $(CH4_EVAL) &: $(CH4_BIN)/dp_eval data/ch4/dp_lnn_weights.tsv data/ch4/dp_mlp_weights.tsv
