@@ -6,7 +6,7 @@
  *
  * Input (--runs): lines "<bench> <mode> <dtype> <seed> <line printed by the
  * benchmark>", as src/bench/module.mk writes them.  From the benchmark's own
- * lines it reads sec_per_epoch= or sec_per_step=, cpu_sec_per_epoch=,
+ * lines it reads sec_per_epoch= or sec_per_step=, cpu_sec_per_epoch= (or _step=),
  * test_acc=, gemm_flop_per_epoch= (or bench-lnn's "gemm_mflop <x> per step"),
  * and param_hash=.  Runs of one configuration with the same seed must print
  * the same param_hash (determinism); the column `deterministic` says whether
@@ -85,6 +85,8 @@ static void read_runs(const char *path)
             c->flop = keyval(rest, "gemm_flop_per_epoch=");
         else if (!strncmp(rest, "cpu_sec_per_epoch=", 18))
             cpu = keyval(rest, "cpu_sec_per_epoch=");
+        else if (!strncmp(rest, "cpu_sec_per_step=", 17))
+            cpu = keyval(rest, "cpu_sec_per_step=");
         else if (!strncmp(rest, "param_hash=", 11))
             sscanf(rest + 11, "%23s", hash);
         else if (!strncmp(rest, "sec_per_", 8)) {

@@ -36,7 +36,9 @@ typedef struct {
     double *dW[MLP_MAX_LAYERS], *db[MLP_MAX_LAYERS];   /* views into grad */
 
     /* workspaces, [max_batch, dims[l]] each; pre[l] is the linear output of
-     * layer l, act[l] the input of layer l (act[0] is the data batch) */
+     * layer l, act[l] the input of layer l (act[0] is the data batch;
+     * act[depth] points at pre[depth-1], the logits); with BatchNorm, xhat[l]
+     * is the normalized pre[l] (the input of the ReLU) */
     double *act[MLP_MAX_LAYERS + 1], *pre[MLP_MAX_LAYERS], *xhat[MLP_MAX_LAYERS];
     double *bn_mean[MLP_MAX_LAYERS], *bn_rstd[MLP_MAX_LAYERS];
     double *dact, *dpre;            /* scratch for backward */

@@ -56,21 +56,42 @@ static double scale_of(double gamma, double eps, tern_eps_mode mode)
     return gamma > eps ? gamma : eps;
 }
 
-/* RoundClip(x, -1, 1) = clip(nearbyint(x), -1, 1) under round-to-nearest-
- * even, computed as [x > 1/2] - [x < -1/2]: nearbyint rounds the ties +-1/2
- * to 0 and everything beyond them to a nonzero integer that the clip maps to
- * +-1; NaN compares false and maps to 0.  The comparison form avoids a libm
- * call per weight and vectorizes; test_ternary checks it against nearbyint. */
-static inline int roundclip(double x)
+/* RoundClip(W/d, -1, 1) without a division per weight.
+ *
+ * Under round-to-nearest-even, clip(nearbyint(x), -1, 1) is +1 exactly when
+ * x > 1/2 (x = 1/2 is a tie that rounds to 0), -1 when x < -1/2, else 0.
+ * With x = fl(W/d): correctly rounded division is monotone in W and odd, so
+ * fl(W/d) > 1/2 exactly when W >= a, where a is the smallest double with
+ * fl(a/d) > 1/2, and fl(W/d) < -1/2 exactly when W <= -a.  So the code is
+ * sign(W) [|W| >= a]: the same bits as dividing, one comparison per weight,
+ * and a loop the compiler vectorizes.  a is found by stepping one ulp at a
+ * time from d/2 (at most a few steps).  NaN weights compare false: code 0.
+ * test_ternary checks the codes against clip(nearbyint(W/d)) directly. */
+static double threshold(double d)
 {
-    return (x > 0.5) - (x < -0.5);
+    double a = 0.5 * d;
+    while (a / d > 0.5)
+        a = nextafter(a, 0.0);
+    while (!(a / d > 0.5))
+        a = nextafter(a, INFINITY);
+    return a;
+}
+
+static float threshold_f32(float d)
+{
+    float a = 0.5f * d;
+    while (a / d > 0.5f)
+        a = nextafterf(a, 0.0f);
+    while (!(a / d > 0.5f))
+        a = nextafterf(a, INFINITY);
+    return a;
 }
 
 double tern_quantize(int8_t *T, double *Q, const double *W, size_t n, double eps,
                      tern_eps_mode mode)
 {
     double d = scale_of(tern_absmean(W, n), eps, mode);
-    if (!(d > 0.0)) {   /* all zeros with eps = 0, or NaN */
+    if (!(d > 0.0) || !isfinite(d)) {   /* all zeros with eps = 0, NaN, or inf */
         for (size_t i = 0; i < n; i++) {
             if (T)
                 T[i] = 0;
@@ -79,12 +100,13 @@ double tern_quantize(int8_t *T, double *Q, const double *W, size_t n, double eps
         }
         return d;
     }
+    double a = threshold(d);
     if (T)
         for (size_t i = 0; i < n; i++)
-            T[i] = (int8_t)roundclip(W[i] / d);
+            T[i] = (int8_t)(fabs(W[i]) >= a ? (W[i] > 0.0 ? 1 : -1) : 0);
     if (Q)
         for (size_t i = 0; i < n; i++)
-            Q[i] = d * roundclip(W[i] / d);
+            Q[i] = fabs(W[i]) >= a ? copysign(d, W[i]) : 0.0;
     return d;
 }
 
@@ -92,7 +114,7 @@ float tern_quantize_f32(int8_t *T, float *Q, const float *W, size_t n, float eps
                         tern_eps_mode mode)
 {
     float d = (float)scale_of(tern_absmean_f32(W, n), eps, mode);
-    if (!(d > 0.0f)) {   /* all zeros with eps = 0 */
+    if (!(d > 0.0f) || !isfinite(d)) {
         for (size_t i = 0; i < n; i++) {
             if (T)
                 T[i] = 0;
@@ -101,14 +123,13 @@ float tern_quantize_f32(int8_t *T, float *Q, const float *W, size_t n, float eps
         }
         return d;
     }
+    float a = threshold_f32(d);
     if (T)
         for (size_t i = 0; i < n; i++)
-            T[i] = (int8_t)roundclip((double)(W[i] / d));
+            T[i] = (int8_t)(fabsf(W[i]) >= a ? (W[i] > 0.0f ? 1 : -1) : 0);
     if (Q)
-        for (size_t i = 0; i < n; i++) {
-            float x = W[i] / d;
-            Q[i] = d * (float)((x > 0.5f) - (x < -0.5f));   /* roundclip in float */
-        }
+        for (size_t i = 0; i < n; i++)
+            Q[i] = fabsf(W[i]) >= a ? copysignf(d, W[i]) : 0.0f;
     return d;
 }
 

@@ -17,10 +17,12 @@
  *
  * Method: rounding as nearbyint under the default rounding mode (ties to
  * even, as torch.round; never C's round(), which rounds 0.5 to 1), computed
- * as the equivalent [x > 1/2] - [x < -1/2] (see ternary.c).  Special cases: an all-zero tensor gives
+ * exactly but without a division per weight: T = sign(W) [|W| >= a], with a
+ * the smallest double for which fl(a/d) > 1/2 (see ternary.c).  Special cases: an all-zero tensor gives
  * gamma = 0 and, with eps = 0, d = 0: then T = Q = 0 (no NaN).  If the
  * ordered sum of |W| overflows, gamma is recomputed as sum(|W_i|/n), which is
- * finite for finite W.  A NaN weight gets code 0.  Accuracy: T is exact;
+ * finite for finite W.  A NaN weight gets code 0; a NaN or infinite scale
+ * gives all codes 0.  Accuracy: T is exact;
  * with TERN_FLOOR and d > eps the map is positively homogeneous,
  * Q(cW) = c Q(W), bit for bit when c is a power of two (ternary.md §3.4). */
 #ifndef NN_TERNARY_H

@@ -218,3 +218,58 @@ Test(ternary, ste_conserves_translation_charge)
         cr_assert_leq(fabs(s - S0[j]), 1e-13, "column %d: %.3g -> %.3g", j, S0[j], s);
     }
 }
+
+/* The division-free codes near the rounding thresholds: with the floor eps
+ * above mean|W| the scale is d = eps exactly, so weights can be placed a few
+ * ulps either side of d/2 and 3d/2 for scales across the whole range. */
+Test(ternary, threshold_exact_near_ties)
+{
+    rng_t r;
+    rng_seed(&r, 9, 1);
+    enum { n = 64 };
+    double W[n], Q[n];
+    float Wf[n], Qf[n];
+    int8_t T[n];
+    for (int trial = 0; trial < 400; trial++) {
+        double eps = trial % 4 == 0 ? ldexp(1.0, (int)rng_below(&r, 1200) - 600)
+                                    : exp((rng_uniform(&r) - 0.5) * 1300.0);
+        memset(W, 0, sizeof W);
+        int k = 0;
+        for (int m = 1; m <= 3; m += 2)
+            for (int s = -1; s <= 1; s += 2)
+                for (int u = -2; u <= 2; u++) {
+                    double w = s * m * 0.5 * eps;
+                    for (int j = 0; j < (u < 0 ? -u : u); j++)
+                        w = nextafter(w, u < 0 ? 0.0 : s * INFINITY);
+                    W[k++] = w;
+                }
+        double d = tern_quantize(T, Q, W, n, eps, TERN_FLOOR);
+        cr_assert_eq(d, eps);
+        for (int i = 0; i < n; i++) {
+            double rr = nearbyint(W[i] / d);
+            int e = rr > 1.0 ? 1 : rr < -1.0 ? -1 : (int)rr;
+            cr_assert_eq(T[i], e, "d %a, W %a: code %d, expected %d", d, W[i], T[i], e);
+            cr_assert_eq(Q[i], d * e);
+        }
+        /* float: scales across the float range */
+        float epsf = (float)exp((rng_uniform(&r) - 0.5) * 160.0);
+        memset(Wf, 0, sizeof Wf);
+        k = 0;
+        for (int m = 1; m <= 3; m += 2)
+            for (int s = -1; s <= 1; s += 2)
+                for (int u = -2; u <= 2; u++) {
+                    float w = s * m * 0.5f * epsf;
+                    for (int j = 0; j < (u < 0 ? -u : u); j++)
+                        w = nextafterf(w, u < 0 ? 0.0f : s * INFINITY);
+                    Wf[k++] = w;
+                }
+        float df = tern_quantize_f32(T, Qf, Wf, n, epsf, TERN_FLOOR);
+        cr_assert_eq(df, epsf);
+        for (int i = 0; i < n; i++) {
+            float rr = nearbyintf(Wf[i] / df);
+            int e = rr > 1.0f ? 1 : rr < -1.0f ? -1 : (int)rr;
+            cr_assert_eq(T[i], e, "d %a, W %a: code %d, expected %d", df, Wf[i], T[i], e);
+            cr_assert_eq(Qf[i], df * (float)e);
+        }
+    }
+}
