@@ -7,6 +7,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "nn/ternary.h"
+
 
 static const char *names[] = {"fp", "tensor", "row", "col", "twn", "ttq"};
 
@@ -106,10 +108,8 @@ void quant_apply(const quant_spec *s, double *Q, int8_t *T, double *scale,
             for (size_t k = 0; k < n; k++) T[k] = (int8_t)((W[k] > 0) - (W[k] < 0));
         if (scale) scale[0] = 1.0;
         break;
-    case QUANT_TENSOR: {
-        /* TODO(reconcile): call ternary.h's per-tensor quantizer when it lands. */
-        double g;
-        quant_absmean_row(Q, T, &g, W, 1, (int)n);
+    case QUANT_TENSOR: {   /* the core's BitNet b1.58 quantizer, BitNet's floor */
+        double g = tern_quantize(T, Q, W, n, TERN_EPS, TERN_FLOOR);
         if (scale) scale[0] = g;
         break;
     }
