@@ -43,7 +43,8 @@ figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg: data/ch4/dp_energy.tsv
 figures/ch4_dp_order.svg: data/ch4/dp_order.tsv
 figures/ch4_dp_loss.svg: data/ch4/dp_lnn_loss.tsv data/ch4/dp_mlp_loss.tsv
 
-FIGURES += figures/ch4_hnn_phase.svg figures/ch4_hnn_energy.svg figures/ch4_dp_traj.svg \
-           figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg figures/ch4_dp_order.svg \
-           figures/ch4_dp_loss.svg
-DATA    += $(CH4_HNN_S) $(CH4_HNN_P) $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL)
+# Listed longest job first, so that `make -j2` starts the LNN training at once.
+FIGURES += figures/ch4_dp_loss.svg figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg \
+           figures/ch4_dp_order.svg figures/ch4_dp_traj.svg figures/ch4_hnn_phase.svg \
+           figures/ch4_hnn_energy.svg
+DATA    += $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL) $(CH4_HNN_S) $(CH4_HNN_P)
