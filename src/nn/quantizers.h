@@ -23,8 +23,8 @@
  * Rounding is nearbyint (ties to even, as torch.round) under the default
  * rounding mode.  Sums run in index order, so results are reproducible.
  * A scale is floored at QUANT_EPS (= ternary.h's TERN_EPS) as BitNet's code
- * does, so an all-zero row maps to zeros instead of NaN; above that floor every absmean quantizer is
- * positively homogeneous, bit for bit when the factor is a power of two. */
+ * does, so an all-zero row maps to zeros instead of NaN; above that floor
+ * every absmean quantizer is positively homogeneous, bit for bit when the factor is a power of two. */
 #ifndef NN_QUANTIZERS_H
 #define NN_QUANTIZERS_H
 
