@@ -8,7 +8,9 @@
  * single-thread DGEMM rate measured on the step's own largest shape, then a
  * last line `sec_per_step=<seconds>`. */
 #include <cblas.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +56,23 @@ static double dgemm_rate(int m, int n, int k, int reps)
     return 2.0 * m * n * k / s / 1e9;
 }
 
+static double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* FNV-1a over the bytes of the parameters: equal runs print equal hashes */
+static uint64_t param_hash(const double *w, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)w;
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n * sizeof(double); i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
 int main(int argc, char **argv)
 {
     
@@ -81,7 +100,7 @@ int main(int argc, char **argv)
     size_t np = m.net.n_params;
     double *am = xcalloc(np, sizeof(double)), *as = xcalloc(np, sizeof(double));
     double *x = xcalloc(4 * (size_t)B, sizeof(double)), *y = xcalloc(2 * (size_t)B, sizeof(double));
-    double *t = xcalloc(steps, sizeof(double)), loss = 0;
+    double *t = xcalloc(steps, sizeof(double)), *tc = xcalloc(steps, sizeof(double)), loss = 0;
     for (int s = 0; s < warm + steps; s++) {
         for (int b = 0; b < B; b++) {
             double *st = x + 4 * b;
@@ -91,15 +110,17 @@ int main(int argc, char **argv)
             st[3] = 20 * rng_uniform(&r) - 10;
             phys_dp_accel(y + 2 * b, st);
         }
-        double t0 = now_seconds();
+        double t0 = now_seconds(), c0 = cpu_seconds();
         loss = lnn_loss_grad(&m, B, x, y, LNN_LOSS_L1, NULL);
         opt_adam_step(m.net.theta, m.net.grad, am, as, np, s + 1, 1e-4, 0.9, 0.999, 1e-8, 0.0,
                       OPT_WD_COUPLED);
-        double dt = now_seconds() - t0;
-        if (s >= warm)
+        double dt = now_seconds() - t0, dc = cpu_seconds() - c0;
+        if (s >= warm) {
             t[s - warm] = dt;
+            tc[s - warm] = dc;
+        }
     }
-    double sec = median(t, steps);
+    double sec = median(t, steps), csec = median(tc, steps);
     double flops = lnn_net_gemm_flops(&m.net, B);
     double rate = dgemm_rate(3 * B, width, width, 9);
     printf("config       width=%d depth=%d batch=%d params=%zu steps=%d (median)\n", width, depth, B,
@@ -109,7 +130,9 @@ int main(int argc, char **argv)
     printf("rate         %.2f GFLOP/s (GEMM FLOPs / step time)\n", flops / sec / 1e9);
     printf("dgemm_rate   %.2f GFLOP/s (1 thread, %dx%dx%d)\n", rate, 3 * B, width, width);
     printf("fraction     %.2f of the DGEMM rate\n", flops / sec / 1e9 / rate);
-    printf("gemm_flops_per_step=%.0f\n", flops);
+    printf("cpu_rate     %.2f GFLOP/s (GEMM FLOPs / CPU time of a step)\n", flops / csec / 1e9);
+    printf("param_hash=%016llx\n", (unsigned long long)param_hash(m.net.theta, np));
+    printf("cpu_sec_per_step=%.6g\n", csec);
     printf("sec_per_step=%.6g\n", sec);
     lnn_free(&m);
     free(am);
@@ -117,5 +140,6 @@ int main(int argc, char **argv)
     free(x);
     free(y);
     free(t);
+    free(tc);
     return 0;
 }
