@@ -6,11 +6,11 @@
 # Data: data/ch2/constraints_plain.tsv, data/ch2/constraints_bn.tsv
 set logscale y
 set format y "10^{%T}"
-set yrange [1e-18:10]
+set yrange [1e-18:1e2]
 set xrange [0:4000]
 set xlabel "SGD step"
 set ylabel "relative residual"
-set key at graph 1, graph 0.55 right font ",11" spacing 1.05 samplen 2
+set key at graph 1, graph 0.84 right font ",10" spacing 1.0 samplen 2
 eps = 2.220446049250313e-16
 max(a,b) = a > b ? a : b
 plot 'data/ch2/constraints_plain.tsv' every 8 using 1:2 with points ls 1 pt 7 ps 0.25 title "translation (softmax columns)", \

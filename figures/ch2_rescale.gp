@@ -5,7 +5,7 @@
 set xlabel "time t = η k"
 set ylabel "|θ_{out}|^2 − |θ_{in}|^2"
 set xrange [0:400]
-set key bottom right font ",11" samplen 2
+set key bottom left font ",11" samplen 2
 plot for [u=0:2] 'data/ch2/rescale.tsv' index 0 using 2:(column(7+3*u)) with lines ls 1 lw 3 title (u==0 ? "λ = 0" : ""), \
      for [u=0:2] 'data/ch2/rescale.tsv' index 3 using 2:(column(7+3*u)) with lines ls 4 lw 3 title (u==0 ? "λ = 10^{-2}" : ""), \
      for [u=0:2] 'data/ch2/rescale.tsv' index 0 using 2:(column(9+3*u)) with lines ls 13 lw 1.5 title (u==0 ? "NM eq. 20" : ""), \

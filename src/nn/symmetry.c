@@ -201,12 +201,14 @@ double sym_rescale_residual(const double *W1, const double *b1, const double *gW
 /* excerpt: exact-sgd */
 double sym_translation_step(double s, double eta, double lambda)
 {
-    return (1.0 - eta * lambda) * s;             /* sum_A g = 0 */
+    /* sum_A g = 0: only the decay acts on s */
+    return (1.0 - eta * lambda) * s;
 }
 
 double sym_scale_step(double Q, double G, double eta, double lambda)
 {
-    double a = 1.0 - eta * lambda;               /* <g_A, theta_A> = 0 kills the cross term */
+    /* <g_A, theta_A> = 0 removes the cross term */
+    double a = 1.0 - eta * lambda;
     return a * a * Q + eta * eta * G;
 }
 /* end excerpt */
@@ -227,18 +229,19 @@ double sym_scale_flow_step(double Q, double G, double eta, double lambda)
 /* ------------------------------------- exact discrete laws, heavy ball */
 
 /* excerpt: exact-momentum */
-void sym_translation_momentum_step(double *s, double *u, double eta, double beta, double lambda)
+void sym_translation_momentum_step(double *s, double *u, double eta,
+                                   double beta, double lambda)
 {
-    *u = beta * *u + lambda * *s;                /* sum_A of (beta v + g + lambda theta) */
+    *u = beta * *u + lambda * *s;   /* sum_A (beta v + g + lambda theta) */
     *s = *s - eta * *u;
 }
 
-void sym_scale_momentum_step(double *Q, double *P, double R_next, double eta, double beta,
-                             double lambda)
+void sym_scale_momentum_step(double *Q, double *P, double R_next, double eta,
+                             double beta, double lambda)
 {
-    double p = beta * *P + lambda * *Q;          /* <theta_k, v_{k+1}>, using <g, theta> = 0 */
+    double p = beta * *P + lambda * *Q;   /* <theta_k, v_k+1>; <g,theta> = 0 */
     *Q = *Q - 2.0 * eta * p + eta * eta * R_next;
-    *P = p - eta * R_next;                       /* <theta_{k+1}, v_{k+1}> */
+    *P = p - eta * R_next;                /* <theta_k+1, v_k+1> */
 }
 /* end excerpt */
 
