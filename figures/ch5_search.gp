@@ -7,12 +7,12 @@
 # system, k, a, ..., ratio, label).
 set logscale y
 set format y "10^{%L}"
-set yrange [1e-1:1e24]
+set yrange [1e-1:1e34]
 set xrange [-0.6:7.6]
 set ylabel "variance ratio, random / true"
 set xlabel "library pair  f_1(q), f_2(p)"
 set xtics rotate by -30 font ",11"
-set key top right
+set key top right font ",11"
 f = 'data/ch5/noether_search.tsv'
 plot f index 0 u 2:(1/0):xtic(7) w p notitle, \
      f index 0 u ($2-0.12):6 w impulses ls 1 lw 4 title "pendulum", \

@@ -337,6 +337,7 @@ int main(int argc, char **argv)
         }
         const formula_cand_t *gs[2] = {&disc, &oracle[sys]};
         double e_lam[NLAMBDA] = {0}, e_base = 0;   /* mean |H(t_end)/H(0) - 1| on test ICs */
+        double gmin = 0, gmax = 0;                 /* range of |grad L_N| over test ICs */
         for (int ic = 0; ic < nic; ic++) {
             const double *tr = truth + (size_t)ic * 2 * (T + 1);
             formula_pred_rollout(roll, theta, H, tr, T, dt, ws);
@@ -345,6 +346,16 @@ int main(int argc, char **argv)
                 e_base += fabs(energy[sys](roll + 2 * T) / energy[sys](tr) - 1) / ntest;
             for (int w = 0; w < 2; w++)
                 formula_pred_noether(gN + w * np, theta, H, tr, T, dt, gs[w], ws);
+            if (ic >= nval) {
+                double gn = 0;
+                for (size_t i = 0; i < np; i++)
+                    gn += gN[i] * gN[i];
+                gn = sqrt(gn);
+                if (ic == nval || gn < gmin)
+                    gmin = gn;
+                if (ic == nval || gn > gmax)
+                    gmax = gn;
+            }
             for (int l = 0; l < NLAMBDA; l++) {
                 double lam = pow(10.0, lambdas_k0 + lambdas_dk * l);
                 for (int w = 0; w < 2; w++) {
@@ -385,7 +396,10 @@ int main(int argc, char **argv)
             for (int l = 1; l < NLAMBDA; l++)
                 if (e_lam[l] < e_lam[le])
                     le = l;
+            KV("grad_norm_min", gmin);
+            KV("grad_norm_max", gmax);
             KV("energy_err_base", e_base);
+            KV("energy_err_chosen", e_lam[lbest[0]]);
             KV("energy_err_best", e_lam[le]);
             KV("log10_lambda_energy", lambdas_k0 + lambdas_dk * le);
             KV("rmse_at_energy_lambda", mtest[0][le]);
@@ -438,6 +452,14 @@ int main(int argc, char **argv)
             free(rt_);
         }
         free(gain);
+        {
+            double md = 0, mo = 0;
+            for (int i = nval; i < nic; i++) {
+                md += r_lam[((size_t)0 * NLAMBDA + lbest[0]) * nic + i];
+                mo += r_lam[((size_t)1 * NLAMBDA + lbest[1]) * nic + i];
+            }
+            KV("disc_oracle_reldiff", fabs(md - mo) / mo);
+        }
         {
             double rm, rsd;
             mean_sd(r_base + nval, ntest, &rm, &rsd);
