@@ -5,7 +5,8 @@
  * byte, the only type the data sets use); byte 3 is the number of dimensions;
  * then one big-endian uint32 per dimension; then the elements, row-major.
  * zlib's gzread reads gzip and plain files alike.  Every failure (cannot open,
- * wrong magic, truncated, trailing bytes, count mismatch) is reported in err
+ * wrong magic, truncated, corrupt gzip data, trailing bytes, count mismatch)
+ * is reported in err
  * with the file name; nothing aborts. */
 #include "core/idx.h"
 
@@ -27,6 +28,26 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
         va_end(ap);
     }
     return -1;
+}
+
+/* zlib's message without the "path: " prefix that gzerror adds. */
+static const char *zmsg(gzFile f, const char *path, int *zerr)
+{
+    const char *m = gzerror(f, zerr);
+    size_t n = strlen(path);
+    if (strncmp(m, path, n) == 0 && m[n] == ':' && m[n + 1] == ' ')
+        m += n + 2;
+    return m;
+}
+
+/* After a short read: a damaged gzip stream, or a file that simply ends. */
+static int short_read(char *err, size_t errlen, gzFile f, const char *path, const char *where)
+{
+    int zerr = 0;
+    const char *msg = zmsg(f, path, &zerr);
+    if (zerr != Z_OK && zerr != Z_BUF_ERROR)   /* Z_BUF_ERROR: the stream just ended */
+        return fail(err, errlen, "%s: corrupt gzip data (zlib: %s) %s", path, msg, where);
+    return fail(err, errlen, "%s: truncated %s", path, where);
 }
 
 /* Reads exactly n bytes; returns the number read (< n on end of file or
@@ -58,7 +79,7 @@ int idx_read(idx_t *out, const char *path, char *err, size_t errlen)
     uint8_t *data = NULL;
     unsigned char head[4];
     if (read_full(f, head, 4) != 4) {
-        fail(err, errlen, "%s: truncated: shorter than the 4-byte IDX header", path);
+        short_read(err, errlen, f, path, "in the 4-byte IDX header");
         goto done;
     }
     if (head[0] != 0 || head[1] != 0) {
@@ -80,8 +101,9 @@ int idx_read(idx_t *out, const char *path, char *err, size_t errlen)
     for (int k = 0; k < ndim; k++) {
         unsigned char b[4];
         if (read_full(f, b, 4) != 4) {
-            fail(err, errlen, "%s: truncated inside the header (dimension %d of %d)",
-                 path, k + 1, ndim);
+            char where[64];
+            snprintf(where, sizeof where, "in the header (dimension %d of %d)", k + 1, ndim);
+            short_read(err, errlen, f, path, where);
             goto done;
         }
         uint32_t d = ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) |
@@ -123,10 +145,10 @@ int idx_read(idx_t *out, const char *path, char *err, size_t errlen)
         goto done;
     }
     if (got != total) {
-        int zerr = 0;
-        const char *msg = gzerror(f, &zerr);
-        fail(err, errlen, "%s: truncated: header promises %zu data bytes, file has %zu%s%s",
-             path, total, got, zerr ? "; zlib: " : "", zerr ? msg : "");
+        char where[96];
+        snprintf(where, sizeof where, "after %zu of the %zu data bytes the header promises", got,
+                 total);
+        short_read(err, errlen, f, path, where);
         goto done;
     }
     unsigned char extra;
@@ -136,7 +158,7 @@ int idx_read(idx_t *out, const char *path, char *err, size_t errlen)
         goto done;
     }
     int zerr = 0;
-    const char *msg = gzerror(f, &zerr);
+    const char *msg = zmsg(f, path, &zerr);
     if (zerr != Z_OK && zerr != Z_BUF_ERROR) {
         fail(err, errlen, "%s: zlib: %s", path, msg);
         goto done;

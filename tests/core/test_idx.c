@@ -136,6 +136,29 @@ Test(idx, truncated_gzip_stream)
     expect_error(p, "truncated");
 }
 
+Test(idx, corrupt_gzip_stream)
+{
+    /* Damage the middle of the deflate stream (CRC and length stay as they were). */
+    unsigned char big[4096];
+    size_t m = images(big, 200, 0);
+    const char *p = put("bad.gz", big, m, 1);
+    FILE *f = fopen(p, "rb");
+    unsigned char z[8192];
+    size_t zn = fread(z, 1, sizeof z, f);
+    fclose(f);
+    for (size_t i = zn / 3; i < zn / 3 + 8; i++)
+        z[i] ^= 0x5a;
+    f = fopen(p, "wb");
+    cr_assert_eq(fwrite(z, 1, zn, f), zn);
+    fclose(f);
+    idx_t x;
+    char err[512] = "";
+    cr_assert_eq(idx_read(&x, p, err, sizeof err), -1, "accepted a corrupt gzip file");
+    cr_assert_not_null(strstr(err, p), "%s", err);
+    cr_assert_not_null(strstr(err, "corrupt gzip data"), "%s", err);
+    cr_assert_null(x.data);
+}
+
 Test(idx, trailing_bytes)
 {
     unsigned char b[256];
