@@ -13,6 +13,6 @@ set yrange [1e-12:10]
 set key bottom right
 f = 'data/ch4/dp_energy.tsv'
 plot f u 1:2 w l ls 2 title "true energy E, LNN rollouts (median)", \
-     f u 1:13 w l ls 3 title "learned E_θ (max)", \
-     f u 1:12 w l ls 1 title "learned E_θ (median)", \
+     f u 1:13 w l ls 3 title "learned E_{θ}, max", \
+     f u 1:12 w l ls 1 title "learned E_{θ}, median", \
      f u 1:8 w l ls 11 lc rgb "black" title "RK4 on the true dynamics (median)"

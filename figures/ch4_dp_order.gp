@@ -12,6 +12,6 @@ set ylabel "|ΔE| / 29.4 at t = 10"
 set key bottom right
 set xrange [0.004:0.1]
 f = 'data/ch4/dp_order.tsv'
-plot f u 1:2 w lp ls 1 pt 7 ps 0.6 title "learned E_θ", \
+plot f u 1:2 w lp ls 1 pt 7 ps 0.6 title "learned E_{θ}", \
      f u 1:3 w lp ls 2 pt 5 ps 0.6 title "true E", \
      f u 1:4 w l ls 11 lc rgb "black" title "∝ dt^4"

@@ -12,7 +12,7 @@ set label 1 "spring" at graph 0.03,0.95 left
 f = 'data/ch4/hnn_spring_rollout.tsv'
 plot f u 1:9 w l ls 2 title "baseline", \
      f u 1:10 w l ls 1 title "HNN", \
-     f u 1:11 w l ls 3 dt 3 title "HNN's H_θ", \
+     f u 1:11 w l ls 3 dt 3 title "HNN's H_{θ}", \
      f u 1:8 w l ls 11 lc rgb "black" title "truth"
 set label 1 "pendulum" at graph 0.03,0.95 left
 unset key

@@ -15,6 +15,8 @@
  * Writes data/ch4/dp_{energy,traj,order,summary}.tsv. */
 #include "dp_common.h"
 
+#include <time.h>
+
 #define MAXIC 200
 
 typedef struct {
@@ -173,7 +175,7 @@ int main(int argc, char **argv)
     double el[MAXIC], eb[MAXIC], ec[MAXIC], ee[MAXIC], tmp[MAXIC];
     progress_t pr;
     progress_begin(&pr, "rollouts");
-    double t0 = now_seconds();
+    double t0 = now_seconds(), c0 = (double)clock() / CLOCKS_PER_SEC;
     for (long s = 0; s <= nsteps; s++) {
         double t = s * dt;
         if (s % every == 0) {
@@ -246,7 +248,7 @@ int main(int argc, char **argv)
         check_div(yc, nic, t + dt, div_c);
     }
     progress_end(&pr);
-    double roll_sec = now_seconds() - t0;
+    double roll_sec = now_seconds() - t0, roll_cpu = (double)clock() / CLOCKS_PER_SEC - c0;
     tsv_finish(te);
     tsv_finish(tt);
 
@@ -312,6 +314,7 @@ int main(int argc, char **argv)
     tsv_kv(ts, "etheta_err_dt01", ord[3]);
     tsv_kv(ts, "singular_lnn", (double)lnn.n_singular);
     tsv_kv(ts, "rollout_seconds", roll_sec);
+    tsv_kv(ts, "rollout_cpu_seconds", roll_cpu);
     tsv_finish(ts);
     fprintf(stderr, "%s: |dE|/29.4 median t=10 LNN %.3g base %.3g; t=100 LNN %.3g base %.3g; "
                     "diverged %g / %g; E_theta drift median %.2g; %.1f s\n",
