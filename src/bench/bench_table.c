@@ -247,7 +247,10 @@ int main(int argc, char **argv)
                  c->flop / 1e9, gw, g.wall, fw, gc, g.cpu, fc, am, vmin(c->acc, c->nacc),
                  vmax(c->acc, c->nacc), det == 1 ? "yes" : det == 0 ? "NO" : "untested", goal);
         char key[96];
-        snprintf(key, sizeof key, "%s_%s_%s_", c->bench, c->mode, c->dtype);
+        if (strcmp(c->mode, "-"))
+            snprintf(key, sizeof key, "%s_%s_%s_", c->bench, c->mode, c->dtype);
+        else
+            snprintf(key, sizeof key, "%s_%s_", c->bench, c->dtype);
         size_t kl = strlen(key);
         struct { const char *k; double v; } kv[] = {
             {"sec", sm}, {"cpu_sec", cm}, {"gflops_wall", gw}, {"gflops_cpu", gc},
