@@ -157,7 +157,65 @@ static double norm(const double *v, int n)
     return sqrt(s);
 }
 
-typedef struct { double spread, budget, maxdev, Pmean, gnorm, gb1, ends, ends_pred, ends_sample; } stats_t;
+typedef struct {
+    double spread, budget, maxdev, Pmean, gnorm, gb1, ends, ends_pred, ends_sample;
+    double rot_ends, rot_pred, rot_mean, rot_maxdev;   /* rotation charge, below */
+} stats_t;
+
+/* Rotation symmetry of block t (no normalization, no stream bias):
+ * x -> R x, W1 -> W1 R^T, W2 -> R W2 maps y to R y.  With R = exp(eps Omega),
+ * Omega antisymmetric, the averaged charge is the antisymmetric part K_t of
+ * C_t = E[g_t x_t^T], and the budget reads
+ *     K_t - K_{t+1} = antisym(W1_t^T grad_W1 L - grad_W2 L W2_t^T).
+ * Writes the charges K[t] (D x D each) and returns the largest residual
+ * relative to the size of the terms summed (E |g| |x|). */
+static double rotation(const net_t *m, double *K, double *Rsum)
+{
+    const int N = m->N, D = m->D, H = m->H, T = m->T;
+    double worst = 0;
+    for (int t = 0; t <= T; t++) {
+        double *Kt = K + (size_t)t * D * D;
+        for (int j = 0; j < D; j++)
+            for (int k = 0; k < D; k++) {
+                double c = 0, c2 = 0;
+                for (int i = 0; i < N; i++) {
+                    c += m->G[t][(size_t)i * D + j] * m->X[t][(size_t)i * D + k];
+                    c2 += m->G[t][(size_t)i * D + k] * m->X[t][(size_t)i * D + j];
+                }
+                Kt[j * D + k] = 0.5 * (c - c2);
+            }
+    }
+    for (int jk = 0; jk < D * D; jk++) Rsum[jk] = 0;
+    for (int t = 0; t < T; t++) {
+        double scale = 0, r2 = 0;
+        for (int i = 0; i < N; i++) {
+            double gn = 0, xn = 0, gn1 = 0, xn1 = 0;
+            for (int k = 0; k < D; k++) {
+                gn += fabs(m->G[t][(size_t)i * D + k]);
+                xn += fabs(m->X[t][(size_t)i * D + k]);
+                gn1 += fabs(m->G[t + 1][(size_t)i * D + k]);
+                xn1 += fabs(m->X[t + 1][(size_t)i * D + k]);
+            }
+            scale += gn * xn + gn1 * xn1;
+        }
+        for (int j = 0; j < D; j++)
+            for (int k = 0; k < D; k++) {
+                double b = 0, bt = 0;     /* M[j][k] and M[k][j], M = W1^T dW1 - dW2 W2^T */
+                for (int a = 0; a < H; a++) {
+                    b += m->W1[t][(size_t)a * D + j] * m->dW1[t][(size_t)a * D + k]
+                       - m->dW2[t][(size_t)j * H + a] * m->W2[t][(size_t)k * H + a];
+                    bt += m->W1[t][(size_t)a * D + k] * m->dW1[t][(size_t)a * D + j]
+                        - m->dW2[t][(size_t)k * H + a] * m->W2[t][(size_t)j * H + a];
+                }
+                double budget = 0.5 * (b - bt);
+                Rsum[j * D + k] += budget;
+                double r = K[(size_t)t * D * D + j * D + k] - K[(size_t)(t + 1) * D * D + j * D + k] - budget;
+                r2 += r * r;
+            }
+        if (scale > 0 && sqrt(r2) / scale > worst) worst = sqrt(r2) / scale;
+    }
+    return worst;
+}
 
 /* Spread max_{t,s} |P_t - P_s|, budget sum_t |W1_t^T grad_b1_t|, and the
  * largest residual of P_t - P_{t+1} = W1_t^T grad_b1_t relative to the size
@@ -166,7 +224,7 @@ typedef struct { double spread, budget, maxdev, Pmean, gnorm, gb1, ends, ends_pr
 static stats_t measure(const net_t *m, double *P, double *Bt)
 {
     const int D = m->D, H = m->H, T = m->T;
-    stats_t s = { 0, 0, 0, 0, 0, 0, 0, 0, 0 };
+    stats_t s = { 0 };
     double *tel = xcalloc(D, sizeof(double));   /* sum_t W1_t^T grad_b1_t */
     charges(m, P);
     for (int t = 0; t <= T; t++) {
@@ -218,6 +276,20 @@ static stats_t measure(const net_t *m, double *P, double *Bt)
     s.ends_pred = norm(tel, D);
     s.ends_sample = sqrt(ps / m->N);
     free(tel);
+
+    double *K = xcalloc((size_t)(T + 1) * D * D, sizeof(double));
+    double *Rsum = xcalloc((size_t)D * D, sizeof(double));
+    s.rot_maxdev = rotation(m, K, Rsum);
+    double d2 = 0;
+    for (int jk = 0; jk < D * D; jk++) {
+        double d = K[jk] - K[(size_t)T * D * D + jk];
+        d2 += d * d;
+    }
+    s.rot_ends = sqrt(d2);
+    s.rot_pred = norm(Rsum, D * D);
+    for (int t = 0; t <= T; t++) s.rot_mean += norm(K + (size_t)t * D * D, D * D) / (T + 1);
+    free(K);
+    free(Rsum);
     return s;
 }
 
@@ -264,8 +336,10 @@ int main(int argc, char **argv)
                 "budget = sum_t |W1_t^T grad_{b1_t} L| (bounds the spread); identity P_t - P_{t+1} = W1_t^T grad_b1");
     tsv_comment(tt, "ends = |P_0 - P_T|, ends_pred = |sum_t W1_t^T grad_b1_t| (equal by the identity), "
                 "ends_sample = sqrt(E_i |g_0^(i) - g_T^(i)|^2) (per-sample charges)");
+    tsv_comment(tt, "rotation charge K_t = antisym E[g_t x_t^T]: rot_ends = |K_0 - K_T|_F, rot_pred = "
+                "|sum_t antisym(W1^T grad_W1 - grad_W2 W2^T)|_F, rot_mean = mean_t |K_t|_F, rot_dev = relative residual");
     tsv_columns(tt, "step\tloss\tgrad_norm\tgrad_b1_norm\tspread\tbudget\tP_mean_norm\tidentity_rel_dev"
-                    "\tends\tends_pred\tends_sample");
+                    "\tends\tends_pred\tends_sample\trot_ends\trot_pred\trot_mean\trot_dev");
     tsv_comment(tl, "%s", arch);
     tsv_comment(tl, "charges along a fixed unit direction v (that of P_0 at initialisation): "
                 "Q_t = <P_t, v> and per-sample <g_t^(i), v> for samples 0..3, at three checkpoints");
@@ -282,7 +356,7 @@ int main(int argc, char **argv)
         Bck[c] = xcalloc((size_t)T * D, sizeof(double));
     }
     Sck = xcalloc((size_t)(T + 1) * D * 4, sizeof(double));
-    double maxdev = 0, loss = 0;
+    double maxdev = 0, rot_maxdev = 0, loss = 0;
     stats_t first = { 0 }, last = { 0 };
     double next_log = 1;
     progress_t pr;
@@ -291,11 +365,12 @@ int main(int argc, char **argv)
         loss = net_step(&m);
         stats_t s = measure(&m, P, Bt);
         if (s.maxdev > maxdev) maxdev = s.maxdev;
+        if (s.rot_maxdev > rot_maxdev) rot_maxdev = s.rot_maxdev;
         if (k == 0) first = s;
         last = s;
         if (k == 0 || k >= next_log || k == steps) {
-            tsv_rowv(tt, 11, (double)k, loss, s.gnorm, s.gb1, s.spread, s.budget, s.Pmean, s.maxdev,
-                     s.ends, s.ends_pred, s.ends_sample);
+            tsv_rowv(tt, 15, (double)k, loss, s.gnorm, s.gb1, s.spread, s.budget, s.Pmean, s.maxdev,
+                     s.ends, s.ends_pred, s.ends_sample, s.rot_ends, s.rot_pred, s.rot_mean, s.rot_maxdev);
             while (next_log <= k) next_log *= pow(10.0, 1.0 / 25);
         }
         int c = k == 0 ? 0 : k == mid ? 1 : k == steps ? 2 : -1;
@@ -359,6 +434,11 @@ int main(int argc, char **argv)
     tsv_kv(ts, "loss_end", loss);
     tsv_kv(ts, "identity_maxdev", maxdev);
     tsv_kv(ts, "mid_step", (double)mid);
+    tsv_kv(ts, "rot_identity_maxdev", rot_maxdev);
+    tsv_kv(ts, "rot_ends_init", first.rot_ends);
+    tsv_kv(ts, "rot_ends_end", last.rot_ends);
+    tsv_kv(ts, "rot_mean_init", first.rot_mean);
+    tsv_kv(ts, "rot_mean_end", last.rot_mean);
     tsv_kv(ts, "spread_init", first.spread);
     tsv_kv(ts, "spread_end", last.spread);
     tsv_kv(ts, "budget_end", last.budget);
