@@ -5,7 +5,9 @@
  *  - per sample, <g_x, v> = <g_y, v> + <d, W1 v> (d: gradient at the hidden
  *    pre-activation), from backprop to round-off and against central finite
  *    differences of the loss along each of the three directions;
- *  - averaged over the batch: E g_x - E g_y = W1^T grad_b1 L exactly. */
+ *  - averaged over the batch: E g_x - E g_y = W1^T grad_b1 L exactly;
+ *  - the rotation x -> R x, W1 -> W1 R^T, W2 -> R W2 maps y to R y, and the
+ *    antisymmetric charge E[g x^T] changes by antisym(W1^T dW1 - dW2 W2^T). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
@@ -123,4 +125,71 @@ Test(depth, per_sample_identity_and_finite_differences)
     }
     cr_assert(fabs(an_x - an_y - an_b) <= 1e-14, "budget");
     cr_assert(fabs(an_b) > 1e-3, "the budget must be nonzero for the test to mean something");
+}
+
+/* Rotation x -> R x, W1 -> W1 R^T, W2 -> R W2 (y -> R y): the averaged charge
+ * antisym sum_i g x^T changes across the block by
+ * antisym(W1^T dW1 - dW2 W2^T), to round-off; and the output of the rotated
+ * block is R y. */
+Test(depth, rotation_identity)
+{
+    block_t k;
+    double x[B * D], v[D], y[B * D], z[B * H], h[B * H], gy[B * D], dh[B * H], gx[B * D];
+    double dW1[H * D], dW2[D * H], gb1[H];
+    setup(&k, x, v);
+    forward(y, z, h, x, &k, k.b1);
+    loss(y, &k, gy);
+    nn_linear_backward(dh, dW2, NULL, gy, h, k.W2, B, H, D);
+    nn_relu_backward(dh, dh, z, (size_t)B * H);
+    nn_linear_backward(gx, dW1, gb1, dh, x, k.W1, B, D, H);
+    nn_add(gx, gx, gy, (size_t)B * D);
+    double worst = 0, size = 0;
+    for (int j = 0; j < D; j++)
+        for (int l = 0; l < D; l++) {
+            double Cx = 0, Cy = 0, M = 0;
+            for (int i = 0; i < B; i++) {
+                Cx += gx[i * D + j] * x[i * D + l] - gx[i * D + l] * x[i * D + j];
+                Cy += gy[i * D + j] * y[i * D + l] - gy[i * D + l] * y[i * D + j];
+            }
+            for (int a = 0; a < H; a++)
+                M += k.W1[a * D + j] * dW1[a * D + l] - dW2[j * H + a] * k.W2[l * H + a]
+                   - (k.W1[a * D + l] * dW1[a * D + j] - dW2[l * H + a] * k.W2[j * H + a]);
+            double r = fabs(0.5 * (Cx - Cy) - 0.5 * M);
+            if (r > worst) worst = r;
+            if (fabs(M) > size) size = fabs(M);
+        }
+    cr_assert(size > 1e-2, "the budget must be nonzero (%g)", size);
+    cr_assert(worst <= 1e-14, "rotation budget violated by %g", worst);
+
+    /* the symmetry itself: a rotation in the (0, 1) plane by 0.7 rad */
+    double c = cos(0.7), s = sin(0.7), Rm[D * D] = { 0 };
+    for (int j = 0; j < D; j++) Rm[j * D + j] = 1;
+    Rm[0] = c; Rm[1] = -s; Rm[D] = s; Rm[D + 1] = c;
+    block_t kr = k;
+    double xr[B * D], yr[B * D];
+    for (int a = 0; a < H; a++)          /* W1 R^T */
+        for (int j = 0; j < D; j++) {
+            double t = 0;
+            for (int l = 0; l < D; l++) t += k.W1[a * D + l] * Rm[j * D + l];
+            kr.W1[a * D + j] = t;
+        }
+    for (int j = 0; j < D; j++)          /* R W2 */
+        for (int a = 0; a < H; a++) {
+            double t = 0;
+            for (int l = 0; l < D; l++) t += Rm[j * D + l] * k.W2[l * H + a];
+            kr.W2[j * H + a] = t;
+        }
+    for (int i = 0; i < B; i++)
+        for (int j = 0; j < D; j++) {
+            double t = 0;
+            for (int l = 0; l < D; l++) t += Rm[j * D + l] * x[i * D + l];
+            xr[i * D + j] = t;
+        }
+    forward(yr, z, h, xr, &kr, kr.b1);
+    for (int i = 0; i < B; i++)
+        for (int j = 0; j < D; j++) {
+            double t = 0;
+            for (int l = 0; l < D; l++) t += Rm[j * D + l] * y[i * D + l];
+            cr_assert_float_eq(yr[i * D + j], t, 1e-13);
+        }
 }
