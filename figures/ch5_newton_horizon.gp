@@ -21,7 +21,7 @@ plot f u ($1==0 ? $8 : 1/0):($4/$7) w l ls 1 notitle, \
      f u ($1==2 ? $8 : 1/0):($4/$7) w l ls 3 notitle, \
      f u ($1==2 ? $8 : 1/0):($5/$7) w l ls 13 notitle, \
      f u ($1==2 ? $8 : 1/0):($6/$7) w p ls 3 pt 9 ps 0.6 notitle, \
-     1 w l ls 14 lc rgb "black" lw 1 notitle, \
+     1 w l ls 14 lc rgb "black" lw 1 dt 3 notitle, \
      NaN w l ls 1 lw 4 title "ball", \
      NaN w l ls 2 lw 4 title "pendulum", \
      NaN w l ls 3 lw 4 title "damped", \

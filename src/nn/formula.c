@@ -137,7 +137,6 @@ int formula_search(formula_cand_t *out, const double *x, const size_t *start, si
             if (pooled_cov(W, c->f1, c->f2, x, start, nseq) ||
                 pooled_cov(R, c->f1, c->f2, xr, rstart, nrseq))
                 return -1;
-            /* excerpt: search */
             /* R = L L^T, L = [[l11, 0], [l21, l22]] */
             if (!(R[0] > 0))
                 return -1;
@@ -152,6 +151,7 @@ int formula_search(formula_cand_t *out, const double *x, const size_t *start, si
             double m11 = y11 / l11;
             double m12 = (y12 - l21 * m11) / l22;
             double m22 = (y22 - l21 * (y21 / l11)) / l22;
+            /* excerpt: search */
             /* eigenvector of the smaller eigenvalue of the symmetric [[m11,m12],[m12,m22]] */
             double half = 0.5 * (m11 - m22);
             double lmax = 0.5 * (m11 + m22) + sqrt(half * half + m12 * m12);

@@ -54,7 +54,7 @@ static void pend_field(double *dydt, const double *y, double t, void *ctx)
 
 /* One track's true series (nser series of n frames each) and its force
  * parameters.  Ball: series 0 = x, series 1 = y. */
-static int make_track(double *ser, int sc, int n, rng_t *r, double *am)
+static int make_track(double *ser, int sc, int n, rng_t *r, double *am /* a_m, or amplitude */)
 {
     double dt = 1.0 / fps[sc];
     if (sc == BALL) {
@@ -77,7 +77,7 @@ static int make_track(double *ser, int sc, int n, rng_t *r, double *am)
         for (int s = 0; s < sub; s++)
             phys_rk4_step(y, 2, 0.0, dt / sub, pend_field, &c, work);
     }
-    *am = 0;
+    *am = amp;           /* pendulums: report the amplitude instead */
     return 1;
 }
 
@@ -293,6 +293,15 @@ int main(int argc, char **argv)
                 s += (par[i] - m) * (par[i] - m);
             KV("g_mean", m);
             KV("g_sd", sqrt(s / (npar - 1)));
+            KV("g_sem", sqrt(s / (npar - 1) / npar));
+            if (sc == PEND) {
+                /* first-order amplitude effect on a harmonic fit: w^2 = (g/l)(1 - amp^2/8) */
+                double bias = 0;
+                for (int i = 0; i < ntest; i++)
+                    bias += -G * te_am[i] * te_am[i] / 8 / ntest;
+                KV("g_amp_bias", bias);
+                KV("g_bias", m - G);
+            }
             if (npar2 > 0) {
                 double m2 = 0, s2 = 0;
                 for (int i = 0; i < npar2; i++)
