@@ -42,9 +42,10 @@ site/index.html: src/site/index.md $(SITE_FRONTS) $(SITE_INPUTS) | $(DEPS_STAMP)
 	$(SITEGEN) --cache $(KATEX_CACHE) index src/site/index.md $(CHAPTERS) -o $@
 
 # Data shipped beside the pages (the .d files name the ones each page needs).
+# A data file that cannot be made is left to the page build, which names the
+# chapter line that asks for it.
 site/data/%: data/%
-	@mkdir -p $(@D)
-	cp $< $@.tmp && mv $@.tmp $@
+	@if [ -f $< ]; then mkdir -p $(@D) && cp $< $@.tmp && mv $@.tmp $@; fi
 
 # Browsable sources: the links under figures and excerpts point here.  The
 # set matches has_source_view() in sitegen.c.

@@ -143,6 +143,7 @@ static const char *opt_macros = "chapters/macros.tex";
 static const char *opt_bib = "chapters/references.bib";
 static const char *opt_cache;      /* directory of cached KaTeX renderings, or NULL */
 static const char *deps_out, *deps_target;
+static const char *page_out;       /* removed on error: no stale page outlives a failed build */
 
 static void write_deps(page_t *p);
 
@@ -159,6 +160,8 @@ static void fail_at(page_t *p, int line, const char *fmt, ...)
         write_deps(p);
         exit(0);
     }
+    if (page_out)
+        remove(page_out);
     va_list ap;
     fprintf(stderr, "%s:%d: ", p->path, line > 0 ? line : 1);
     va_start(ap, fmt);
@@ -171,6 +174,8 @@ static void fail_at(page_t *p, int line, const char *fmt, ...)
 static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 static void die(const char *fmt, ...)
 {
+    if (page_out)
+        remove(page_out);
     va_list ap;
     fputs("sitegen: ", stderr);
     va_start(ap, fmt);
@@ -1341,9 +1346,15 @@ static void figure_block(page_t *p)
     snprintf(svg_path, sizeof svg_path, "figures/%.*s.svg", (int)svg->n, svg->v);
     snprintf(gp_path, sizeof gp_path, "figures/%.*s.gp", (int)svg->n, svg->v);
     add_dep(p, svg_path);
-    add_dep(p, gp_path);
-    p->gp_deps = site_xrealloc(p->gp_deps, (p->ngp + 1) * sizeof *p->gp_deps);
-    p->gp_deps[p->ngp++] = site_xstrndup(gp_path, strlen(gp_path));
+    if (file_exists(gp_path))      /* a missing script is reported by the page build */
+        add_dep(p, gp_path);
+    /* The .d file is remade when a script changes, since scripts name the
+     * data.  Only scripts that exist: a missing prerequisite of an included
+     * makefile would make make regenerate it, and restart, forever. */
+    if (file_exists(gp_path)) {
+        p->gp_deps = site_xrealloc(p->gp_deps, (p->ngp + 1) * sizeof *p->gp_deps);
+        p->gp_deps[p->ngp++] = site_xstrndup(gp_path, strlen(gp_path));
+    }
     const char *gp = file_cached(p, gp_path);
     if (!gp)
         fail_at(p, svg->line, "figure '%.*s': no script %s", (int)id->n, id->v, gp_path);
@@ -1818,6 +1829,7 @@ static void cmd_page(const char *in, const char *out)
 {
     page_t P, *p = &P;
     page_init(p);
+    page_out = out;
     load_input(p, in);
     front_t f;
     parse_front(p, &f);
@@ -1881,9 +1893,12 @@ static void write_deps(page_t *p)
      * make with "No rule to make target"; the page build reports it with the
      * chapter's file and line.  (An empty rule does not hide the recipe of a
      * pattern rule or of a chapter's data rule.) */
-    for (size_t i = 0; i < p->ndeps; i++)
-        if (strncmp(p->deps[i], "site/", 5))
-            buf_printf(&d, "%s:\n", p->deps[i]);
+    for (size_t i = 0; i < p->ndeps; i++) {
+        const char *dep = p->deps[i];
+        if (!strncmp(dep, "site/", 5))
+            continue;
+        buf_printf(&d, "%s:\n", dep);
+    }
     if (site_write_file(deps_out, d.s, d.len) != 0)
         die("cannot write %s: %s", deps_out, strerror(errno));
     buf_free(&d);
@@ -1922,6 +1937,7 @@ static void cmd_index(const char *intro, char **chapters, int nch, const char *o
 {
     page_t P, *p = &P;
     page_init(p);
+    page_out = out;
     p->unnumbered = 1;
     load_input(p, intro);
     front_t f;

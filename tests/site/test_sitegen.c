@@ -487,12 +487,15 @@ static void expect_error(const char *body, const char *where, const char *msg)
     tree_t t;
     tree_make(&t);
     chapter(&t, "09-bad.md", body);
+    char old[2 * PATH_MAX];
+    snprintf(old, sizeof old, "%s/09-bad.html", t.out);
+    spit(old, "a page from an earlier, good build\n");   /* must not outlive the failure */
     char *err = NULL;
     int rc = run(&t, &err, "page chapters/09-bad.md -o '%s/09-bad.html'", t.out);
     cr_expect_eq(rc, 1, "exit status %d for a bad chapter (stderr: %s)", rc, err);
     cr_expect(strstr(err, where) == err, "message should start with '%s', got: %s", where, err);
     cr_expect(strstr(err, msg) != NULL, "message should contain '%s', got: %s", msg, err);
-    cr_expect(dir_is_empty(t.out), "a page or temp file was left behind");
+    cr_expect(dir_is_empty(t.out), "a page (old or new) or a temp file was left behind");
     free(err);
     tree_free(&t);
 }
@@ -795,5 +798,27 @@ Test(sitegen, katex_cache_reuses_renderings_byte_for_byte)
     free(fa);
     free(fb);
     free(fc);
+    tree_free(&t);
+}
+
+/* A figure whose script does not exist yet: the .d must not name the script
+ * (make would try to draw the figure, or regenerate the .d forever); the page
+ * build then reports the problem with the chapter's line. */
+Test(sitegen, deps_file_leaves_missing_scripts_to_the_page_build)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "04-t.md", "```figure\nid: n\nsvg: fx_noscript\ncaption: C.\nalt: A.\n```\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "deps chapters/04-t.md -o '%s/n.d' --target site/04-t.html", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/n.d", t.out);
+    char *d = slurp(p);
+    cr_assert(d);
+    HAS(d, " figures/fx_noscript.svg");
+    HASNT(d, "fx_noscript.gp");
+    HAS(d, "/n.d: chapters/04-t.md\n");
+    free(d);
+    free(err);
     tree_free(&t);
 }
