@@ -10,26 +10,42 @@
  * on n, and the eight independent chains run in parallel. */
 static double abs_sum(const double *W, size_t n)
 {
-    double p[8] = {0};
+    double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++)
-            p[k] += fabs(W[i + k]);
+    for (; i + 8 <= n; i += 8) {
+        p0 += fabs(W[i]);
+        p1 += fabs(W[i + 1]);
+        p2 += fabs(W[i + 2]);
+        p3 += fabs(W[i + 3]);
+        p4 += fabs(W[i + 4]);
+        p5 += fabs(W[i + 5]);
+        p6 += fabs(W[i + 6]);
+        p7 += fabs(W[i + 7]);
+    }
+    double t[8] = {p0, p1, p2, p3, p4, p5, p6, p7};
     for (int k = 0; i < n; i++, k++)
-        p[k] += fabs(W[i]);
-    return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+        t[k] += fabs(W[i]);
+    return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
 }
 
 static double abs_sum_f32(const float *W, size_t n)
 {
-    double p[8] = {0};
+    double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
     size_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++)
-            p[k] += fabs((double)W[i + k]);
+    for (; i + 8 <= n; i += 8) {
+        p0 += fabsf(W[i]);
+        p1 += fabsf(W[i + 1]);
+        p2 += fabsf(W[i + 2]);
+        p3 += fabsf(W[i + 3]);
+        p4 += fabsf(W[i + 4]);
+        p5 += fabsf(W[i + 5]);
+        p6 += fabsf(W[i + 6]);
+        p7 += fabsf(W[i + 7]);
+    }
+    double t[8] = {p0, p1, p2, p3, p4, p5, p6, p7};
     for (int k = 0; i < n; i++, k++)
-        p[k] += fabs((double)W[i]);
-    return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+        t[k] += fabsf(W[i]);
+    return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
 }
 
 double tern_absmean(const double *W, size_t n)
