@@ -645,9 +645,10 @@ static void put_value(page_t *p, const char *s, size_t n, int line)
             while (f < fe && isdigit((unsigned char)*f) && prec >= 0 && prec < 20)
                 prec = prec * 10 + (*f++ - '0');
         }
-        if (prec != -2 && f + 1 == fe && strchr("fegd%", *f) && !(*f == 'd' && prec >= 0) &&
-            !(strchr("feg", *f) && prec < 0))
+        if (prec != -2 && f + 1 == fe && strchr("fegd%", *f) && !(*f == 'd' && prec >= 0))
             conv = *f;
+        if (conv && strchr("feg", conv) && prec < 0)
+            prec = 6;                       /* printf's default */
         if (!conv)
             fail_at(p, line, "bad number format ':%.*s' in `%.*s` (use .Nf, .Ne, .Ng, d, %% or .N%%)",
                     (int)fmtlen, fmt, (int)n, s);

@@ -239,6 +239,7 @@ Test(sitegen, numbers_come_from_data)
     HAS(h, ">12.3%</span>");                    /* :.1% */
     HAS(h, ">10000</span>");                    /* :d */
     HAS(h, ">leapfrog</span>");                 /* a word */
+    HAS(h, ">\xe2\x88\x92" "3.2145e-05</span>");      /* :g is %.6g, with a real minus */
     HAS(h, "3.2 \\times 10^{-5}");              /* :.1e goes through KaTeX */
     HAS(h, "<code>code &lt;x&gt;</code>");      /* other code spans stay code */
     free(h);
