@@ -105,9 +105,9 @@ $(BUILD)/tests/site/test_sitegen: private ALL_CFLAGS += -DSITEGEN_BIN='"$(SITEGE
 # page, light and dark, in build/screenshots/.
 TEST_RUNS += test-browser
 test-browser: $(SITE) $(SITEGEN) | $(DEPS_STAMP)
+	node tests/browser/check.js site $(BUILD)/screenshots
 	@bash tests/browser/fixture-site.sh $(SITEGEN) $(BUILD)/site-fixture
 	node tests/browser/check.js $(BUILD)/site-fixture $(BUILD)/screenshots/fixture
-	node tests/browser/check.js site $(BUILD)/screenshots
 
 # `make bench`: the time to rebuild after touching one chapter (median).
 BENCHES += bench-site

@@ -1965,7 +1965,8 @@ static void cmd_index(const char *intro, char **chapters, int nch, const char *o
             die("%s: a chapter must be a .md file", chapters[i]);
         int num = chapter_number(chapters[i]);
         buf_printf(&toc, "<li value=\"%d\"><a href=\"%.*s.html\">", num, (int)(bl - 3), base);
-        buf_esc(&toc, cf.title, strlen(cf.title));
+        int sp = 1;
+        put_prose(&toc, cf.title, strlen(cf.title), &sp);
         buf_puts(&toc, "</a> <span class=\"meta\"><time>");
         buf_esc(&toc, cf.date, strlen(cf.date));
         buf_puts(&toc, "</time></span>\n<p>");

@@ -156,6 +156,7 @@ const PAGE_PROBE = `(() => {
 async function main() {
   const pages = listPages(siteDir);
   if (!pages.length) throw new Error(`no pages in ${siteDir}`);
+  fs.rmSync(shotDir, { recursive: true, force: true });   // no stale screenshots
   fs.mkdirSync(shotDir, { recursive: true });
   const b = new Browser();
   const failures = [];
@@ -225,14 +226,18 @@ async function main() {
           nfig += r.figures;
         }
         if (top) {
-          const height = Math.min(r.height, 16000);
-          const shot = await S('Page.captureScreenshot', {
-            format: 'png', captureBeyondViewport: true,
-            clip: { x: 0, y: 0, width: 1100, height, scale: 1 },
-          });
-          const name = rel.replace(/\.html$/, '') + `-${scheme}.png`;
-          fs.writeFileSync(path.join(shotDir, name), Buffer.from(shot.data, 'base64'));
-          nshots++;
+          // Full page, in slices of at most 8000 px (a GPU texture limit):
+          // NAME-light.png, NAME-light-2.png, ...
+          const slice = 8000;
+          for (let y = 0, k = 1; y < r.height; y += slice, k++) {
+            const shot = await S('Page.captureScreenshot', {
+              format: 'png', captureBeyondViewport: true,
+              clip: { x: 0, y, width: 1100, height: Math.min(slice, r.height - y), scale: 1 },
+            });
+            const name = rel.replace(/\.html$/, '') + `-${scheme}` + (k > 1 ? `-${k}` : '') + '.png';
+            fs.writeFileSync(path.join(shotDir, name), Buffer.from(shot.data, 'base64'));
+            nshots++;
+          }
         }
       }
     }
