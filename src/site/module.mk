@@ -105,6 +105,7 @@ $(BUILD)/tests/site/test_sitegen: private ALL_CFLAGS += -DSITEGEN_BIN='"$(SITEGE
 # page, light and dark, in build/screenshots/.
 TEST_RUNS += test-browser
 test-browser: $(SITE) $(SITEGEN) | $(DEPS_STAMP)
+	@bash tests/browser/selftest.sh $(BUILD)/browser-selftest
 	node tests/browser/check.js site $(BUILD)/screenshots
 	@bash tests/browser/fixture-site.sh $(SITEGEN) $(BUILD)/site-fixture
 	node tests/browser/check.js $(BUILD)/site-fixture $(BUILD)/screenshots/fixture

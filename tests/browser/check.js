@@ -148,7 +148,7 @@ const PAGE_PROBE = `(() => {
   r.figures = document.querySelectorAll('svg.plot').length;
   r.links = [...document.querySelectorAll('a[href]')].map(a => a.href);
   r.scripts = document.scripts.length;
-  r.serif = document.fonts.check('16px "Source Serif 4"');
+  r.serif = [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Source Serif 4' && f.status === 'loaded');
   r.height = Math.ceil(document.documentElement.scrollHeight);
   return r;
 })()`;
