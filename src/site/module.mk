@@ -89,8 +89,10 @@ site/assets/fonts/source-serif-4-%.woff2: node_modules/@fontsource/source-serif-
 
 SITE := site/index.html $(PAGES) $(SITE_ASSETS) $(SOURCE_VIEWS)
 
-# `make` (or any goal that needs pages) first remakes the dependency files.
-ifeq ($(filter clean distclean help deps,$(MAKECMDGOALS)),)
+# A goal that builds pages first remakes the dependency files; other goals
+# (a figure, a test binary, clean, help) neither need nor build them.
+SITE_GOALS := $(if $(MAKECMDGOALS),$(filter all test test-browser bench bench-site site/%,$(MAKECMDGOALS)),all)
+ifneq ($(SITE_GOALS),)
 -include $(SITE_DEPS)
 endif
 -include $(SITEGEN_OBJ:.o=.d)
