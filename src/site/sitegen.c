@@ -1219,60 +1219,80 @@ static char *header_field(const char *text, const char *name)
     return NULL;
 }
 
+static int same(const char *a, const char *b) { return (!a && !b) || (a && b && !strcmp(a, b)); }
+
+/* "Drawn by SCRIPT from DATA, written by PROGRAM as `CMD` (seed S) at commit
+ * C."  Data files written by the same run (same program, command, seed and
+ * commit) share one sentence. */
 static void provenance(page_t *p, buf_t *b, const char *gp_path, const char *gp, int line)
 {
     char files[16][PATH_MAX];
     size_t nf = gp_data_files(gp, files, 16);
-    buf_puts(b, "<p class=\"provenance\">Drawn by ");
-    put_source_link(p, b, gp_path, NULL, NULL);
-    if (!nf)
-        buf_puts(b, ".");
+    struct { char *prog, *cmd, *commit, *seed; } h[16];
     for (size_t i = 0; i < nf; i++) {
         const char *text = file_cached(p, files[i]);
         if (!text)
             fail_at(p, line, "%s reads %s, which does not exist (run make %s)", gp_path, files[i], files[i]);
-        char *prog = header_field(text, "program");
-        char *cmd = header_field(text, "command");
-        char *commit = header_field(text, "commit");
-        char *seed = header_field(text, "seed");
-        if (!prog || !cmd || !commit)
+        h[i].prog = header_field(text, "program");
+        h[i].cmd = header_field(text, "command");
+        h[i].commit = header_field(text, "commit");
+        h[i].seed = header_field(text, "seed");
+        if (!h[i].prog || !h[i].cmd || !h[i].commit)
             fail_at(p, line, "%s has no '# program:', '# command:' and '# commit:' header (data files are written with src/core/tsv.h)",
                     files[i]);
+    }
+    buf_puts(b, "<p class=\"provenance\">Drawn by ");
+    put_source_link(p, b, gp_path, NULL, NULL);
+    if (!nf)
+        buf_puts(b, ".");
+    for (size_t i = 0; i < nf;) {
+        size_t j = i + 1;
+        while (j < nf && same(h[j].prog, h[i].prog) && same(h[j].cmd, h[i].cmd) &&
+               same(h[j].commit, h[i].commit) && same(h[j].seed, h[i].seed))
+            j++;
         buf_puts(b, i == 0 ? " from " : " Data ");
-        buf_printf(b, "<a href=\"%s", p->prefix);
-        buf_esc_attr(b, files[i], strlen(files[i]));
-        buf_puts(b, "\" download><code>");
-        buf_esc(b, files[i], strlen(files[i]));
-        buf_puts(b, "</code></a>, written by ");
+        for (size_t k = i; k < j; k++) {
+            if (k > i)
+                buf_puts(b, k + 1 == j ? " and " : ", ");
+            buf_printf(b, "<a href=\"%s", p->prefix);
+            buf_esc_attr(b, files[k], strlen(files[k]));
+            buf_puts(b, "\" download><code>");
+            buf_esc(b, files[k], strlen(files[k]));
+            buf_puts(b, "</code></a>");
+        }
+        buf_puts(b, ", written by ");
         /* the program's source: src/experiments/<dir of the data>/<prog>.c */
         char src[PATH_MAX] = "";
         const char *d0 = files[i] + 5, *slash = strrchr(files[i], '/');
         if (slash > d0)
-            snprintf(src, sizeof src, "src/experiments/%.*s/%s.c", (int)(slash - d0), d0, prog);
+            snprintf(src, sizeof src, "src/experiments/%.*s/%s.c", (int)(slash - d0), d0, h[i].prog);
         if (src[0] && file_exists(src))
             put_source_link(p, b, src, NULL, NULL);
         else {
             buf_puts(b, "<code>");
-            buf_esc(b, prog, strlen(prog));
+            buf_esc(b, h[i].prog, strlen(h[i].prog));
             buf_puts(b, "</code>");
         }
         buf_puts(b, " as <code>");
-        buf_esc(b, cmd, strlen(cmd));
+        buf_esc(b, h[i].cmd, strlen(h[i].cmd));
         buf_puts(b, "</code>");
-        if (seed) {
+        if (h[i].seed) {
             buf_puts(b, " (seed ");
-            buf_esc(b, seed, strlen(seed));
+            buf_esc(b, h[i].seed, strlen(h[i].seed));
             buf_puts(b, ")");
         }
         buf_puts(b, " at commit <code>");
-        buf_esc(b, commit, strlen(commit));
+        buf_esc(b, h[i].commit, strlen(h[i].commit));
         buf_puts(b, "</code>.");
-        free(prog);
-        free(cmd);
-        free(commit);
-        free(seed);
+        i = j;
     }
     buf_puts(b, "</p>");
+    for (size_t i = 0; i < nf; i++) {
+        free(h[i].prog);
+        free(h[i].cmd);
+        free(h[i].commit);
+        free(h[i].seed);
+    }
 }
 
 static void figure_block(page_t *p)

@@ -823,3 +823,27 @@ Test(sitegen, deps_file_leaves_missing_scripts_to_the_page_build)
     free(err);
     tree_free(&t);
 }
+
+/* Two data files from one run share one provenance sentence. */
+Test(sitegen, provenance_groups_files_of_one_run)
+{
+    tree_t t;
+    tree_make(&t);
+    char p[2 * PATH_MAX], q[PATH_MAX + 64];
+    snprintf(p, sizeof p, "%s/figures/fx_two.gp", t.root);
+    spit(p, "plot \"data/fx/wave.tsv\" u 1:2 w l ls 1, \"data/fx/summary.tsv\" u 1:2 w l ls 2\n");
+    snprintf(p, sizeof p, "%s/figures/fx_two.svg", t.root);
+    snprintf(q, sizeof q, "%s/figures/fx_wave.svg", fixture);
+    cr_assert_eq(symlink(q, p), 0);
+    chapter(&t, "05-t.md", "```figure\nid: two\nsvg: fx_two\ncaption: C.\nalt: A.\n```\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/05-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    cr_assert(h);
+    HAS(h, "<code>data/fx/wave.tsv</code></a> and <a href=\"data/fx/summary.tsv\" download><code>data/fx/summary.tsv</code></a>, written by");
+    HASNT(h, " Data <a");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
