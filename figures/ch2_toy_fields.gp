@@ -2,8 +2,8 @@
 # field -grad L (arrows, direction only), gradient-flow trajectories (solid,
 # RK4) and the level sets of the charge that symmetry conserves (dashed).
 # Data: data/ch2/toy_field.tsv, data/ch2/toy_levels.tsv, data/ch2/toy_flows.tsv
-set multiplot layout 1,3 margins 0.07,0.99,0.1,0.86 spacing 0.04,0
-set key at screen 0.5, screen 0.97 center top horizontal maxrows 1 width 2 font ",11"
+set multiplot layout 1,3 margins 0.07,0.99,0.16,0.86 spacing 0.04,0
+set key at screen 0.5, screen 0.96 center top horizontal maxcols 3 maxrows 1 width 1 samplen 2 font ",11"
 set size ratio -1
 set xrange [-1:1]
 set yrange [-1:1]
