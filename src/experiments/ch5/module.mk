@@ -23,3 +23,14 @@ figures/ch5_newton_horizon.svg figures/ch5_newton_track.svg: $(CH5_NEWTON)
 FIGURES += figures/ch5_search.svg figures/ch5_noise.svg figures/ch5_lambda.svg \
            figures/ch5_energy.svg figures/ch5_error.svg figures/ch5_newton_horizon.svg \
            figures/ch5_newton_track.svg
+
+# The same experiment with three more seeds: is the tailoring gain a seed's luck?
+CH5_SEEDS := 1 2 3
+define ch5_seed_rule
+CH5_SEED$(1) := $$(foreach x,search noise lambda error phase summary,data/ch5/noether_s$(1)_$$(x).tsv)
+$$(CH5_SEED$(1)) &: $(BUILD)/bin/ch5/noether
+	@mkdir -p $$(@D)
+	$(BUILD)/bin/ch5/noether --seed $(1) --tag noether_s$(1) --out data/ch5
+DATA += $$(CH5_SEED$(1))
+endef
+$(foreach s,$(CH5_SEEDS),$(eval $(call ch5_seed_rule,$(s))))

@@ -16,7 +16,8 @@
  *      paper's sweep, 10^-3 ... 10, and below, where our loss scale needs it), chosen
  *      on validation initial conditions, gains measured on test ones.
  *
- * Writes data/ch5/noether_{search,noise,lambda,error,phase,summary}.tsv. */
+ * Writes data/ch5/<tag>_{search,noise,lambda,error,phase,summary}.tsv, tag "noether"
+ * by default (other seeds: "noether_s1", ... for the seed check). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,7 +134,7 @@ int main(int argc, char **argv)
     args_t a;
     args_init(&a, argc, argv,
               "[--seed S] [--hidden H] [--steps N] [--lr LR] [--ntrain N]\n"
-              "        [--nval N] [--ntest N] [--horizon T] [--noise SIGMA] [--out DIR]\n"
+              "        [--nval N] [--ntest N] [--horizon T] [--noise SIGMA] [--out DIR] [--tag PREFIX]\n"
               "Noether-network miniature: library search, noise ceiling, test-time tailoring.");
     long seed = args_long(&a, "--seed", 2021);
     int H = (int)args_long(&a, "--hidden", 64);
@@ -145,6 +146,7 @@ int main(int argc, char **argv)
     int T = (int)args_long(&a, "--horizon", 100);
     double noise = args_double(&a, "--noise", 0.1);
     const char *out = args_string(&a, "--out", "data/ch5");
+    const char *tag = args_string(&a, "--tag", "noether");   /* file-name prefix */
 
     args_done(&a);
     if (H < 1 || steps < 1 || ntrain < 2 || nval < 2 || ntest < 2 || T < 1 || !(noise >= 0))
@@ -158,7 +160,7 @@ int main(int argc, char **argv)
 
     char path[512];
 #define OPEN(var, name)                                               \
-    snprintf(path, sizeof path, "%s/noether_%s.tsv", out, name);      \
+    snprintf(path, sizeof path, "%s/%s_%s.tsv", out, tag, name);      \
     tsv_t *var = tsv_create(path, argc, argv);                        \
     tsv_comment(var, "seed %ld, hidden %d, steps %ld, lr %g, ntrain %d, nval %d, ntest %d, " \
                 "horizon %d, noise %g, dt %g", seed, H, steps, lr, ntrain, nval, ntest, T, noise, dt)
