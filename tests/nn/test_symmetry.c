@@ -480,3 +480,28 @@ Test(sym, green_convolution_matches_direct_sum)
         cr_assert_leq(worst, 1e-12, "regime %d: %.3g", o.regime, worst);
     }
 }
+
+Test(sym, oscillator_solutions_solve_the_ode)
+{
+    /* x'' + 2 gamma x' + omega2 x = 0 with x(0) = 1, x'(0) = 0, and the Green's
+     * function G(0) = 0, G'(0) = 1, checked by central differences */
+    const double gam[3] = {0.05, 0.4, 0.2}, om2[3] = {0.0201, 0.0201, 0.04};
+    double h = 1e-4;
+    for (int c = 0; c < 3; c++) {
+        sym_osc_t o;
+        sym_osc_init(&o, gam[c], om2[c]);
+        cr_assert_float_eq(sym_osc_free(&o, 0.0), 1.0, 1e-15);
+        cr_assert_float_eq(sym_osc_green(&o, 0.0), 0.0, 1e-15);
+        cr_assert_float_eq((sym_osc_green(&o, h) - sym_osc_green(&o, -h)) / (2 * h), 1.0, 1e-7);
+        cr_assert_float_eq((sym_osc_free(&o, h) - sym_osc_free(&o, -h)) / (2 * h), 0.0, 1e-7);
+        for (double t = 0.7; t < 40.0; t += 3.3) {
+            double (*fn[2])(const sym_osc_t *, double) = {sym_osc_free, sym_osc_green};
+            for (int k = 0; k < 2; k++) {
+                double xm = fn[k](&o, t - h), x0 = fn[k](&o, t), xp = fn[k](&o, t + h);
+                double r = (xp - 2 * x0 + xm) / (h * h) + 2 * o.gamma * (xp - xm) / (2 * h) +
+                           o.omega2 * x0;
+                cr_assert_leq(fabs(r), 1e-5, "regime %d, t %g: residual %.3g", o.regime, t, r);
+            }
+        }
+    }
+}
