@@ -36,9 +36,12 @@ $(BUILD)/site-deps/%.d: chapters/%.md $(SITEGEN)
 
 # The index needs only the chapters' front matter, which `sitegen deps`
 # keeps in build/site-deps/NN-slug.front (rewritten only when it changes).
+# The list of chapters is kept in a file rewritten only when it changes, so
+# that removing a chapter also rebuilds the index.
 SITE_FRONTS := $(SITE_DEPS:.d=.front)
+CHAPTER_LIST := $(BUILD)/site-deps/chapters.list
 $(BUILD)/site-deps/%.front: $(BUILD)/site-deps/%.d ;
-site/index.html: src/site/index.md $(SITE_FRONTS) $(SITE_INPUTS) | $(DEPS_STAMP)
+site/index.html: src/site/index.md $(SITE_FRONTS) $(CHAPTER_LIST) $(SITE_INPUTS) | $(DEPS_STAMP)
 	$(SITEGEN) --cache $(KATEX_CACHE) index src/site/index.md $(CHAPTERS) -o $@
 
 # Data shipped beside the pages (the .d files name the ones each page needs).
@@ -94,7 +97,11 @@ SITE := site/index.html $(PAGES) $(SITE_ASSETS) $(SOURCE_VIEWS)
 SITE_GOALS := $(if $(MAKECMDGOALS),$(filter all test test-browser bench bench-site site/%,$(MAKECMDGOALS)),all)
 ifneq ($(SITE_GOALS),)
 -include $(SITE_DEPS)
+$(shell mkdir -p $(BUILD)/site-deps && { echo '$(CHAPTERS)' | cmp -s - $(CHAPTER_LIST) || \
+        echo '$(CHAPTERS)' > $(CHAPTER_LIST); })
 endif
+$(CHAPTER_LIST):
+	@mkdir -p $(@D) && echo '$(CHAPTERS)' > $@
 -include $(SITEGEN_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- tests
