@@ -70,21 +70,28 @@ Test(sym, scale_recurrence_exact)
     double th[D], g[D];
     const double lambdas[3] = {0.0, 1.7e-3, 1.1e-2};
     for (int c = 0; c < 3; c++) {
-        double eta = 0.13, lambda = lambdas[c], worst = 0.0;
+        double eta = 0.13, lambda = lambdas[c], worst = 0.0, worst_flow = 0.0;
         randn(&r, th, D, 0.3);
-        double Q = dot(th, th, D);
+        double Q = dot(th, th, D), Qf = Q;
         for (int k = 0; k < K; k++) {
             randn(&r, g, D, 0.2 + 0.1 * sin(0.01 * k));
             double a = dot(g, th, D) / dot(th, th, D);
             for (int i = 0; i < D; i++)
                 g[i] -= a * th[i];                      /* <g, theta> = 0 */
             Q = sym_scale_step(Q, dot(g, g, D), eta, lambda);
+            Qf = sym_scale_flow_step(Qf, dot(g, g, D), eta, lambda);
             opt_sgd_step(th, g, NULL, D, eta, 0.0, lambda, OPT_WD_COUPLED);
             double Qm = dot(th, th, D), e = fabs(Qm - Q) / Qm;
             if (e > worst)
                 worst = e;
+            if (fabs(Qm - Qf) / Qm > worst_flow)
+                worst_flow = fabs(Qm - Qf) / Qm;
         }
         cr_assert_leq(worst, 1e-12, "lambda %g: worst relative deviation %.3g", lambda, worst);
+        /* the bar discriminates: the continuous law is off at O(eta lambda) */
+        if (lambda > 0)
+            cr_assert_geq(worst_flow, 0.1 * eta * lambda, "lambda %g: flow law too close, %.3g",
+                          lambda, worst_flow);
     }
 }
 
