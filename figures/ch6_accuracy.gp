@@ -8,7 +8,7 @@ set ylabel "test accuracy"
 set key bottom right
 set yrange [0.6:0.9]
 set datafile missing "nan"
-set arrow from 1500, graph 0 to 1500, graph 1 nohead dt 3 lc rgb "black"
+set arrow from 1500, graph 0 to 1500, graph 1 nohead dashtype 3 lc rgb "black" lw 0.8
 plot 'data/ch6/run_ws_fp_curve.tsv' u 1:4 w l ls 1 title "full precision, two-stage λ", \
      'data/ch6/run_ws_tern_curve.tsv' u 1:4 w l ls 2 title "ternary, two-stage λ", \
      'data/ch6/run_fast_tern_curve.tsv' u 1:4 w l ls 3 title "ternary, λ = 0"

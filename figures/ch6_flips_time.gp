@@ -1,8 +1,8 @@
 # Chapter 6, E3: raw and net code flips of W1 per step against the effective
 # learning rate eta/|W1|^2 of SGD, four ternary runs of Net A, every 25th
 # step (train.c).  As training goes on |W1| grows and each run moves left.
-# Dashed: slope 1/2 (angular step ~ eta |g| / |W| with |g| ~ 1/|W|, so
-# angle ~ sqrt of eta/|W|^2 times eta|g|^2|W|^2, constant only at fixed loss).
+# Measurements only: the prediction (ch6_flips) is in terms of the angular
+# step, which is eta/|W|^2 times |g||W|, a quantity that changes with the loss.
 set logscale xy
 set xlabel "effective learning rate η / |W_1|^2"
 set ylabel "flips per step"

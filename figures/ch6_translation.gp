@@ -10,8 +10,11 @@ set logscale y
 set format y "10^{%L}"
 set xlabel "step k"
 set ylabel "max_j |ΔS_j| / max|W_2(0)|"
-set key outside right
-set yrange [1e-17:1e3]
+set key at graph 0.99, graph 0.70 right top maxrows 6 samplen 2.5 spacing 1.1 font ",11"
+set yrange [1e-17:1e4]
+set ytics 1e-15, 1e5
+set mytics 1
+set xtics 200
 f = 'data/ch6/translation.tsv'
 plot f u 1:2 every 5 w l ls 1 title "FP SGD", \
      f u 1:3 every 5 w l ls 2 title "STE SGD", \

@@ -10,7 +10,7 @@ set xlabel "step k"
 set ylabel "angular step δθ of W_1 (rad)"
 set key top right
 set datafile missing "nan"
-set arrow from 1500, graph 0 to 1500, graph 1 nohead dt 3 lc rgb "black"
+set arrow from 1500, graph 0 to 1500, graph 1 nohead dashtype 3 lc rgb "black" lw 0.8
 fp = 'data/ch6/run_ws_fp.tsv'
 tn = 'data/ch6/run_ws_tern.tsv'
 plot fp u 1:28 w l ls 1 title "full precision", \

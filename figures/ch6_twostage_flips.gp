@@ -11,7 +11,7 @@ set y2tics
 set ytics nomirror
 set key top right
 set datafile missing "nan"
-set arrow from 1500, graph 0 to 1500, graph 1 nohead dt 3 lc rgb "black"
+set arrow from 1500, graph 0 to 1500, graph 1 nohead dashtype 3 lc rgb "black" lw 0.8
 tn = 'data/ch6/run_ws_tern.tsv'
 plot tn u 1:25 every 5 w l ls 2 title "net flips", \
      tn u 1:($27*$26) every 20 w l ls 12 title "κ·angle", \

@@ -2,8 +2,9 @@
  * quantizer granularity and each latent transformation of the weights it
  * measures, on a batch of Fashion-MNIST test images:
  *
- *   dz     max |logits(transformed W) - logits(W)|: is the latent orbit a
- *          symmetry of the quantized network?
+ *   dz     max over samples of the spread over classes of the change of the
+ *          logits (what softmax sees): is the latent orbit a symmetry of the
+ *          quantized network?
  *   codes  fraction of ternary codes the transformation changes;
  *   qres   |<xi(V), dl/dV>| / (|xi| |dl/dV|) at V = Q(W): the Noether
  *          identity in Q-space (Kunin et al. 2021 for the generators);
@@ -55,11 +56,20 @@ static void copy_w(qnet_t *dst, const qnet_t *src)
     for (int l = 0; l < src->L; l++) memcpy(dst->W[l], src->W[l], src->n[l] * sizeof(double));
 }
 
-static double max_abs_diff(const double *a, const double *b, size_t n)
+/* Largest change of the logits that softmax can see: per sample, the spread
+ * max_c dz - min_c dz of the change (a shift common to all classes drops out). */
+static double logit_change(const double *a, const double *b, int n, int C)
 {
     double m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (fabs(a[i] - b[i]) > m) m = fabs(a[i] - b[i]);
+    for (int r = 0; r < n; r++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int c = 0; c < C; c++) {
+            double d = b[(size_t)r * C + c] - a[(size_t)r * C + c];
+            if (d < lo) lo = d;
+            if (d > hi) hi = d;
+        }
+        if (hi - lo > m) m = hi - lo;
+    }
     return m;
 }
 
@@ -132,7 +142,7 @@ int main(int argc, char **argv)
             }
             qnet_quantize(&m2);
             const double *z2 = qnet_forward(&m2, x, B);
-            double dz = max_abs_diff(z0, z2, (size_t)B * C);
+            double dz = logit_change(z0, z2, B, C);
             size_t changed = 0, total = 0;
             for (int l = 0; l < (netA ? 2 : L); l++) {
                 for (size_t k = 0; k < m.n[l]; k++) changed += m.T[l][k] != m2.T[l][k];
