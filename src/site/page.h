@@ -1,0 +1,149 @@
+/* page.h: the state of one page being built, shared by the three parts of
+ * the site generator:
+ *   sitegen.c     commands (page, deps, index, source), errors, line numbers,
+ *                 labels and references, front matter, final assembly;
+ *   render.c      md4c callbacks: Markdown to HTML, prose typography,
+ *                 citations, @references, math spans, headings;
+ *   directives.c  the chapter directives that read files: numbers from data
+ *                 (`=dir/file:key`), figures (inlined SVG with provenance) and
+ *                 code excerpts.
+ * Math and forward references are written as placeholders and filled in at
+ * the end (sitegen.c), once KaTeX has rendered every expression. */
+#ifndef SITE_PAGE_H
+#define SITE_PAGE_H
+
+#include "site/bib.h"
+#include "site/buf.h"
+
+#include <stddef.h>
+
+/* Placeholders in the page text, filled in at the end: \1 M <n> \2 is math
+ * expression n, \1 R <n> \2 is reference n.  Input with control characters
+ * \1 or \2 is rejected, so they cannot clash. */
+#define PH_OPEN '\1'
+#define PH_CLOSE '\2'
+
+typedef struct {
+    char *tex;
+    int display;
+    int line;
+    char *anchor;      /* "eq:name" for a labelled equation, else NULL */
+    const char *path;  /* the file it came from (the index page gathers several) */
+} math_t;
+
+typedef struct {
+    char kind;         /* 'e' equation, 'f' figure, 's' section */
+    char *name;        /* without the kind prefix */
+    int line;
+} ref_t;
+
+typedef struct {
+    char kind;
+    char *name;
+    char *number;      /* "3", "2.1" */
+    int line;
+} label_t;
+
+typedef struct {
+    char *key;
+    int line;
+} cite_t;
+
+typedef struct {
+    char *path;
+    char *text;
+} file_t;
+
+typedef struct {
+    /* the input */
+    const char *path;          /* as shown in messages */
+    const char *text;
+    size_t size;
+    size_t *line_start;
+    size_t nlines;
+    int last_line;
+    /* mode */
+    int deps_mode;             /* collect prerequisites only; never fail */
+    const char *prefix;        /* relative path from the page to site/ ("" or "../..") */
+    /* output stack: text goes to out[depth] */
+    buf_t out[8];
+    int depth;
+    /* pending normal text, scanned for [@cite] and @refs when flushed */
+    buf_t pend;
+    const char *pend_src;      /* source pointer of pend's first byte, or NULL */
+    int prose_space;           /* the last prose character was a space (or none yet) */
+    int pend_line;
+    /* verbatim captures */
+    int in_math, math_display;
+    buf_t math;
+    const char *math_src;
+    int in_code_span;
+    buf_t code;
+    const char *code_src;
+    int in_code_block;
+    buf_t block;
+    buf_t block_info;
+    int block_line;
+    const char *block_first;   /* source pointer of the block's first body line */
+    int in_img;
+    int in_heading, heading_level;
+    size_t heading_start;
+    int table_align[64];
+    /* collected */
+    math_t *math_v;
+    size_t nmath;
+    ref_t *ref_v;
+    size_t nref;
+    label_t *label_v;
+    size_t nlabel;
+    cite_t *cite_v;
+    size_t ncite;
+    int nfig, neq, h2, h3;
+    int unnumbered;            /* headings without numbers (the index page) */
+    char **deps;
+    size_t ndeps;
+    char **gp_deps;            /* .gp files: also prerequisites of the .d */
+    size_t ngp;
+    file_t *files;             /* cache of data files read */
+    size_t nfiles;
+    /* configuration */
+    bib_t bib;
+    int bib_loaded;
+    const char *bib_path;
+    const char *macros_path;
+} page_t;
+
+/* sitegen.c */
+void page_fail(page_t *p, int line, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));   /* "file:line: msg", exit 1 */
+void site_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+int  page_line(page_t *p, const char *s);          /* line of a pointer into the input */
+int  page_in_source(page_t *p, const char *s);
+buf_t *page_buf(page_t *p);                        /* where output goes now */
+void page_push(page_t *p);                         /* divert output to a fresh buffer */
+char *page_pop(page_t *p);                         /* end the diversion, return its text */
+void page_add_dep(page_t *p, const char *path);    /* a prerequisite for the .d file */
+int  site_file_exists(const char *path);
+int  site_safe_path(const char *s, size_t n);      /* relative, no "..", plain characters */
+int  site_is_name(const char *s, size_t n);        /* letters, digits, - and _ */
+const char *page_file(page_t *p, const char *path);    /* read once, cached; NULL if absent */
+int  site_has_source_view(const char *path);       /* shipped as site/source/<path>.html? */
+void page_source_link(page_t *p, buf_t *b, const char *path, const char *frag, const char *shown);
+label_t *page_find_label(page_t *p, char kind, const char *name, size_t n);
+const char *page_kind_word(char kind);
+void page_add_label(page_t *p, char kind, const char *name, size_t n, const char *number, int line);
+void page_put_ref(page_t *p, char kind, const char *name, size_t n, int line);
+size_t page_add_math(page_t *p, const char *tex, size_t n, int display, int line, char *anchor);
+
+/* render.c */
+int  page_render(page_t *p, const char *text, size_t size);          /* Markdown to page_buf */
+char *page_render_inline(page_t *p, const char *text, size_t size);  /* without the outer <p> */
+void page_flush(page_t *p);                        /* write pending prose */
+void page_prose(buf_t *b, const char *s, size_t n, int *prev_space); /* escaped, typographic */
+
+/* directives.c */
+void page_value(page_t *p, const char *s, size_t n, int line);       /* `=dir/file:key[:fmt]` */
+void page_figure(page_t *p);                       /* ```figure block just read */
+void page_excerpt(page_t *p, const char *args);    /* ```excerpt FILE NAME block */
+
+#endif
