@@ -2,7 +2,8 @@
 # on real minibatch gradients while training, relative residuals (symmetry.h):
 # translation sum_c g_cj, rescale <g_in,th_in> - <g_out,th_out>, scale
 # <g_A, th_A>.  Controls: the same tests on groups that have no symmetry.
-# Dashed: machine epsilon, the theory's "zero" in double precision.
+# Translation also against the activation scale |sum_c g_cj| / mean_b |h_bj|
+# (open circles).  Dashed: machine epsilon, the theory's "zero" in double precision.
 # Data: data/ch2/constraints_plain.tsv, data/ch2/constraints_bn.tsv
 set logscale y
 set format y "10^{%T}"
@@ -14,6 +15,7 @@ set key at graph 1, graph 0.84 right font ",10" spacing 1.0 samplen 2
 eps = 2.220446049250313e-16
 max(a,b) = a > b ? a : b
 plot 'data/ch2/constraints_plain.tsv' every 8 using 1:2 with points ls 1 pt 7 ps 0.25 title "translation (softmax columns)", \
+     'data/ch2/constraints_plain.tsv' every 8 using 1:8 with points ls 1 pt 6 ps 0.35 title "translation, vs activations", \
      'data/ch2/constraints_plain.tsv' every 8 using 1:(max($3,$4)) with points ls 2 pt 7 ps 0.25 title "rescale (ReLU units)", \
      'data/ch2/constraints_bn.tsv' every 8 using 1:(max($2,$3)) with points ls 3 pt 7 ps 0.25 title "scale (BN units, ε = 0)", \
      'data/ch2/constraints_plain.tsv' every 8 using 1:5 with lines ls 4 lw 1 title "control: hidden columns", \

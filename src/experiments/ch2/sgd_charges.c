@@ -205,6 +205,22 @@ static void hessian_check(mlp_t *m, kind_t k, const double *x, const int *y, int
     free(th0), free(g0), free(xi), free(p), free(rc), free(hv), free(gp);
 }
 
+/* max_j |sum_c gW[c,j]| / ((1/B) sum_b |h[b,j]|) over units j with h != 0 */
+static double translation_vs_act(const double *gW, const double *h, int B, int Cc, int Hh)
+{
+    double worst = 0.0;
+    for (int j = 0; j < Hh; j++) {
+        double s = 0.0, a = 0.0;
+        for (int c = 0; c < Cc; c++)
+            s += gW[(size_t)c * Hh + j];
+        for (int b = 0; b < B; b++)
+            a += fabs(h[(size_t)b * Hh + j]) / B;
+        if (a > 0.0 && fabs(s) / a > worst)
+            worst = fabs(s) / a;
+    }
+    return worst;
+}
+
 /* ----------------------------------------------------------- main */
 
 int main(int argc, char **argv)
@@ -279,7 +295,7 @@ int main(int argc, char **argv)
         tsv_columns(cons, "step\tscale_l1\tscale_l2\ttranslation\tctrl_rescale_l1\tloss");
     else
         tsv_columns(cons, "step\ttranslation\trescale_l1\trescale_l2\tctrl_translation_hidden\t"
-                          "ctrl_scale_l1\tloss");
+                          "ctrl_scale_l1\tloss\ttranslation_vs_act");
     snprintf(path, sizeof path, "%s/sgd_%s_summary.tsv", dir, net);
     sum = tsv_create(path, argc, argv);
     tsv_columns(sum, "key\tvalue");
@@ -386,8 +402,16 @@ int main(int argc, char **argv)
                     min_ctrl[0] = r[3];
                 if (r[4] < min_ctrl[1])
                     min_ctrl[1] = r[4];
+                /* translation against the scale set by the activations instead of
+                 * by the gradient: |sum_c g_cj| / ((1/B) sum_b |h_bj|).  Since
+                 * sum_c g_cj = sum_b h_bj sum_c dlogit_bc, and each softmax row sums
+                 * to 1 up to rounding, this should sit at round-off even where the
+                 * gradient itself is tiny. */
+                r[5] = translation_vs_act(m.dW[2], m.act[2], B, C, H);
+                if (r[5] > worst_res[3])
+                    worst_res[3] = r[5];
                 if (l == resid_run)
-                    tsv_rowv(cons, 7, (double)k, r[0], r[1], r[2], r[3], r[4], loss);
+                    tsv_rowv(cons, 8, (double)k, r[0], r[1], r[2], r[3], r[4], loss, r[5]);
             }
 
             /* predictions: driven by this step's measured gradient norms */
@@ -464,6 +488,7 @@ int main(int argc, char **argv)
         tsv_kv(sum, "ctrl_rescale_min", min_ctrl[0]);
     } else {
         tsv_kv(sum, "resid_translation_max", worst_res[0]);
+        tsv_kv(sum, "resid_translation_vs_act_max", worst_res[3]);
         tsv_kv(sum, "resid_rescale_max", fmax(worst_res[1], worst_res[2]));
         tsv_kv(sum, "ctrl_translation_min", min_ctrl[0]);
         tsv_kv(sum, "ctrl_scale_min", min_ctrl[1]);
