@@ -24,11 +24,15 @@ $(SITEGEN): $(SITEGEN_OBJ)
 CHAPTERS  := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 PAGES     := $(CHAPTERS:chapters/%.md=site/%.html)
 SITE_DEPS := $(CHAPTERS:chapters/%.md=$(BUILD)/site-deps/%.d)
+SITE_FRONTS  := $(SITE_DEPS:.d=.front)
+CHAPTER_LIST := $(BUILD)/site-deps/chapters.list
 
 # KaTeX renderings of unchanged expressions are reused from $(BUILD)/katex-cache,
 # so an edit of the prose does not start node at all.
 KATEX_CACHE := $(BUILD)/katex-cache
-site/%.html: chapters/%.md $(SITE_INPUTS) | $(DEPS_STAMP)
+# A page links to its neighbours by title: it also depends on the chapter list
+# and the front matters (which change rarely; a body edit does not touch them).
+site/%.html: chapters/%.md $(SITE_INPUTS) $(CHAPTER_LIST) $(SITE_FRONTS) | $(DEPS_STAMP)
 	$(SITEGEN) --cache $(KATEX_CACHE) page $< -o $@
 
 $(BUILD)/site-deps/%.d: chapters/%.md $(SITEGEN)
@@ -38,8 +42,6 @@ $(BUILD)/site-deps/%.d: chapters/%.md $(SITEGEN)
 # keeps in build/site-deps/NN-slug.front (rewritten only when it changes).
 # The list of chapters is kept in a file rewritten only when it changes, so
 # that removing a chapter also rebuilds the index.
-SITE_FRONTS := $(SITE_DEPS:.d=.front)
-CHAPTER_LIST := $(BUILD)/site-deps/chapters.list
 $(BUILD)/site-deps/%.front: $(BUILD)/site-deps/%.d ;
 site/index.html: src/site/index.md $(SITE_FRONTS) $(CHAPTER_LIST) $(SITE_INPUTS) | $(DEPS_STAMP)
 	$(SITEGEN) --cache $(KATEX_CACHE) index src/site/index.md $(CHAPTERS) -o $@
@@ -51,7 +53,7 @@ site/data/%: data/%
 	@if [ -f $< ]; then mkdir -p $(@D) && cp $< $@.tmp && mv $@.tmp $@; fi
 
 # Browsable sources: the links under figures and excerpts point here.  The
-# set matches has_source_view() in sitegen.c.
+# set matches site_has_source_view() in sitegen.c.
 SOURCE_FILES := $(sort $(wildcard chapters/*.md chapters/*.tex chapters/*.bib figures/*.gp \
                   src/*/*.c src/*/*.h src/*/*.js src/*/*.sh src/*/*.mk \
                   src/*/*/*.c src/*/*/*.h src/*/*/*.mk))

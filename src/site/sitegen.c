@@ -26,6 +26,7 @@
 #include "site/page.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -577,6 +578,83 @@ static int chapter_number(const char *path)
     return 0;
 }
 
+static int is_chapter_file(const struct dirent *e)
+{
+    const char *n = e->d_name;
+    size_t len = strlen(n);
+    return isdigit((unsigned char)n[0]) && isdigit((unsigned char)n[1]) && n[2] == '-' &&
+           len > 6 && !strcmp(n + len - 3, ".md");
+}
+
+/* The title in a chapter's front matter, without failing on a broken one
+ * (that chapter's own build reports it); NULL when there is none. */
+static char *peek_title(const char *path)
+{
+    char *text = site_read_file(path, NULL);
+    if (!text || strncmp(text, "---\n", 4)) {
+        free(text);
+        return NULL;
+    }
+    char *title = NULL;
+    for (char *s = strchr(text, '\n') + 1; *s && strncmp(s, "---", 3);) {
+        char *eol = strchr(s, '\n');
+        size_t n = eol ? (size_t)(eol - s) : strlen(s);
+        if (!strncmp(s, "title:", 6)) {
+            const char *v = s + 6;
+            while (*v == ' ')
+                v++;
+            title = site_xstrndup(v, (size_t)(s + n - v));
+            break;
+        }
+        s = eol ? eol + 1 : s + n;
+    }
+    free(text);
+    return title;
+}
+
+/* Links to the previous and next chapters (the NN-*.md files beside this
+ * one, in name order). */
+static void put_neighbours(buf_t *b, const char *in)
+{
+    const char *slash = strrchr(in, '/');
+    const char *base = slash ? slash + 1 : in;
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - in) : 1, slash ? in : ".");
+    struct dirent **list;
+    int n = scandir(dir, &list, is_chapter_file, alphasort);
+    if (n < 0)
+        return;
+    int at = -1;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(list[i]->d_name, base))
+            at = i;
+    if (at >= 0 && n > 1) {
+        buf_puts(b, "<nav class=\"chapters\">\n");
+        for (int k = 0; k < 2; k++) {
+            int j = k == 0 ? at - 1 : at + 1;
+            if (j < 0 || j >= n)
+                continue;
+            char path[2 * PATH_MAX];
+            snprintf(path, sizeof path, "%s/%s", dir, list[j]->d_name);
+            char *title = peek_title(path);
+            if (!title)
+                continue;
+            const char *name = list[j]->d_name;
+            buf_printf(b, "<a class=\"%s\" href=\"%.*s.html\">%s%d. ", k == 0 ? "prev" : "next",
+                       (int)(strlen(name) - 3), name, k == 0 ? "\xe2\x86\x90 " : "",
+                       (name[0] - '0') * 10 + (name[1] - '0'));
+            int sp = 1;
+            page_prose(b, title, strlen(title), &sp);
+            buf_puts(b, k == 0 ? "</a>\n" : " \xe2\x86\x92</a>\n");
+            free(title);
+        }
+        buf_puts(b, "</nav>\n");
+    }
+    for (int i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
 static void cmd_page(const char *in, const char *out)
 {
     page_t P, *p = &P;
@@ -618,6 +696,7 @@ static void cmd_page(const char *in, const char *out)
     buf_puts(&page, "</p>\n</header>\n");
     buf_puts(&page, body);
     buf_puts(&page, "</article>\n");
+    put_neighbours(&page, in);
     put_foot(&page, p->prefix, in);
     if (site_write_file(out, page.s, page.len) != 0)
         site_die("cannot write %s: %s", out, strerror(errno));

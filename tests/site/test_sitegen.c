@@ -847,3 +847,32 @@ Test(sitegen, provenance_groups_files_of_one_run)
     free(err);
     tree_free(&t);
 }
+
+/* The end of a page links to the chapters before and after it, by title. */
+Test(sitegen, neighbours_are_linked_by_title)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "01-a.md", "One.\n");
+    chapter(&t, "02-b.md", "Two.\n");
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/chapters/03-c.md", t.root);
+    spit(p, "---\ntitle: The \"third\" one\ndate: 2026-01-03\nabstract: C.\n---\nThree.\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/02-b.md -o '%s/02-b.html'", t.out), 0, "%s", err);
+    snprintf(p, sizeof p, "%s/02-b.html", t.out);
+    char *h = slurp(p);
+    cr_assert(h);
+    HAS(h, "<a class=\"prev\" href=\"01-a.html\">\xe2\x86\x90 1. Test</a>");
+    HAS(h, "<a class=\"next\" href=\"03-c.html\">3. The \xe2\x80\x9cthird\xe2\x80\x9d one \xe2\x86\x92</a>");
+    free(h);
+    free(err);
+    cr_assert_eq(run(&t, &err, "page chapters/01-a.md -o '%s/01-a.html'", t.out), 0, "%s", err);
+    snprintf(p, sizeof p, "%s/01-a.html", t.out);
+    h = slurp(p);
+    HASNT(h, "class=\"prev\"");
+    HAS(h, "<a class=\"next\" href=\"02-b.html\">");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
