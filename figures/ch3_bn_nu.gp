@@ -7,6 +7,7 @@ set xlabel "step k"
 set ylabel "ν = (2λ/η) |q|^4"
 set key top right maxrows 3
 set yrange [5e-5:1]
+set format y "10^{%L}"
 plot 'data/ch3/adaptive_units.tsv' using "step":"nu_u0" with lines ls 1 title "layer 1, unit 1", \
      '' using "step":"ema_u0" with lines ls 11 lw 2.5 notitle, \
      '' using "step":"nu_u1" with lines ls 2 title "layer 1, unit 65", \

@@ -5,6 +5,7 @@
 small = real(system("awk -F'\t' '$1==\"eta_small\"{print $2}' data/ch3/constrained_summary.tsv"))
 large = real(system("awk -F'\t' '$1==\"eta_large\"{print $2}' data/ch3/constrained_summary.tsv"))
 set logscale y
+set yrange [0.2:40]
 set xlabel "step k"
 set ylabel "test loss"
 set key top right font ",11" maxrows 3
