@@ -1,7 +1,7 @@
 # Chapter 5, "Learning the laws themselves": data rules and figure dependencies.
 CH5_NOETHER := data/ch5/noether_search.tsv data/ch5/noether_noise.tsv \
                data/ch5/noether_lambda.tsv data/ch5/noether_error.tsv \
-               data/ch5/noether_phase.tsv data/ch5/noether_summary.tsv
+               data/ch5/noether_phase.tsv data/ch5/noether_ic.tsv data/ch5/noether_summary.tsv
 
 $(CH5_NOETHER) &: $(BUILD)/bin/ch5/noether
 	@mkdir -p $(@D)
@@ -27,10 +27,12 @@ FIGURES += figures/ch5_search.svg figures/ch5_noise.svg figures/ch5_lambda.svg \
 # The same experiment with three more seeds: is the tailoring gain a seed's luck?
 CH5_SEEDS := 1 2 3
 define ch5_seed_rule
-CH5_SEED$(1) := $$(foreach x,search noise lambda error phase summary,data/ch5/noether_s$(1)_$$(x).tsv)
+CH5_SEED$(1) := $$(foreach x,search noise lambda error phase ic summary,data/ch5/noether_s$(1)_$$(x).tsv)
 $$(CH5_SEED$(1)) &: $(BUILD)/bin/ch5/noether
 	@mkdir -p $$(@D)
 	$(BUILD)/bin/ch5/noether --seed $(1) --tag noether_s$(1) --out data/ch5
 DATA += $$(CH5_SEED$(1))
 endef
 $(foreach s,$(CH5_SEEDS),$(eval $(call ch5_seed_rule,$(s))))
+figures/ch5_ic.svg: $(CH5_NOETHER)
+FIGURES += figures/ch5_ic.svg

@@ -16,7 +16,7 @@
  *      paper's sweep, 10^-3 ... 10, and below, where our loss scale needs it), chosen
  *      on validation initial conditions, gains measured on test ones.
  *
- * Writes data/ch5/<tag>_{search,noise,lambda,error,phase,summary}.tsv, tag "noether"
+ * Writes data/ch5/<tag>_{search,noise,lambda,error,phase,ic,summary}.tsv, tag "noether"
  * by default (other seeds: "noether_s1", ... for the seed check). */
 #include <math.h>
 #include <stdio.h>
@@ -182,6 +182,9 @@ int main(int argc, char **argv)
     OPEN(tp, "phase");
     tsv_comment(tp, "first test initial condition: truth, baseline, tailored with the discovered g");
     tsv_columns(tp, "system\tt\tq_true\tp_true\tq_base\tp_base\tq_disc\tp_disc\tH_true\tH_base\tH_disc");
+    OPEN(tic, "ic");
+    tsv_comment(tic, "per test initial condition, at the chosen lambdas: initial energy H(x0), RMSEs, |grad L_N|");
+    tsv_columns(tic, "system\tic\tH0\trmse_base\trmse_disc\trmse_oracle\tgrad_norm\tL_N\tgain_disc");
     OPEN(tsum, "summary");
     tsv_columns(tsum, "key\tvalue");
 #undef OPEN
@@ -340,19 +343,27 @@ int main(int argc, char **argv)
         const formula_cand_t *gs[2] = {&disc, &oracle[sys]};
         double e_lam[NLAMBDA] = {0}, e_base = 0;   /* mean |H(t_end)/H(0) - 1| on test ICs */
         double gmin = 0, gmax = 0;                 /* range of |grad L_N| over test ICs */
+        double *gnorm = xmalloc((size_t)ntest * sizeof *gnorm);
+        double *lnoe = xmalloc((size_t)ntest * sizeof *lnoe);   /* L_N before the step */
         for (int ic = 0; ic < nic; ic++) {
             const double *tr = truth + (size_t)ic * 2 * (T + 1);
             formula_pred_rollout(roll, theta, H, tr, T, dt, ws);
             r_base[ic] = rmse(roll, tr, T);
             if (ic >= nval)
                 e_base += fabs(energy[sys](roll + 2 * T) / energy[sys](tr) - 1) / ntest;
-            for (int w = 0; w < 2; w++)
-                formula_pred_noether(gN + w * np, theta, H, tr, T, dt, gs[w], ws);
+            double LN0 = 0;
+            for (int w = 0; w < 2; w++) {
+                double L = formula_pred_noether(gN + w * np, theta, H, tr, T, dt, gs[w], ws);
+                if (w == 0)
+                    LN0 = L;
+            }
             if (ic >= nval) {
+                lnoe[ic - nval] = LN0;
                 double gn = 0;
                 for (size_t i = 0; i < np; i++)
                     gn += gN[i] * gN[i];
                 gn = sqrt(gn);
+                gnorm[ic - nval] = gn;
                 if (ic == nval || gn < gmin)
                     gmin = gn;
                 if (ic == nval || gn > gmax)
@@ -454,6 +465,47 @@ int main(int argc, char **argv)
             free(rt_);
         }
         free(gain);
+        for (int i = 0; i < ntest; i++) {
+            const double *tr = truth + (size_t)(nval + i) * 2 * (T + 1);
+            double rd = r_lam[((size_t)0 * NLAMBDA + lbest[0]) * nic + nval + i];
+            tsv_rowv(tic, 9, (double)sys, (double)i, energy[sys](tr), r_base[nval + i], rd,
+                     r_lam[((size_t)1 * NLAMBDA + lbest[1]) * nic + nval + i], gnorm[i], lnoe[i],
+                     1.0 - rd / r_base[nval + i]);
+        }
+        {
+            /* split the test ICs at the median initial energy: where does tailoring help? */
+            double *h0 = xmalloc((size_t)ntest * sizeof *h0), *tmp = xmalloc((size_t)ntest * sizeof *tmp);
+            for (int i = 0; i < ntest; i++) {
+                h0[i] = energy[sys](truth + (size_t)(nval + i) * 2 * (T + 1));
+                tmp[i] = h0[i];
+            }
+            qsort(tmp, ntest, sizeof *tmp, cmp_double);
+            double hmed = quantile(tmp, ntest, 0.5);
+            int nlo = 0, nhi = 0, blo = 0, bhi = 0;
+            double *llo = xmalloc((size_t)ntest * sizeof *llo), *lhi = xmalloc((size_t)ntest * sizeof *lhi);
+            for (int i = 0; i < ntest; i++) {
+                int better = r_lam[((size_t)0 * NLAMBDA + lbest[0]) * nic + nval + i] < r_base[nval + i];
+                if (h0[i] < hmed) {
+                    llo[nlo++] = lnoe[i];
+                    blo += better;
+                } else {
+                    lhi[nhi++] = lnoe[i];
+                    bhi += better;
+                }
+            }
+            qsort(llo, nlo, sizeof *llo, cmp_double);
+            qsort(lhi, nhi, sizeof *lhi, cmp_double);
+            KV("H0_median", hmed);
+            KV("n_lower", nlo);
+            KV("n_upper", nhi);
+            KV("n_better_lower", blo);
+            KV("n_better_upper", bhi);
+            KV("LN_median_lower", quantile(llo, nlo, 0.5));
+            KV("LN_median_upper", quantile(lhi, nhi, 0.5));
+            free(h0); free(tmp); free(llo); free(lhi);
+        }
+        free(gnorm);
+        free(lnoe);
         {
             double md = 0, mo = 0;
             for (int i = nval; i < nic; i++) {
@@ -541,6 +593,7 @@ int main(int argc, char **argv)
     tsv_finish(tl);
     tsv_finish(te);
     tsv_finish(tp);
+    tsv_finish(tic);
     tsv_finish(tsum);
     free(x); free(xr); free(xn); free(start); free(ws); free(theta); free(grad); free(m1);
     free(m2); free(th2); free(gN); free(truth); free(roll); free(errs); free(r_lam);
