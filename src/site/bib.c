@@ -532,8 +532,17 @@ void bib_format_html(buf_t *out, const bib_entry_t *e)
         put_text_html(out, title);
         buf_puts(out, "</cite>");
         if (edition) {
-            buf_puts(out, ", edition ");
-            put_text_html(out, edition);
+            char *end;
+            long ed = strtol(edition, &end, 10);
+            if (*edition && !*end && ed > 0) {      /* "2" -> "2nd edition" */
+                const char *suf = (ed % 100 >= 11 && ed % 100 <= 13) ? "th"
+                                : ed % 10 == 1 ? "st" : ed % 10 == 2 ? "nd" : ed % 10 == 3 ? "rd" : "th";
+                buf_printf(out, ", %ld%s edition", ed, suf);
+            } else {
+                buf_puts(out, ", ");
+                put_text_html(out, edition);
+                buf_puts(out, " edition");
+            }
         }
         char last = out->len > 7 ? out->s[out->len - 8] : 0;   /* before "</cite>" */
         buf_puts(out, edition || !strchr("?!.", last) ? ". " : " ");

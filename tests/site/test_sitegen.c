@@ -202,7 +202,7 @@ Test(sitegen, citations_and_reference_list)
     HAS(h, "G\xc3\xb6ttingen");                                  /* {\"o} */
     HAS(h, "pp. 235\xe2\x80\x93" "257");                         /* -- */
     HAS(h, "Vladimir I. Arnol\xe2\x80\x99" "d and A. Weinstein (1989)");       /* Last, First */
-    HAS(h, "<cite>Mathematical Methods of Classical Mechanics</cite>");  /* "..." and {} */
+    HAS(h, "<cite>Mathematical Methods of Classical Mechanics</cite>, 2nd edition. Springer.");  /* "..." and {} */
     HAS(h, "href=\"https://doi.org/10.1007/978-1-4757-2063-1\"");
     HAS(h, "href=\"https://arxiv.org/abs/physics/0503066\"");
     HAS(h, "href=\"https://cgad.ski/blog/where-is-noethers-principle-in-machine-learning.html\"");
