@@ -534,7 +534,8 @@ static void put_head(buf_t *b, const char *prefix, const char *title, int is_ind
 {
     buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
+                "<meta name=\"color-scheme\" content=\"light dark\">\n"
+                "<link rel=\"icon\" href=\"data:,\">\n<title>");   /* no favicon request */
     int sp = 1;
     page_prose(b, title, strlen(title), &sp);
     if (!is_index)
