@@ -30,7 +30,7 @@ $(CH2_BN) &: $(CH2_BIN)/sgd_charges
 # E5: heavy ball.  eta lambda = 1e-4 as in the brief's example (eta 0.1,
 # lambda 1e-3), but eta = 0.01: at eta = 0.1, beta = 0.99 the plain MLP diverges.
 CH2_MOM := data/ch2/momentum_translation.tsv data/ch2/momentum_scale.tsv \
-           data/ch2/momentum_summary.tsv
+           data/ch2/momentum_rescale.tsv data/ch2/momentum_summary.tsv
 $(CH2_MOM) &: $(CH2_BIN)/momentum
 	@mkdir -p $(@D)
 	$(CH2_BIN)/momentum --eta 0.01 --lambda 1e-2 --betas 0.9,0.99 --steps 3000 --out-dir $(@D)
@@ -51,10 +51,11 @@ figures/ch2_scale.svg: data/ch2/scale.tsv
 figures/ch2_rescale.svg: data/ch2/rescale.tsv
 figures/ch2_deviation.svg: data/ch2/scale.tsv
 figures/ch2_momentum.svg: data/ch2/momentum_translation.tsv data/ch2/momentum_scale.tsv
+figures/ch2_momentum_rescale.svg: data/ch2/momentum_rescale.tsv
 figures/ch2_ksb_drift.svg: data/ch2/ksb_drift.tsv
 
 FIGURES += figures/ch2_toy_fields.svg figures/ch2_toy_quadratic.svg figures/ch2_constraints.svg \
            figures/ch2_hessian.svg figures/ch2_translation.svg figures/ch2_scale.svg \
            figures/ch2_rescale.svg figures/ch2_deviation.svg figures/ch2_momentum.svg \
-           figures/ch2_ksb_drift.svg
+           figures/ch2_momentum_rescale.svg figures/ch2_ksb_drift.svg
 DATA    += $(CH2_TOYS) $(CH2_PLAIN) $(CH2_BN) $(CH2_MOM) $(CH2_KSB)

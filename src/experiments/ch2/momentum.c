@@ -10,8 +10,11 @@
  * Translation on the plain MLP, scale on the BN MLP (eps = 0); beta = 0.9
  * (over-damped at these eta, lambda) and 0.99 (oscillating).
  *
- * Writes into --out-dir: momentum_translation.tsv, momentum_scale.tsv (one
- * block per beta), momentum_summary.tsv. */
+ * Rescale (plain MLP, both hidden layers) follows the scale equations with
+ * D = |theta_out|^2 - |theta_in|^2 and forcing from |v_out|^2 - |v_in|^2.
+ *
+ * Writes into --out-dir: momentum_translation.tsv, momentum_scale.tsv,
+ * momentum_rescale.tsv (one block per beta), momentum_summary.tsv. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +46,25 @@ static double half_period(const double *s, long K, int *count)
         }
     *count = n;
     return n >= 2 ? (last - first) / (n - 1) : 0.0;
+}
+
+/* Rescale charges of both hidden layers of m (out minus in), D[2H]; with
+ * nrm, also |in|^2 + |out|^2 per unit. */
+static void rescale_all(double *D, const mlp_t *m, int unused, double *nrm, double *tmp)
+{
+    (void)unused;
+    sym_rescale_charge(D, m->W[0], m->b[0], m->W[1], H, IN, H);
+    sym_rescale_charge(D + H, m->W[1], m->b[1], m->W[2], H, H, C);
+    if (nrm) {
+        sym_in_sqnorm(nrm, m->W[0], m->b[0], H, IN);
+        sym_out_sqnorm(tmp, m->W[1], H, H);
+        for (int i = 0; i < H; i++)
+            nrm[i] += tmp[i];
+        sym_in_sqnorm(nrm + H, m->W[1], m->b[1], H, H);
+        sym_out_sqnorm(tmp, m->W[2], C, H);
+        for (int i = 0; i < H; i++)
+            nrm[H + i] += tmp[i];
+    }
 }
 
 int main(int argc, char **argv)
@@ -92,6 +114,15 @@ int main(int argc, char **argv)
                     "osc: Q(0) x_free(t) + sum_j G(t - t_j) 2 eta |v_A,j|^2");
     tsv_columns(ts, "step\tt\tmean_meas\tmean_exact\tmean_osc\tu1_meas\tu1_exact\tu1_osc\t"
                     "u2_meas\tu2_exact\tu2_osc\tdev_exact\tdev_osc");
+    snprintf(path, sizeof path, "%s/momentum_rescale.tsv", dir);
+    tsv_t *tr = tsv_create(path, argc, argv);
+    tsv_comment(tr, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
+                (unsigned long long)seed, eta, lambda, B, K, beta_text);
+    tsv_comment(tr, "D = |theta_out|^2 - |theta_in|^2 of ReLU units (plain MLP), both hidden "
+                    "layers; exact: (D,P) law driven by R_out - R_in; osc: D(0) x_free(t) + sum_j "
+                    "G(t - t_j) 2 eta (R_out - R_in)_j; dev relative to the initial |in|^2 + |out|^2");
+    tsv_columns(tr, "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu2_exact\tu2_osc\t"
+                    "u3_meas\tu3_exact\tu3_osc\tdev_exact\tdev_osc");
     snprintf(path, sizeof path, "%s/momentum_summary.tsv", dir);
     tsv_t *sum = tsv_create(path, argc, argv);
     tsv_columns(sum, "key\tvalue");
@@ -100,10 +131,13 @@ int main(int argc, char **argv)
     tsv_kv(sum, "steps", (double)K);
 
     const int NT = H + 1, NS = 2 * H;
+    double D0[2 * H], Dm[2 * H], De[2 * H], PD[2 * H], Do[2 * H], RD[2 * H], tmp[2 * H];
+    double nrm0[2 * H];
     double s0[H + 1], s[H + 1], se[H + 1], su[H + 1], l1[H + 1];
     double Q0[2 * H], Q[2 * H], Qe[2 * H], Pe[2 * H], R[2 * H], Qo[2 * H];
     double *strace = xmalloc((size_t)(K + 1) * sizeof *strace);
     sym_conv_t *conv = xmalloc((size_t)NS * sizeof *conv);
+    sym_conv_t *convD = xmalloc((size_t)NS * sizeof *convD);
     progress_t pr;
     progress_begin(&pr, "momentum");
     for (int ib = 0; ib < NB; ib++) {
@@ -121,6 +155,14 @@ int main(int argc, char **argv)
             double *v = xcalloc(m.n_params, sizeof *v);
             sampler_rewind(&smp, seed, 2);
             sym_col_sum(s0, m.W[2], m.b[2], C, H);
+            rescale_all(D0, &m, 0, nrm0, tmp);
+            memcpy(De, D0, sizeof D0);
+            for (int i = 0; i < NS; i++) {
+                PD[i] = 0.0;
+                Do[i] = D0[i];
+                sym_conv_init(&convD[i], &oS, eta);
+            }
+            double worst_De = 0.0, worst_Do = 0.0;
             memcpy(se, s0, sizeof s0);
             for (int j = 0; j < NT; j++)
                 su[j] = 0.0;
@@ -143,6 +185,20 @@ int main(int argc, char **argv)
                         de = fmax(de, fabs(s[j] - se[j]) / l1[j]);
                     worst_e = fmax(worst_e, de);
                     strace[k] = s[0] / s0[0];
+                    /* relative to the initial |in|^2 + |out|^2: with momentum a
+                     * dead unit's weights ring through zero, so the current norm
+                     * is no scale */
+                    rescale_all(Dm, &m, 0, NULL, tmp);
+                    double dde = 0.0, ddo = 0.0;
+                    for (int i = 0; i < NS; i++) {
+                        dde = fmax(dde, fabs(Dm[i] - De[i]) / nrm0[i]);
+                        ddo = fmax(ddo, fabs(Dm[i] - Do[i]) / nrm0[i]);
+                    }
+                    worst_De = fmax(worst_De, dde);
+                    worst_Do = fmax(worst_Do, ddo);
+                    if (k % every == 0 || k == K)
+                        tsv_rowv(tr, 13, (double)k, t, Dm[H], De[H], Do[H], Dm[H + 1], De[H + 1],
+                                 Do[H + 1], Dm[H + 2], De[H + 2], Do[H + 2], dde, ddo);
                     if (k % every == 0 || k == K)
                         tsv_rowv(tt, 8, (double)k, t, s[0] / s0[0], se[0] / s0[0],
                                  sym_osc_free(&oT, t), s[1] / s0[1], s[2] / s0[2], de);
@@ -171,6 +227,19 @@ int main(int argc, char **argv)
                 if (!bn) {
                     for (int j = 0; j < NT; j++)
                         sym_translation_momentum_step(&se[j], &su[j], eta, beta, lambda);
+                    /* R_out - R_in of the buffer after the step, same layout as theta */
+                    mlp_t mv = m;
+                    for (int l = 0; l < 3; l++) {
+                        mv.W[l] = v + (m.W[l] - m.theta);
+                        mv.b[l] = v + (m.b[l] - m.theta);
+                    }
+                    rescale_all(RD, &mv, 0, NULL, tmp);
+                    double tn = eta * (k + 1);
+                    for (int i = 0; i < NS; i++) {
+                        sym_scale_momentum_step(&De[i], &PD[i], RD[i], eta, beta, lambda);
+                        Do[i] = D0[i] * sym_osc_free(&oS, tn) +
+                                sym_conv_push(&convD[i], 2.0 * eta * RD[i]);
+                    }
                 } else {
                     /* R = |v_A|^2 of the buffer after the step, same layout as theta */
                     double *vW0 = v + (m.W[0] - m.theta), *vb0 = v + (m.b[0] - m.theta);
@@ -192,6 +261,15 @@ int main(int argc, char **argv)
             tsv_t *t = bn ? ts : tt;
             tsv_line(t, "%s", "");
             tsv_line(t, "%s", "");
+            if (!bn) {
+                tsv_line(tr, "%s", "");
+                tsv_line(tr, "%s", "");
+                char k2[80];
+                snprintf(k2, sizeof k2, "rescale_dev_exact_%d", ib);
+                tsv_kv(sum, k2, worst_De);
+                snprintf(k2, sizeof k2, "rescale_dev_osc_%d", ib);
+                tsv_kv(sum, k2, worst_Do);
+            }
             char key[80];
             snprintf(key, sizeof key, "%s_dev_exact_%d", bn ? "scale" : "translation", ib);
             tsv_kv(sum, key, worst_e);
@@ -236,8 +314,9 @@ int main(int argc, char **argv)
     progress_end(&pr);
     tsv_finish(tt);
     tsv_finish(ts);
+    tsv_finish(tr);
     tsv_finish(sum);
-    free(strace), free(conv), free(x), free(y);
+    free(strace), free(conv), free(convD), free(x), free(y);
     sampler_close(&smp);
     return 0;
 }
