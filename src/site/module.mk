@@ -15,7 +15,7 @@ SITEGEN      := $(BUILD)/bin/sitegen
 SITEGEN_SRC  := $(sort $(wildcard src/site/*.c))
 SITEGEN_OBJ  := $(SITEGEN_SRC:src/%.c=$(BUILD)/obj/%.o)
 KATEX_JS     := src/site/katex-render.js
-SITE_INPUTS  := $(SITEGEN) $(KATEX_JS) chapters/macros.tex chapters/references.bib
+SITE_INPUTS  := $(SITEGEN) $(KATEX_JS) chapters/macros.tex chapters/references.bib package-lock.json
 
 $(SITEGEN): $(SITEGEN_OBJ)
 	@mkdir -p $(@D)
@@ -29,11 +29,11 @@ CHAPTER_LIST := $(BUILD)/site-deps/chapters.list
 
 # KaTeX renderings of unchanged expressions are reused from $(BUILD)/katex-cache,
 # so an edit of the prose does not start node at all.
-KATEX_CACHE := $(BUILD)/katex-cache
+KATEX_CACHE := --cache $(BUILD)/katex-cache --cache-salt package-lock.json
 # A page links to its neighbours by title: it also depends on the chapter list
 # and the front matters (which change rarely; a body edit does not touch them).
 site/%.html: chapters/%.md $(SITE_INPUTS) $(CHAPTER_LIST) $(SITE_FRONTS) | $(DEPS_STAMP)
-	$(SITEGEN) --cache $(KATEX_CACHE) page $< -o $@
+	$(SITEGEN) $(KATEX_CACHE) page $< -o $@
 
 $(BUILD)/site-deps/%.d: chapters/%.md $(SITEGEN)
 	@$(SITEGEN) deps $< -o $@ --target site/$*.html
@@ -44,7 +44,7 @@ $(BUILD)/site-deps/%.d: chapters/%.md $(SITEGEN)
 # that removing a chapter also rebuilds the index.
 $(BUILD)/site-deps/%.front: $(BUILD)/site-deps/%.d ;
 site/index.html: src/site/index.md $(SITE_FRONTS) $(CHAPTER_LIST) $(SITE_INPUTS) | $(DEPS_STAMP)
-	$(SITEGEN) --cache $(KATEX_CACHE) index src/site/index.md $(CHAPTERS) -o $@
+	$(SITEGEN) $(KATEX_CACHE) index src/site/index.md $(CHAPTERS) -o $@
 
 # Data shipped beside the pages (the .d files name the ones each page needs).
 # A data file that cannot be made is left to the page build, which names the

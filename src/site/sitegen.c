@@ -10,6 +10,8 @@
  *   sitegen [opts] source src/physics/kepler.c -o site/source/src/physics/kepler.c.html
  *   opts: -C DIR (work in DIR)  --katex FILE.js  --node PROG  --macros FILE  --bib FILE
  *         --cache DIR (reuse KaTeX renderings of unchanged expressions)
+ *         --cache-salt FILE (its bytes join the cache key: the npm lock file,
+ *         so a KaTeX upgrade renders everything afresh)
  *
  * A page is built whole in memory: text, then every math expression rendered
  * in one KaTeX process (katex.h), then the placeholders for math and forward
@@ -44,6 +46,7 @@ static const char *opt_node = "node";
 static const char *opt_macros = "chapters/macros.tex";
 static const char *opt_bib = "chapters/references.bib";
 static const char *opt_cache;      /* directory of cached KaTeX renderings, or NULL */
+static const char *opt_salt;       /* a file whose bytes join the cache key (the npm lock file) */
 static const char *deps_out, *deps_target;
 static const char *page_out;       /* removed on error: no stale page outlives a failed build */
 
@@ -430,9 +433,9 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 }
 
 /* Path of the cached HTML of one expression: the key covers the TeX, display
- * mode, the macros and the helper script (a KaTeX upgrade goes with a clean
- * build).  KaTeX is deterministic, so a cached rendering is the same bytes as
- * a fresh one. */
+ * mode, the macros, the helper script and the salt file (the npm lock file,
+ * which pins KaTeX).  KaTeX is deterministic, so a cached rendering is the
+ * same bytes as a fresh one. */
 static void cache_path(page_t *p, size_t i, uint64_t base, char *out, size_t outsz)
 {
     uint64_t h = fnv1a(base, p->math_v[i].display ? "D" : "I", 1);
@@ -450,12 +453,12 @@ static char *resolve(page_t *p, const char *body)
     size_t nmiss = 0;
     uint64_t base = 14695981039346656037ull;
     if (opt_cache) {
-        char *m = site_read_file(p->macros_path, NULL);
-        char *js = site_read_file(opt_katex, NULL);
-        base = fnv1a(base, m ? m : "", m ? strlen(m) : 0);
-        base = fnv1a(base, js ? js : "", js ? strlen(js) : 0);
-        free(m);
-        free(js);
+        const char *keyfiles[] = {p->macros_path, opt_katex, opt_salt};
+        for (int k = 0; k < 3; k++) {
+            char *text = keyfiles[k] ? site_read_file(keyfiles[k], NULL) : NULL;
+            base = fnv1a(base, text ? text : "", text ? strlen(text) : 0);
+            free(text);
+        }
     }
     for (size_t i = 0; i < p->nmath; i++) {
         res[i].html = res[i].error = res[i].warnings = NULL;
@@ -879,7 +882,7 @@ static void cmd_source(const char *path, const char *out)
 
 static void usage(void)
 {
-    fputs("usage: sitegen [-C DIR] [--katex FILE.js] [--node PROG] [--macros FILE] [--bib FILE] [--cache DIR] COMMAND\n"
+    fputs("usage: sitegen [-C DIR] [--katex FILE.js] [--node PROG] [--macros FILE] [--bib FILE] [--cache DIR [--cache-salt FILE]] COMMAND\n"
           "  page   CHAPTER.md -o PAGE.html\n"
           "  deps   CHAPTER.md -o FILE.d --target PAGE.html\n"
           "  index  INTRO.md CHAPTER.md... -o index.html\n"
@@ -901,6 +904,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--macros") && more) opt_macros = argv[++i];
         else if (!strcmp(a, "--bib") && more) opt_bib = argv[++i];
         else if (!strcmp(a, "--cache") && more) opt_cache = argv[++i];
+        else if (!strcmp(a, "--cache-salt") && more) opt_salt = argv[++i];
         else if (!strcmp(a, "-o") && more) out = argv[++i];
         else if (!strcmp(a, "--target") && more) deps_target = argv[++i];
         else if (a[0] == '-' && a[1]) usage();
