@@ -19,7 +19,7 @@ SITE_INPUTS  := $(SITEGEN) $(KATEX_JS) chapters/macros.tex chapters/references.b
 
 $(SITEGEN): $(SITEGEN_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@.tmp $^ -lmd4c && mv $@.tmp $@
+	$(CC) $(LDFLAGS) -o $@.tmp.$$$$ $^ -lmd4c && mv $@.tmp.$$$$ $@
 
 CHAPTERS  := $(sort $(wildcard chapters/[0-9][0-9]-*.md))
 PAGES     := $(CHAPTERS:chapters/%.md=site/%.html)
@@ -50,7 +50,7 @@ site/index.html: src/site/index.md $(SITE_FRONTS) $(CHAPTER_LIST) $(SITE_INPUTS)
 # A data file that cannot be made is left to the page build, which names the
 # chapter line that asks for it.
 site/data/%: data/%
-	@if [ -f $< ]; then mkdir -p $(@D) && cp $< $@.tmp && mv $@.tmp $@; fi
+	@if [ -f $< ]; then mkdir -p $(@D) && cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@; fi
 
 # Browsable sources: the links under figures and excerpts point here.  The
 # set matches site_has_source_view() in sitegen.c.
@@ -78,19 +78,19 @@ node_modules/%: | $(DEPS_STAMP) ;
 
 site/assets/water.min.css: node_modules/water.css/out/water.min.css
 	@mkdir -p $(@D)
-	cp $< $@.tmp && mv $@.tmp $@
+	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
 site/assets/katex.min.css: node_modules/katex/dist/katex.min.css
 	@mkdir -p $(@D)
-	cp $< $@.tmp && mv $@.tmp $@
+	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
 site/assets/site.css: src/site/site.css
 	@mkdir -p $(@D)
-	cp $< $@.tmp && mv $@.tmp $@
+	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
 site/assets/fonts/KaTeX_%.woff2: node_modules/katex/dist/fonts/KaTeX_%.woff2
 	@mkdir -p $(@D)
-	cp $< $@.tmp && mv $@.tmp $@
+	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
 site/assets/fonts/source-serif-4-%.woff2: node_modules/@fontsource/source-serif-4/files/source-serif-4-%.woff2
 	@mkdir -p $(@D)
-	cp $< $@.tmp && mv $@.tmp $@
+	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
 
 SITE := site/index.html $(PAGES) $(SITE_ASSETS) $(SOURCE_VIEWS)
 
