@@ -9,7 +9,7 @@ set ylabel "L1 of q̈ per sample"
 set y2label "learning rate"
 set y2tics
 set ytics nomirror
-set format y2 "%.0e"
+set format y2 "%.1e"
 set key top right
 set datafile missing "nan"
 f = 'data/ch4/dp_lnn_loss.tsv'

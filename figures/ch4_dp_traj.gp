@@ -2,10 +2,10 @@
 # pendulum (Cranmer et al. 2020, Fig. 2, the "discrepancy" panels): LNN,
 # baseline MLP, and the truth (dashed: RK4 on the closed-form dynamics).
 # Data: data/ch4/dp_traj.tsv
-set multiplot layout 2,1
+set multiplot layout 2,1 margins 0.12,0.97,0.16,0.9 spacing 0.06
 set xrange [0:20]
 set ylabel "θ_1, IC 1"
-set key top left horizontal
+set key horizontal at screen 0.55,0.995 center top
 set format x ""
 f = 'data/ch4/dp_traj.tsv'
 plot f u 1:3 w l ls 1 title "LNN", \

@@ -2,9 +2,9 @@
 # ch4_hnn_phase (HNN paper, Fig. 2, last column), and the HNN's own learned
 # H_theta (shifted to start at H(0)).  Dashed: the truth, H(t) = H(0).
 # Data: data/ch4/hnn_spring_rollout.tsv, data/ch4/hnn_pendulum_rollout.tsv
-set multiplot layout 1,2 margins 0.12,0.97,0.17,0.95 spacing 0.1
+set multiplot layout 1,2 margins 0.14,0.97,0.17,0.95 spacing 0.1
 set xlabel "time t"
-set ylabel "energy"
+set ylabel "energy" offset 1,0
 set xrange [0:20]
 set key top right samplen 2 spacing 0.9
 set offsets 0, 0, graph 0.45, 0

@@ -2,9 +2,9 @@
 # rolled out to t = 20 by RK4: the baseline MLP, the HNN (Greydanus et al.
 # 2019, Fig. 2, first column) and, dashed, the true orbit (a level set of H).
 # Data: data/ch4/hnn_spring_rollout.tsv, data/ch4/hnn_pendulum_rollout.tsv
-set multiplot layout 1,2 margins 0.12,0.97,0.17,0.95 spacing 0.1
+set multiplot layout 1,2 margins 0.14,0.97,0.17,0.95 spacing 0.1
 set xlabel "q"
-set ylabel "p"
+set ylabel "p" offset 1,0
 set key top right samplen 2 spacing 0.9
 set offsets 0, 0, graph 0.45, 0
 set label 1 "spring" at graph 0.03,0.95 left
