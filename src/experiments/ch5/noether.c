@@ -521,6 +521,7 @@ int main(int argc, char **argv)
             KV("rmse_base_sd", rsd);
         }
         /* error against time on test ICs, and the phase portrait of the first */
+        double err_across = 0, err_total = 0;
         for (int i = 0; i < ntest; i++) {
             const double *tr = truth + (size_t)(nval + i) * 2 * (T + 1);
             for (int w = 0; w < 3; w++) {
@@ -536,6 +537,13 @@ int main(int argc, char **argv)
                 for (int t = 0; t <= T; t++) {
                     double dq = roll[2 * t] - tr[2 * t], dp = roll[2 * t + 1] - tr[2 * t + 1];
                     errs[((size_t)w * ntest + i) * (T + 1) + t] = sqrt(dq * dq + dp * dp);
+                    if (w == 0 && t > 0) {
+                        /* split the untailored error into its part across the level sets
+                         * of H (for the spring: the radius error) and the rest */
+                        double dr = sqrt(energy[sys](roll + 2 * t)) - sqrt(energy[sys](tr + 2 * t));
+                        err_across += dr * dr;
+                        err_total += dq * dq + dp * dp;
+                    }
                 }
                 if (i == 0 && w != 2) {
                     /* keep base (w = 0) and disc (w = 1) rollouts in xn for the phase file */
@@ -551,6 +559,8 @@ int main(int argc, char **argv)
                              energy[sys](d + 2 * t));
                 }
         }
+        if (sys == SPRING)
+            KV("radial_fraction", err_across / err_total);
         {
             double *col = xmalloc((size_t)ntest * sizeof *col);
             for (int t = 0; t <= T; t++) {
