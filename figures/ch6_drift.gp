@@ -10,10 +10,10 @@ set key top left
 f = 'data/ch6/drift.tsv'
 stats f u 1:3 nooutput
 # the last row holds the smallest eta
-stats f u ($1):($3) every ::3::3 nooutput prefix "L"
+stats f u ($1):($3) every ::4::4 nooutput prefix "L"
 e0 = L_min_x; d0 = L_min_y
 plot f u 1:3 w lp ls 1 pt 7 title "full precision", \
      f u 1:4 w lp ls 2 pt 5 title "ternary", \
      f u 1:6 w lp ls 3 pt 9 title "ternary: quantization source", \
      f u 1:5 w lp ls 4 pt 13 title "ternary: kinetic source", \
-     [0.002:0.2] d0 * x / e0 w l ls 11 title "slope 1"
+     [0.0005:0.2] d0 * x / e0 w l ls 11 title "slope 1"

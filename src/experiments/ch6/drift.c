@@ -10,7 +10,8 @@
  * off for ternary weights as eta -> 0.
  *
  * Writes one row per (eta): the drifts and both sources; the summary has the
- * log-log slopes fitted over the three smallest step sizes. */
+ * log-log slopes fitted over the three smallest step sizes and between the
+ * two smallest. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 #include "experiments/ch6/qnet.h"
 #include "nn/optim.h"
 
-#define NETA 4
+#define NETA 5
 
 static double slope(const double *x, const double *y, int n)
 {
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
     args_done(&a);
     if (!out || !sum) die("--out and --summary are required");
     if (T <= 0 || B < 1) die("--time must be positive and --batch at least 1");
-    double etas[NETA] = {0.16, 0.04, 0.01, 0.0025};
+    double etas[NETA] = {0.16, 0.04, 0.01, 0.0025, 0.000625};
 
     char err[512];
     dataset_t tr;
@@ -111,8 +112,10 @@ int main(int argc, char **argv)
     tsv_comment(s, "log-log slopes of the drift against eta over the three smallest eta");
     tsv_columns(s, "key\tvalue");
     tsv_kv(s, "time", T);
-    tsv_kv(s, "slope_fp", slope(etas + 1, dfp + 1, NETA - 1));
-    tsv_kv(s, "slope_tern", slope(etas + 1, dtn + 1, NETA - 1));
+    tsv_kv(s, "slope_fp", slope(etas + NETA - 3, dfp + NETA - 3, 3));
+    tsv_kv(s, "slope_tern", slope(etas + NETA - 3, dtn + NETA - 3, 3));
+    tsv_kv(s, "slope_tern_last", slope(etas + NETA - 2, dtn + NETA - 2, 2));
+    tsv_kv(s, "slope_fp_last", slope(etas + NETA - 2, dfp + NETA - 2, 2));
     tsv_kv(s, "eta_min", etas[NETA - 1]);
     tsv_kv(s, "eta_max", etas[0]);
     tsv_kv(s, "drift_fp_min", dfp[NETA - 1]);

@@ -314,7 +314,8 @@ int main(int argc, char **argv)
     progress_end(&pr);
     /* speed goes to stderr, not into the data: the data must not depend on the machine */
     double secs = now_seconds() - t0 - t_eval;
-    if (!getenv("NOETHER_QUIET")) fprintf(stderr, "train: %.1f steps/s (%ld steps, evaluation excluded)\n", steps / secs, steps);
+    const char *quiet = getenv("NOETHER_QUIET");
+    if (!quiet || !*quiet) fprintf(stderr, "train: %.1f steps/s (%ld steps, evaluation excluded)\n", steps / secs, steps);
     tsv_finish(t);
 
     if (summary_path) {
