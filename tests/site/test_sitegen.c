@@ -876,3 +876,21 @@ Test(sitegen, neighbours_are_linked_by_title)
     free(err);
     tree_free(&t);
 }
+
+/* The shared files every chapter depends on: the real bibliography parses
+ * (several people append to it), and the real macros render. */
+Test(sitegen, real_bibliography_and_macros_work)
+{
+    tree_t t;
+    tree_make(&t);
+    char bib[PATH_MAX], macros[PATH_MAX];
+    cr_assert(realpath("chapters/references.bib", bib));
+    cr_assert(realpath("chapters/macros.tex", macros));
+    chapter(&t, "07-t.md", "Cite [@noether1918; @kunin2021].\n\n"
+                           "$x \\in \\R^d$, $\\E[\\grad L]$, $\\norm{x}$, $\\ip{a}{b}$, $\\abs{y}$, $\\dd t$.\n");
+    char *err;
+    int rc = run(&t, &err, "--bib '%s' --macros '%s' page chapters/07-t.md -o '%s/p.html'", bib, macros, t.out);
+    cr_expect_eq(rc, 0, "the shared bibliography or macros are broken: %s", err);
+    free(err);
+    tree_free(&t);
+}
