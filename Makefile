@@ -57,7 +57,7 @@ $(BUILD)/obj/%.o: src/%.c | $(DEPS_STAMP)
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
-	rm -f $@.tmp && ar rcs $@.tmp $^ && mv $@.tmp $@
+	tmp=$@.tmp.$$$$; rm -f $$tmp && ar rcs $$tmp $^ && mv $$tmp $@
 
 # ---------------------------------------------------------------- experiments
 # src/experiments/ch1/kepler.c -> build/bin/ch1/kepler
@@ -74,7 +74,9 @@ $(BUILD)/bin/%: $(BUILD)/obj/experiments/%.o $(LIB)
 # module.mk as `figures/foo.svg: data/chN/foo.tsv`.
 GNUPLOT := gnuplot
 figures/%.svg: figures/%.gp figures/style.gp | $(DEPS_STAMP)
-	$(GNUPLOT) -e "load 'figures/style.gp'; set output '$@.tmp'" $< && mv $@.tmp $@
+	@tmp=$@.tmp.$$$$; echo "gnuplot $< -> $@"; \
+	$(GNUPLOT) -e "load 'figures/style.gp'; set output '$$tmp'" $< && mv $$tmp $@ \
+	  || { rm -f $$tmp; exit 1; }
 
 # Chapters append to these in their module.mk.
 FIGURES :=
@@ -120,7 +122,9 @@ test-sanitize: | $(DEPS_STAMP)
 	$(MAKE) --no-print-directory BUILD=build/sanitize EXTRA_CFLAGS='$(SANITIZE)' \
 	  LDFLAGS='$(SANITIZE)' test-c
 
-bench: $(BENCHES)
+# Benchmarks run one after another even under -j (timings would interfere).
+bench:
+	@for b in $(BENCHES); do $(MAKE) --no-print-directory -j1 $$b || exit 1; done
 
 clean:
 	rm -rf $(BUILD) site figures/*.svg $(filter-out data/reference,$(wildcard data/*))
@@ -129,12 +133,18 @@ distclean: clean
 	rm -rf node_modules
 
 help:
-	@echo "make            build the site (site/index.html), running every experiment it needs"
-	@echo "make figures    run the experiments and draw every figure"
-	@echo "make test       Criterion suites, bad-input checks and the headless-browser check"
-	@echo "make bench      benchmarks (medians of repeated runs), written to data/bench/"
-	@echo "make deps       install missing apt and npm dependencies"
-	@echo "make clean      remove everything generated (build/, site/, figures/*.svg, data/*)"
+	@echo "make                 build the site (site/index.html), running every experiment it needs"
+	@echo "make site/NN-slug.html   one chapter's page (and what it needs)"
+	@echo "make figures         run the experiments and draw every figure"
+	@echo "make test            Criterion suites, fuzz-corpus replay and the headless-browser check"
+	@echo "make test-browser    only the headless-Chromium check of site/ (screenshots in build/screenshots/)"
+	@echo "make test-sanitize   the C suites under AddressSanitizer and UBSan"
+	@echo "make fuzz            libFuzzer on the IDX reader and the site generator (FUZZ_RUNS=1000000)"
+	@echo "make bench           benchmarks (medians of repeated runs), written to data/bench/"
+	@echo "make verify          regenerate every data file in a scratch copy, compare with data/reference/"
+	@echo "make reference       refresh data/reference/ deliberately"
+	@echo "make deps            install missing apt and npm dependencies"
+	@echo "make clean           remove everything generated (build/, site/, figures/*.svg, data/*)"
 
 -include $(LIB_OBJ:.o=.d) $(EXP_SRC:src/%.c=$(BUILD)/obj/%.d) \
          $(wildcard $(BUILD)/depfiles/tests/*/*.d)
