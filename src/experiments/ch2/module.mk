@@ -22,7 +22,7 @@ $(CH2_PLAIN) &: $(CH2_BIN)/sgd_charges
 
 # E3: scale on the BatchNorm MLP (eps = 0).
 CH2_BN := data/ch2/scale.tsv data/ch2/constraints_bn.tsv data/ch2/hessian_bn_scale.tsv \
-          data/ch2/sgd_bn_summary.tsv
+          data/ch2/units_bn.tsv data/ch2/sgd_bn_summary.tsv
 $(CH2_BN) &: $(CH2_BIN)/sgd_charges
 	@mkdir -p $(@D)
 	$(CH2_BIN)/sgd_charges --net bn --steps 4000 --lambdas $(CH2_LAMBDAS) --out-dir $(@D)
@@ -48,13 +48,14 @@ figures/ch2_hessian.svg: data/ch2/hessian_plain_translation.tsv data/ch2/hessian
                          data/ch2/hessian_bn_scale.tsv
 figures/ch2_translation.svg: data/ch2/translation.tsv
 figures/ch2_scale.svg: data/ch2/scale.tsv
+figures/ch2_units.svg: data/ch2/units_bn.tsv
 figures/ch2_rescale.svg: data/ch2/rescale.tsv
 figures/ch2_deviation.svg: data/ch2/scale.tsv
 figures/ch2_momentum.svg: data/ch2/momentum_translation.tsv data/ch2/momentum_scale.tsv
 figures/ch2_momentum_rescale.svg: data/ch2/momentum_rescale.tsv
 figures/ch2_ksb_drift.svg: data/ch2/ksb_drift.tsv
 
-FIGURES += figures/ch2_toy_fields.svg figures/ch2_toy_quadratic.svg figures/ch2_constraints.svg \
+FIGURES += figures/ch2_units.svg figures/ch2_toy_fields.svg figures/ch2_toy_quadratic.svg figures/ch2_constraints.svg \
            figures/ch2_hessian.svg figures/ch2_translation.svg figures/ch2_scale.svg \
            figures/ch2_rescale.svg figures/ch2_deviation.svg figures/ch2_momentum.svg \
            figures/ch2_momentum_rescale.svg figures/ch2_ksb_drift.svg

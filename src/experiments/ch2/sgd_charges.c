@@ -22,6 +22,7 @@
  *       deviation over units at that step (exact, flow);
  *   constraints_N.tsv   per step, relative constraint residuals and controls;
  *   hessian_N.tsv       central-difference H xi against -(d xi)^T g, by h;
+ *   units_bn.tsv        (bn) raw weights of one unit and its charge, per step;
  *   sgd_N_summary.tsv   numbers quoted in the chapter. */
 #include <math.h>
 #include <stdio.h>
@@ -287,6 +288,16 @@ int main(int argc, char **argv)
                             "u1_meas\tu1_exact\tu1_flow\tu2_meas\tu2_exact\tu2_flow\t"
                             "u3_meas\tu3_exact\tu3_flow\tdev_exact\tdev_flow");
     }
+    /* NM Fig. 1 in miniature: a few raw weights of one unit against the unit's
+     * charge, in the run with index --resid-run */
+    tsv_t *raw = NULL;
+    if (bn) {
+        snprintf(path, sizeof path, "%s/units_bn.tsv", dir);
+        raw = tsv_create(path, argc, argv);
+        tsv_comment(raw, "lambda %g; unit 0 of hidden layer 2: W1[0, j] for j = 0..5, and its "
+                         "scale charge Q (measured, exact law)", lambdas[resid_run]);
+        tsv_columns(raw, "step\tt\tw0\tw1\tw2\tw3\tw4\tw5\tQ_meas\tQ_exact");
+    }
     snprintf(path, sizeof path, "%s/constraints_%s.tsv", dir, net);
     cons = tsv_create(path, argc, argv);
     tsv_comment(cons, "relative residuals of the gradient constraints (symmetry.h), lambda %g",
@@ -365,6 +376,15 @@ int main(int argc, char **argv)
                     row[15] = de, row[16] = df;
                     tsv_row(out[q], 17, row);
                 }
+            }
+            if (raw && l == resid_run) {
+                const double *w = m.W[1];     /* row 0 of layer 1: unit H + 0 */
+                double Qm = 0.0;
+                for (int j = 0; j < H; j++)
+                    Qm += w[j] * w[j];
+                Qm += m.b[1][0] * m.b[1][0];
+                tsv_rowv(raw, 10, (double)k, eta * k, w[0], w[1], w[2], w[3], w[4], w[5], Qm,
+                         ex[0][H]);
             }
             if (k == K)
                 break;
@@ -496,6 +516,8 @@ int main(int argc, char **argv)
     for (int q = 0; q < nk; q++)
         tsv_finish(out[q]);
     tsv_finish(cons);
+    if (raw)
+        tsv_finish(raw);
     tsv_finish(sum);
     free(x), free(y), free(c), free(mag), free(tmp), free(gg);
     for (int q = 0; q < 2; q++)
