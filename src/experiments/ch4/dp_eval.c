@@ -12,7 +12,7 @@
  * (non-finite state, |qdot| > 1000 or a singular mass matrix) counted per
  * model; theta_1, theta_2 of three initial conditions against the truth.
  *
- * Writes data/ch4/dp_{energy,traj,order,summary}.tsv. */
+ * Writes data/ch4/dp_{energy,traj,order,summary,timing}.tsv. */
 #include "dp_common.h"
 
 #include <time.h>
@@ -313,6 +313,11 @@ int main(int argc, char **argv)
     tsv_kv(ts, "order_etheta_fine", log2(ord[3] / ord[4]));
     tsv_kv(ts, "etheta_err_dt01", ord[3]);
     tsv_kv(ts, "singular_lnn", (double)lnn.n_singular);
+    tsv_finish(ts);
+    snprintf(path, sizeof path, "%s/dp_timing.tsv", outdir);
+    ts = tsv_create(path, argc, argv);
+    tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
+    tsv_columns(ts, "key\tvalue");
     tsv_kv(ts, "rollout_seconds", roll_sec);
     tsv_kv(ts, "rollout_cpu_seconds", roll_cpu);
     tsv_finish(ts);

@@ -9,7 +9,8 @@
  * steps skipped and counted (as the repo's training loop does).
  *
  * Writes <out>_weights.tsv (the trained weights, read by dp_eval),
- * <out>_loss.tsv (loss curve) and <out>_train.tsv (summary). */
+ * <out>_loss.tsv (loss curve), <out>_train.tsv (summary) and <out>_timing.tsv
+ * (wall and CPU seconds, kept apart because they vary from run to run). */
 #include "dp_common.h"
 
 #include "nn/optim.h"
@@ -194,6 +195,12 @@ int main(int argc, char **argv)
     tsv_kv(ts, "zero_l1", zero_l1 / Nte);
     tsv_kv(ts, "skipped_steps", (double)skipped);
     tsv_kv(ts, "singular_samples", (double)singular_skips);
+    tsv_finish(ts);
+    /* timings apart from the data: they differ from run to run */
+    snprintf(path, sizeof path, "%s_timing.tsv", out);
+    ts = tsv_create(path, argc, argv);
+    tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
+    tsv_columns(ts, "key\tvalue");
     tsv_kv(ts, "train_seconds", train_sec);
     tsv_kv(ts, "train_cpu_seconds", train_cpu);
     tsv_kv(ts, "cpu_sec_per_step", train_cpu / steps);

@@ -14,7 +14,7 @@
  * of (E(x_model(t)) - E(x_true(t)))^2 with the true energy function
  * (HNN paper, Table 1; we do not apply their notebook's 1.09 time stretch).
  *
- * Writes data/ch4/hnn_<task>_{loss,rollout,summary}.tsv. */
+ * Writes data/ch4/hnn_<task>_{loss,rollout,summary,timing}.tsv. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +272,11 @@ int main(int argc, char **argv)
     tsv_kv(ts, "energy_mse_ratio", (se_b / nrows) / (se_h / nrows));
     tsv_kv(ts, "base_coord_mse", cm_b / nrows);
     tsv_kv(ts, "hnn_coord_mse", cm_h / nrows);
+    tsv_finish(ts);
+    snprintf(path, sizeof path, "%s/hnn_%s_timing.tsv", outdir, task);
+    ts = tsv_create(path, argc, argv);
+    tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
+    tsv_columns(ts, "key\tvalue");
     tsv_kv(ts, "train_seconds", train_sec);
     tsv_kv(ts, "train_cpu_seconds", train_cpu);
     tsv_finish(ts);

@@ -14,11 +14,13 @@ include $(CH4_MK)
 
 # Greydanus et al. 2019, tasks 1-2: HNN vs baseline (about half a minute each).
 CH4_HNN_S := data/ch4/hnn_spring_loss.tsv data/ch4/hnn_spring_rollout.tsv data/ch4/hnn_spring_summary.tsv
+CH4_HNN_ST := data/ch4/hnn_spring_timing.tsv
 CH4_HNN_P := data/ch4/hnn_pendulum_loss.tsv data/ch4/hnn_pendulum_rollout.tsv data/ch4/hnn_pendulum_summary.tsv
-$(CH4_HNN_S) &: $(CH4_BIN)/hnn $(CH4_MK)
+CH4_HNN_PT := data/ch4/hnn_pendulum_timing.tsv
+$(CH4_HNN_S) $(CH4_HNN_ST) &: $(CH4_BIN)/hnn $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/hnn --task spring --outdir data/ch4
-$(CH4_HNN_P) &: $(CH4_BIN)/hnn $(CH4_MK)
+$(CH4_HNN_P) $(CH4_HNN_PT) &: $(CH4_BIN)/hnn $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/hnn --task pendulum --outdir data/ch4
 
@@ -26,15 +28,15 @@ $(CH4_HNN_P) &: $(CH4_BIN)/hnn $(CH4_MK)
 # steps, batch and schedule.
 CH4_LNN := data/ch4/dp_lnn_weights.tsv data/ch4/dp_lnn_loss.tsv data/ch4/dp_lnn_train.tsv
 CH4_MLP := data/ch4/dp_mlp_weights.tsv data/ch4/dp_mlp_loss.tsv data/ch4/dp_mlp_train.tsv
-$(CH4_LNN) &: $(CH4_BIN)/dp_train $(CH4_MK)
+$(CH4_LNN) data/ch4/dp_lnn_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_train --model lnn $(CH4_TRAIN_ARGS) --out data/ch4/dp_lnn
-$(CH4_MLP) &: $(CH4_BIN)/dp_train $(CH4_MK)
+$(CH4_MLP) data/ch4/dp_mlp_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_train --model mlp $(CH4_TRAIN_ARGS) --out data/ch4/dp_mlp
 
 CH4_EVAL := data/ch4/dp_energy.tsv data/ch4/dp_traj.tsv data/ch4/dp_order.tsv data/ch4/dp_summary.tsv
-$(CH4_EVAL) &: $(CH4_BIN)/dp_eval data/ch4/dp_lnn_weights.tsv data/ch4/dp_mlp_weights.tsv
+$(CH4_EVAL) data/ch4/dp_timing.tsv &: $(CH4_BIN)/dp_eval data/ch4/dp_lnn_weights.tsv data/ch4/dp_mlp_weights.tsv
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_eval --lnn data/ch4/dp_lnn_weights.tsv --mlp data/ch4/dp_mlp_weights.tsv \
 	  --width 128 --depth 2 --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir data/ch4
@@ -45,6 +47,9 @@ figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg: data/ch4/dp_energy.tsv
 figures/ch4_dp_order.svg: data/ch4/dp_order.tsv
 figures/ch4_dp_loss.svg: data/ch4/dp_lnn_loss.tsv data/ch4/dp_mlp_loss.tsv
 
+# The *_timing.tsv files (wall and CPU seconds, which vary from run to run) are
+# written by the same runs but left out of DATA, so `make verify` compares only
+# reproducible files.
 # Listed longest job first, so that `make -j2` starts the LNN training at once.
 FIGURES += figures/ch4_dp_loss.svg figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg \
            figures/ch4_dp_order.svg figures/ch4_dp_traj.svg figures/ch4_hnn_phase.svg \
@@ -59,13 +64,13 @@ CH4_LONG_LNN  := data/ch4_long/dp_lnn_weights.tsv data/ch4_long/dp_lnn_loss.tsv 
 CH4_LONG_MLP  := data/ch4_long/dp_mlp_weights.tsv data/ch4_long/dp_mlp_loss.tsv data/ch4_long/dp_mlp_train.tsv
 CH4_LONG_EVAL := data/ch4_long/dp_energy.tsv data/ch4_long/dp_traj.tsv data/ch4_long/dp_order.tsv \
                  data/ch4_long/dp_summary.tsv
-$(CH4_LONG_LNN) &: $(CH4_BIN)/dp_train $(CH4_MK)
+$(CH4_LONG_LNN) data/ch4_long/dp_lnn_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_train --model lnn $(CH4_LONG_ARGS) --out data/ch4_long/dp_lnn
-$(CH4_LONG_MLP) &: $(CH4_BIN)/dp_train $(CH4_MK)
+$(CH4_LONG_MLP) data/ch4_long/dp_mlp_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_train --model mlp $(CH4_LONG_ARGS) --out data/ch4_long/dp_mlp
-$(CH4_LONG_EVAL) &: $(CH4_BIN)/dp_eval data/ch4_long/dp_lnn_weights.tsv data/ch4_long/dp_mlp_weights.tsv
+$(CH4_LONG_EVAL) data/ch4_long/dp_timing.tsv &: $(CH4_BIN)/dp_eval data/ch4_long/dp_lnn_weights.tsv data/ch4_long/dp_mlp_weights.tsv
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_eval --lnn data/ch4_long/dp_lnn_weights.tsv \
 	  --mlp data/ch4_long/dp_mlp_weights.tsv --width 128 --depth 2 --nic 40 --tmax 100 \
@@ -77,3 +82,4 @@ figures-long: $(CH4_LONG_EVAL) $(CH4_LONG_LNN) $(CH4_LONG_MLP)
 	cp data/ch4_long/dp_summary.tsv data/reference/ch4/long_dp_summary.tsv
 	cp data/ch4_long/dp_lnn_train.tsv data/reference/ch4/long_dp_lnn_train.tsv
 	cp data/ch4_long/dp_mlp_train.tsv data/reference/ch4/long_dp_mlp_train.tsv
+	cp data/ch4_long/dp_lnn_timing.tsv data/reference/ch4/long_dp_lnn_timing.tsv
