@@ -182,6 +182,7 @@ int main(int argc, char **argv)
     const double el[] = {3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2};
     const double lb[] = {0.0, 0.5, 0.9};
     const int nel = 6, nlb = 3, RL = 8;
+    const double burn_tau = 10.0, meas_tau = 20.0;
     snprintf(path, sizeof path, "%s/toy_law.tsv", dir);
     t = tsv_create(path, argc, argv);
     tsv_comment(t, "seed %llu; eta = %g fixed, lambda = eta_lambda/eta; %d replicas, burn-in 10 "
@@ -195,7 +196,7 @@ int main(int argc, char **argv)
         row[0] = el[ie];
         for (int ib = 0; ib < nlb; ib++) {
             double tau_b = scale_relax_steps(eta, lam, lb[ib]);
-            long burn = (long)(10 * tau_b), meas = (long)(20 * tau_b);
+            long burn = (long)(burn_tau * tau_b), meas = (long)(meas_tau * tau_b);
             if (meas < 20000)
                 meas = 20000;
             rng_t r;
@@ -245,6 +246,9 @@ int main(int argc, char **argv)
     tsv_kv(t, "law_worst_rel", worst_law);
     tsv_kv(t, "law_eta_lambda_min", el[0]);
     tsv_kv(t, "law_eta_lambda_max", el[nel - 1]);
+    tsv_kv(t, "law_replicas", RL);
+    tsv_kv(t, "law_burn_tau", burn_tau);
+    tsv_kv(t, "law_meas_tau", meas_tau);
     tsv_finish(t);
 
     free(w);
