@@ -244,8 +244,6 @@ int main(int argc, char **argv)
         tsv_kv(t, key, rec[i].final_acc);
         snprintf(key, sizeof key, "final_loss_%s", name[i]);
         tsv_kv(t, key, rec[i].final_loss);
-        snprintf(key, sizeof key, "seconds_%s", name[i]);
-        tsv_kv(t, key, rec[i].seconds);
         snprintf(key, sizeof key, "diverged_%s", name[i]);
         tsv_kv(t, key, rec[i].diverged);
     }

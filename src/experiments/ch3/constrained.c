@@ -68,7 +68,6 @@ int main(int argc, char **argv)
     int curve_idx[2] = {-1, -1};
     progress_t pr;
     progress_begin(&pr, "E7 scan");
-    double secs = 0.0;
     for (int i = 0; i < ne; i++) {
         ch3_cfg_t c = {.mode = CH3_FREE, .eta = etas[i], .beta = 0.0, .lambda = lambda,
                        .steps = K, .B = B, .width = width, .seed = seed, .eval_every = 100,
@@ -76,7 +75,6 @@ int main(int argc, char **argv)
         ch3_run(&c, &train, &test, &free_r[i]);
         c.mode = CH3_CONSTRAINED;
         ch3_run(&c, &train, &test, &con_r[i]);
-        secs += free_r[i].seconds + con_r[i].seconds;
         for (int j = 0; j < 2; j++)
             if (etas[i] == (j == 0 ? eta_small : eta_large))
                 curve_idx[j] = i;
@@ -90,7 +88,6 @@ int main(int argc, char **argv)
                        .lambda = lambda, .steps = K, .B = B, .width = width, .seed = seed,
                        .eval_every = 100, .n_sample = 0};
         ch3_run(&c, &train, &test, &sph_r[j]);
-        secs += sph_r[j].seconds;
     }
 
     char path[512];
@@ -231,7 +228,6 @@ int main(int argc, char **argv)
     tsv_kv(t, "n_eta", ne);
     tsv_kv(t, "acc_free_max_eta", free_r[ne - 1].final_acc);
     tsv_kv(t, "acc_con_max_eta", con_r[ne - 1].final_acc);
-    tsv_kv(t, "seconds_cpu_wall", secs);
     tsv_finish(t);
 
     for (int i = 0; i < ne; i++) {
