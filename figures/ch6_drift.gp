@@ -6,7 +6,8 @@
 set logscale xy
 set xlabel "step size η"
 set ylabel "N_K / N_0 − 1 at t = ηK = 4"
-set key top left
+set key bottom right
+set xrange [0.0003:0.3]
 f = 'data/ch6/drift.tsv'
 stats f u 1:3 nooutput
 # the last row holds the smallest eta

@@ -9,7 +9,7 @@
 set logscale xy
 set xlabel "angle turned by W_1 per step (rad)"
 set ylabel "code flips per step / κ"
-set key top left
+set key top left Left reverse font ",11" spacing 0.95 samplen 1.5
 set datafile missing "nan"
 d = 'data/ch6/run_'
 plot d.'main_tern.tsv'  u 26:($25/$27) every 25 w p ls 1 pt 7 ps 0.5 title "SGD η=0.01", \
