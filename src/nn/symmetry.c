@@ -232,16 +232,18 @@ double sym_scale_flow_step(double Q, double G, double eta, double lambda)
 void sym_translation_momentum_step(double *s, double *u, double eta,
                                    double beta, double lambda)
 {
-    *u = beta * *u + lambda * *s;   /* sum_A (beta v + g + lambda theta) */
+    /* sum over A of v <- beta v + g + lambda theta, with sum_A g = 0 */
+    *u = beta * *u + lambda * *s;
     *s = *s - eta * *u;
 }
 
-void sym_scale_momentum_step(double *Q, double *P, double R_next, double eta,
-                             double beta, double lambda)
+void sym_scale_momentum_step(double *Q, double *P, double R_next,
+                             double eta, double beta, double lambda)
 {
-    double p = beta * *P + lambda * *Q;   /* <theta_k, v_k+1>; <g,theta> = 0 */
+    /* p = <theta_k, v_k+1>, using <g_A, theta_A> = 0 */
+    double p = beta * *P + lambda * *Q;
     *Q = *Q - 2.0 * eta * p + eta * eta * R_next;
-    *P = p - eta * R_next;                /* <theta_k+1, v_k+1> */
+    *P = p - eta * R_next;            /* <theta_k+1, v_k+1> */
 }
 /* end excerpt */
 
