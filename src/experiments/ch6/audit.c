@@ -95,7 +95,7 @@ int main(int argc, char **argv)
     tsv_comment(t, "keys: dz_Q_T, codes_Q_T, qres_Q_T, leak_Q_T for quantizer Q and transformation T");
     tsv_columns(t, "key\tvalue");
 
-    double qres_max = 0;
+    double qres_max = 0, codes_inv = 0;   /* codes changed where the network is invariant */
     for (int iq = 0; iq < NQ; iq++) {
         quant_spec q[3];
         specs(iq, q);
@@ -194,8 +194,8 @@ int main(int argc, char **argv)
                 }
                 if (it == 1) { qres = fabs(sq) / sqn; leak = fabs(sl) / sln; }
             }
-            if (iq > 0 && qres > qres_max) qres_max = qres;
-            if (iq == 0 && qres > qres_max) qres_max = qres;
+            if (qres > qres_max) qres_max = qres;
+            if (iq > 0 && dz < 1e-12 && (double)changed / total > codes_inv) codes_inv = (double)changed / total;
             char key[64];
             snprintf(key, sizeof key, "dz_%s_%s", qlabel[iq], tlabel[it]);
             tsv_kv(t, key, dz);
@@ -211,6 +211,7 @@ int main(int argc, char **argv)
         }
     }
     tsv_kv(t, "qres_max", qres_max);
+    tsv_kv(t, "codes_changed_where_invariant", codes_inv);
 
     /* excerpt: audit_bitexact */
     /* Bit-exact equivalence class on Net A with ternary W1, W2 per tensor:
