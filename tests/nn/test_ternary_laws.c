@@ -314,3 +314,42 @@ static void check_fd(int rms)
 
 Test(ternary_laws, gradient_net_a) { check_fd(1); }
 Test(ternary_laws, gradient_net_b) { check_fd(0); }
+
+/* ------------------------------------------- activation quantization leak */
+
+Test(ternary_laws, activation_quantization_breaks_rescale_identity)
+{
+    /* With 8-bit per-token activations before W2 (identity STE), the Q-space
+     * rescale identity of unit i picks up exactly
+     *   <Q1_i, g1_i> - <Q2_i, g2_i> = sum_b (Q2^T dz2)_{b,i} (h - Qa(h))_{b,i}. */
+    int dims[3] = {30, 12, 6};
+    qnet_t m;
+    make_net(&m, dims, 2, 0, QUANT_TENSOR, QUANT_TENSOR, QUANT_FP, 1.0, 61);
+    qnet_set_act_bits(&m, 8);
+    double x[BATCH * 30];
+    int y[BATCH];
+    int H = 12, D = 30, C = 6;
+    double worst = 0, largest = 0;
+    for (int k = 0; k < 50; k++) {
+        synth(x, y, BATCH, D, C, 2000 + k);
+        qnet_quantize(&m);
+        qnet_grad(&m, x, y, BATCH, NULL);
+        for (int i = 0; i < H; i++) {
+            double q1 = dot(m.Q[0] + (size_t)i * D, m.g[0] + (size_t)i * D, D), q2 = 0, act = 0;
+            for (int c = 0; c < C; c++) q2 += m.Q[1][(size_t)c * H + i] * m.g[1][(size_t)c * H + i];
+            for (int b = 0; b < BATCH; b++) {
+                size_t j = (size_t)b * H + i;
+                act += m.d2[j] * (m.h[1][j] - m.a[1][j]);
+            }
+            double sc = fabs(q1) + fabs(q2) + 1e-300;
+            double e = fabs((q1 - q2) - act) / sc;
+            if (e > worst) worst = e;
+            if (fabs(act) / sc > largest) largest = fabs(act) / sc;
+        }
+        opt_sgd_step(m.W[0], m.g[0], NULL, m.n[0], 0.1, 0, 0, OPT_WD_COUPLED);
+        opt_sgd_step(m.W[1], m.g[1], NULL, m.n[1], 0.1, 0, 0, OPT_WD_COUPLED);
+    }
+    cr_expect(worst <= 1e-12, "activation term mismatch %.3g", worst);
+    cr_expect(largest > 1e-6, "activation term too small to test (%.3g)", largest);
+    qnet_free(&m);
+}

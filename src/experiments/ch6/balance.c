@@ -10,7 +10,10 @@
  * the discrete correction of Du et al. 2018 / Kunin et al. 2021; ternary
  * weights add the second, first-order term.  The program logs the layerwise
  * sum of C_i (and units 0-2) with the prediction lacking the R term, and the
- * recursion's error with it. */
+ * recursion's error with it.  A fifth run adds BitNet's 8-bit per-token
+ * activation quantization before W2 (identity STE); it breaks the Q-space
+ * identity by sum_b (Q2^T dz2)_{b,i} (h - Qa(h))_{b,i}, a further source that the
+ * recursion includes and the layer_noact prediction leaves out. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +25,7 @@
 #include "experiments/ch6/qnet.h"
 #include "nn/optim.h"
 
-#define NCFG 4
+#define NCFG 5
 #define NU 3
 
 int main(int argc, char **argv)
@@ -43,14 +46,16 @@ int main(int argc, char **argv)
     dataset_t tr;
     if (fmnist_load(&tr, NULL, "train", err, sizeof err)) die("%s", err);
     int D = tr.d, H = 128, C = 10, ntrain = 20000;
-    const char *cname[NCFG] = {"fp", "tensor", "row", "matched"};
-    quant_kind k1[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_ROW};
-    quant_kind k2[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_COL};
+    const char *cname[NCFG] = {"fp", "tensor", "row", "matched", "a8"};
+    quant_kind k1[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_ROW, QUANT_TENSOR};
+    quant_kind k2[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_COL, QUANT_TENSOR};
+    int abits[NCFG] = {0, 0, 0, 0, 8};   /* a8: BitNet's 8-bit activations before W2 */
 
-    /* per config: layer sum measured, predicted without R; unit 0..2 measured, predicted */
-    int ncol = 2 + NCFG * (2 + 2 * NU);
+    /* per config: layer sum measured, predicted with the kinetic term only, predicted
+     * without the activation term; unit 0..2 measured, kinetic only */
+    int per = 3 + 2 * NU, ncol = 2 + NCFG * per;
     double *rows = xcalloc((size_t)(steps + 1) * ncol, sizeof(double));
-    double rec_err[NCFG], final_rel[NCFG], nor_rel[NCFG];
+    double rec_err[NCFG], final_rel[NCFG], nor_rel[NCFG], noact_rel[NCFG];
     double *xb = xmalloc((size_t)B * D * sizeof(double));
     int *yb = xmalloc((size_t)B * sizeof(int));
     double *c1 = xmalloc(H * sizeof(double)), *pred = xmalloc(H * sizeof(double));
@@ -61,12 +66,13 @@ int main(int argc, char **argv)
         int dims[3] = {D, H, C};
         qnet_t m;
         qnet_init(&m, dims, 2, 0, q, B);
+        qnet_set_act_bits(&m, abits[ic]);
         rng_t r;
         rng_seed(&r, (uint64_t)seed, 1);
         qnet_init_weights(&m, &r, 1.0);
         qnet_batcher bt;
         batcher_init(&bt, tr.x, tr.y, ntrain, D, (uint64_t)seed, 2);
-        double nor[NU + 1] = {0}, C0[NU + 1] = {0}, scale0 = 0, err_max = 0;
+        double nor[NU + 1] = {0}, noact = 0, C0[NU + 1] = {0}, scale0 = 0, err_max = 0;
         for (long k = 0; k <= steps; k++) {
             /* the charges now */
             double Cl = 0;
@@ -87,10 +93,15 @@ int main(int argc, char **argv)
             }
             double *row = rows + (size_t)k * ncol;
             row[0] = (double)k; row[1] = eta * k;
-            double *cc = row + 2 + ic * (2 + 2 * NU);
-            cc[0] = Cl - C0[0]; cc[1] = nor[0];
-            for (int u = 0; u < NU; u++) { cc[2 + 2 * u] = c1[u] - C0[u + 1]; cc[3 + 2 * u] = nor[u + 1]; }
-            if (k == steps) { final_rel[ic] = (Cl - C0[0]) / scale0; nor_rel[ic] = nor[0] / scale0; break; }
+            double *cc = row + 2 + ic * per;
+            cc[0] = Cl - C0[0]; cc[1] = nor[0]; cc[2] = noact;
+            for (int u = 0; u < NU; u++) { cc[3 + 2 * u] = c1[u] - C0[u + 1]; cc[4 + 2 * u] = nor[u + 1]; }
+            if (k == steps) {
+                final_rel[ic] = (Cl - C0[0]) / scale0;
+                nor_rel[ic] = nor[0] / scale0;
+                noact_rel[ic] = noact / scale0;
+                break;
+            }
 
             batcher_next(&bt, xb, yb, B);
             qnet_quantize(&m);
@@ -104,8 +115,17 @@ int main(int argc, char **argv)
                     kin -= m.g[1][j] * m.g[1][j];
                     rg -= (m.W[1][j] - m.Q[1][j]) * m.g[1][j];
                 }
-                pred[i] = c1[i] + eta * eta * kin - 2 * eta * rg;
+                /* activation term: <Q1_i, g1_i> - <Q2_i, g2_i>
+                 *   = sum_b (Q2^T dz2)_{b,i} (h_{b,i} - Qa(h)_{b,i}); d2 holds Q2^T dz2 */
+                double act = 0;
+                if (abits[ic] > 0)
+                    for (int b = 0; b < B; b++) {
+                        size_t j = (size_t)b * H + i;
+                        act += m.d2[j] * (m.h[1][j] - m.a[1][j]);
+                    }
+                pred[i] = c1[i] + eta * eta * kin - 2 * eta * (rg + act);
                 nor[0] += eta * eta * kin;
+                noact += eta * eta * kin - 2 * eta * rg;
                 if (i < NU) nor[i + 1] += eta * eta * kin;
             }
             for (int l = 0; l < 2; l++)
@@ -121,11 +141,12 @@ int main(int argc, char **argv)
     tsv_t *t = tsv_create(out, argc, argv);
     tsv_comment(t, "seed %ld; Net B 784-128-10, SGD eta %g, batch %d, no weight decay", seed, eta, B);
     tsv_comment(t, "C = sum_i (|W1[i,:]|^2 - |W2[:,i]|^2) - C(0) (layer) and units 0-2; "
-                "*_nor = the prediction without the quantization term, sum eta^2 (|g1_i|^2 - |g2_i|^2)");
+                "*_nor = the prediction with the kinetic term only, sum eta^2 (|g1_i|^2 - |g2_i|^2); "
+                "*_noact = kinetic and weight-quantization terms, without the activation term");
     char names[2048], *p = names;
     p += sprintf(p, "k\tt");
     for (int ic = 0; ic < NCFG; ic++) {
-        p += sprintf(p, "\t%s_layer\t%s_layer_nor", cname[ic], cname[ic]);
+        p += sprintf(p, "\t%s_layer\t%s_layer_nor\t%s_layer_noact", cname[ic], cname[ic], cname[ic]);
         for (int u = 0; u < NU; u++) p += sprintf(p, "\t%s_u%d\t%s_u%d_nor", cname[ic], u, cname[ic], u);
     }
     tsv_columns(t, names);
@@ -143,6 +164,8 @@ int main(int argc, char **argv)
         snprintf(key, sizeof key, "rec_err_%s", cname[ic]); tsv_kv(s, key, rec_err[ic]);
         snprintf(key, sizeof key, "final_%s", cname[ic]); tsv_kv(s, key, final_rel[ic]);
         snprintf(key, sizeof key, "nor_%s", cname[ic]); tsv_kv(s, key, nor_rel[ic]);
+        snprintf(key, sizeof key, "noact_%s", cname[ic]); tsv_kv(s, key, noact_rel[ic]);
+        snprintf(key, sizeof key, "act_term_%s", cname[ic]); tsv_kv(s, key, final_rel[ic] - noact_rel[ic]);
     }
     tsv_finish(s);
     dataset_free(&tr);

@@ -62,11 +62,13 @@ figures/ch6_flips_time.svg: $(addprefix $(CH6)/run_,$(addsuffix .tsv,main_tern f
 figures/ch6_twostage.svg: $(CH6)/run_ws_fp.tsv $(CH6)/run_ws_tern.tsv
 figures/ch6_twostage_flips.svg: $(CH6)/run_ws_tern.tsv
 figures/ch6_balance.svg: $(CH6)/balance.tsv
+figures/ch6_balance_act.svg: $(CH6)/balance.tsv
 figures/ch6_translation.svg: $(CH6)/translation.tsv
 
 FIGURES += figures/ch6_accuracy.svg figures/ch6_scale.svg figures/ch6_sources.svg \
            figures/ch6_drift.svg figures/ch6_flips.svg figures/ch6_flips_time.svg \
            figures/ch6_twostage.svg figures/ch6_twostage_flips.svg figures/ch6_balance.svg \
+           figures/ch6_balance_act.svg \
            figures/ch6_translation.svg
 
 # Whole chapter's figures (for timing): make ch6-figures

@@ -42,6 +42,7 @@ typedef struct {
     double *h[QNET_MAX], *a[QNET_MAX], *rstd[QNET_MAX]; /* layer input, normalized input */
     double *z[QNET_MAX];                              /* layer output (pre-activation) */
     double *d1, *d2;                                  /* backward scratch */
+    int act_bits;                                     /* 0, or activation bits (Net B) */
 } qnet_t;
 
 static inline void qnet_init(qnet_t *m, const int *dims, int L, int rmsnorm, const quant_spec *q, int maxB)
@@ -81,6 +82,32 @@ static inline void qnet_free(qnet_t *m)
     free(m->d1); free(m->d2);
 }
 
+/* Activation quantization as BitNet b1.58's BitLinear does it (per-token
+ * absmax, Ma et al. 2024 FAQ): a = rint(h s) / s, s = (2^(bits-1) - 1) /
+ * max(max_j |h_j|, 1e-5), applied to the input of every layer but the first,
+ * with the identity STE (the backward pass treats it as the identity).  For
+ * Net B only (no RMSNorm); call after qnet_init. */
+static inline void qnet_set_act_bits(qnet_t *m, int bits)
+{
+    m->act_bits = bits;
+    for (int l = 1; l < m->L; l++)
+        if (bits > 0 && m->a[l] == m->h[l])
+            m->a[l] = xcalloc((size_t)m->maxB * m->dims[l], sizeof(double));
+}
+
+static inline void act_quant(double *a, const double *h, int B, int C, int bits)
+{
+    double qb = (double)((1 << (bits - 1)) - 1);
+    for (int r = 0; r < B; r++) {
+        const double *x = h + (size_t)r * C;
+        double mx = 0.0;
+        for (int c = 0; c < C; c++)
+            if (fabs(x[c]) > mx) mx = fabs(x[c]);
+        double s = qb / (mx > 1e-5 ? mx : 1e-5);
+        for (int c = 0; c < C; c++) a[(size_t)r * C + c] = nearbyint(x[c] * s) / s;
+    }
+}
+
 /* W[l] ~ U(-sigma/sqrt(fan_in), sigma/sqrt(fan_in)) (PyTorch's default for
  * sigma = 1), one RNG stream for all layers in order. */
 static inline void qnet_init_weights(qnet_t *m, rng_t *r, double sigma)
@@ -117,6 +144,7 @@ static inline const double *qnet_forward(qnet_t *m, const double *x, int B)
         const double *h = l == 0 ? x : m->h[l];
         if (l == 0 && !m->rmsnorm) memcpy(m->h[0], x, (size_t)B * in * sizeof(double));
         if (m->rmsnorm) rms_guarded(m->a[l], m->rstd[l], h, B, in);
+        else if (m->act_bits > 0 && l > 0) act_quant(m->a[l], h, B, in, m->act_bits);
         nn_linear_forward(m->z[l], m->a[l], m->Q[l], NULL, B, in, out);
         if (l + 1 < m->L) nn_relu_forward(m->h[l + 1], m->z[l], (size_t)B * out);
     }
