@@ -120,16 +120,6 @@ static int ch3_n_units(const mlp_t *m)
     return n;
 }
 
-static int ch3_unit_layer(const mlp_t *m, int u)
-{
-    for (int l = 0; l < m->depth - 1; l++) {
-        if (u < m->dims[l + 1])
-            return l;
-        u -= m->dims[l + 1];
-    }
-    return -1;
-}
-
 static double *ch3_row(double *const *W, const mlp_t *m, int u, int *len)
 {
     *len = 0;

@@ -326,7 +326,6 @@ static void ch3_run(const ch3_cfg_t *c, const ch3_data_t *train, const ch3_data_
         q2[u] = ch3_row_sqnorm(m.W, &m, u);
     }
     r->final_q2_med = ch3_quantile(q2, U, 0.5, srt);
-    (void)ch3_unit_layer;
 
     free(old);
     free(vbuf);
