@@ -172,11 +172,11 @@ static int read_entry(lexer_t *L, bib_t *b)
     char *type = lower_dup(L->s + t0, L->i - t0);
     skip_space(L);
     if (peek(L) != '{' && peek(L) != '(') {
-        free(type);
+        site_free(type);
         return fail(L, "expected '{' after the entry type", NULL);
     }
     if (!strcmp(type, "comment") || !strcmp(type, "preamble") || !strcmp(type, "string")) {
-        free(type);
+        site_free(type);
         return skip_body(L);
     }
     int close = peek(L) == '(' ? ')' : '}';
@@ -186,14 +186,14 @@ static int read_entry(lexer_t *L, bib_t *b)
     while (is_name_char(peek(L)))
         advance(L);
     if (L->i == k0) {
-        free(type);
+        site_free(type);
         return fail(L, "entry without a key", NULL);
     }
     char *key = site_xstrndup(L->s + k0, L->i - k0);
     if (bib_find(b, key, strlen(key))) {
         int r = fail(L, "duplicate key '%s'", key);
-        free(type);
-        free(key);
+        site_free(type);
+        site_free(key);
         return r;
     }
     bib_entry_t e = {type, key, line, NULL, 0};
@@ -225,14 +225,14 @@ static int read_entry(lexer_t *L, bib_t *b)
         char *name = lower_dup(L->s + n0, L->i - n0);
         skip_space(L);
         if (peek(L) != '=') {
-            free(name);
+            site_free(name);
             fail(L, "expected '=' after a field name in entry '%s'", key);
             goto bad;
         }
         advance(L);
         buf_reset(&val);
         if (read_value(L, &val)) {
-            free(name);
+            site_free(name);
             goto bad;
         }
         e.fields = site_xrealloc(e.fields, (e.nfields + 1) * sizeof *e.fields);
@@ -247,12 +247,12 @@ static int read_entry(lexer_t *L, bib_t *b)
 bad:
     buf_free(&val);
     for (size_t i = 0; i < e.nfields; i++) {
-        free(e.fields[i].name);
-        free(e.fields[i].value);
+        site_free(e.fields[i].name);
+        site_free(e.fields[i].value);
     }
-    free(e.fields);
-    free(type);
-    free(key);
+    site_free(e.fields);
+    site_free(type);
+    site_free(key);
     return -1;
 }
 
@@ -279,14 +279,14 @@ void bib_free(bib_t *b)
     for (size_t i = 0; i < b->n; i++) {
         bib_entry_t *e = &b->entries[i];
         for (size_t j = 0; j < e->nfields; j++) {
-            free(e->fields[j].name);
-            free(e->fields[j].value);
+            site_free(e->fields[j].name);
+            site_free(e->fields[j].value);
         }
-        free(e->fields);
-        free(e->type);
-        free(e->key);
+        site_free(e->fields);
+        site_free(e->type);
+        site_free(e->key);
     }
-    free(b->entries);
+    site_free(b->entries);
     b->entries = NULL;
     b->n = 0;
 }

@@ -9,24 +9,86 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Allocation tracking, for the fuzz harness (tests/fuzz/fuzz_sitegen.c),
+ * which runs many pages in one process and leaves a failed one by longjmp:
+ * once site_track_allocations() was called (before the first allocation),
+ * every block carries a header linking it into one list, so
+ * site_release_all() can free whatever a run left behind.  The generator
+ * itself never turns this on. */
+typedef struct blk {
+    struct blk *prev, *next;
+    size_t pad[2];               /* keeps the block 16-byte aligned */
+} blk_t;
+static int tracking;
+static blk_t live = {&live, &live, {0, 0}};
+
+void site_track_allocations(void) { tracking = 1; }
+
+static void *oom(void)
+{
+    fputs("sitegen: out of memory\n", stderr);
+    abort();
+}
+
+static void *link_blk(blk_t *h)
+{
+    h->prev = &live;
+    h->next = live.next;
+    live.next->prev = h;
+    live.next = h;
+    return h + 1;
+}
+
+static void unlink_blk(blk_t *h)
+{
+    h->prev->next = h->next;
+    h->next->prev = h->prev;
+}
+
 void *site_xmalloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("sitegen: out of memory\n", stderr);
-        abort();
+    if (tracking) {
+        blk_t *h = malloc(sizeof *h + n);
+        return h ? link_blk(h) : oom();
     }
-    return p;
+    void *p = malloc(n ? n : 1);
+    return p ? p : oom();
 }
 
 void *site_xrealloc(void *p, size_t n)
 {
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        fputs("sitegen: out of memory\n", stderr);
-        abort();
+    if (tracking) {
+        if (!p)
+            return site_xmalloc(n);
+        blk_t *h = (blk_t *)p - 1;
+        unlink_blk(h);
+        h = realloc(h, sizeof *h + n);
+        return h ? link_blk(h) : oom();
     }
-    return p;
+    p = realloc(p, n ? n : 1);
+    return p ? p : oom();
+}
+
+void site_free(void *p)
+{
+    if (!p)
+        return;
+    if (tracking) {
+        blk_t *h = (blk_t *)p - 1;
+        unlink_blk(h);
+        free(h);
+    } else {
+        free(p);
+    }
+}
+
+void site_release_all(void)
+{
+    while (live.next != &live) {
+        blk_t *h = live.next;
+        unlink_blk(h);
+        free(h);
+    }
 }
 
 char *site_xstrndup(const char *s, size_t n)
@@ -47,7 +109,7 @@ void buf_init(buf_t *b)
 
 void buf_free(buf_t *b)
 {
-    free(b->s);
+    site_free(b->s);
     b->s = NULL;
     b->len = b->cap = 0;
 }
@@ -165,12 +227,12 @@ static int mkdirs(const char *path)
             continue;
         *s = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            free(p);
+            site_free(p);
             return -1;
         }
         *s = '/';
     }
-    free(p);
+    site_free(p);
     return 0;
 }
 
@@ -183,7 +245,7 @@ int site_write_file(const char *path, const char *data, size_t len)
     snprintf(tmp, n + 32, "%s.tmp.%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
     if (!f) {
-        free(tmp);
+        site_free(tmp);
         return -1;
     }
     int e = 0;
@@ -195,7 +257,7 @@ int site_write_file(const char *path, const char *data, size_t len)
         e = errno;
     if (e)
         remove(tmp);
-    free(tmp);
+    site_free(tmp);
     errno = e;
     return e ? -1 : 0;
 }

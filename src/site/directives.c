@@ -290,10 +290,10 @@ static void provenance(page_t *p, buf_t *b, const char *gp_path, const char *gp,
     }
     buf_puts(b, "</p>");
     for (size_t i = 0; i < nf; i++) {
-        free(h[i].prog);
-        free(h[i].cmd);
-        free(h[i].commit);
-        free(h[i].seed);
+        site_free(h[i].prog);
+        site_free(h[i].cmd);
+        site_free(h[i].commit);
+        site_free(h[i].seed);
     }
 }
 
@@ -433,8 +433,8 @@ void page_figure(page_t *p)
     buf_printf(b, "\n<figcaption><p><span class=\"figlabel\">Figure %s.</span> %s</p>\n", number, cap);
     provenance(p, b, gp_path, gp, svg->line);
     buf_puts(b, "</figcaption>\n</figure>\n");
-    free(cap);
-    free(svg_text);
+    site_free(cap);
+    site_free(svg_text);
     buf_free(&alttext);
 }
 

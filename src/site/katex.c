@@ -133,8 +133,8 @@ int katex_render(const char *node, const char *helper, const char *macros,
 
 void katex_result_free(katex_result_t *r)
 {
-    free(r->html);
-    free(r->error);
-    free(r->warnings);
+    site_free(r->html);
+    site_free(r->error);
+    site_free(r->warnings);
     r->html = r->error = r->warnings = NULL;
 }

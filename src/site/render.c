@@ -32,7 +32,7 @@ static const bib_entry_t *bib_lookup(page_t *p, const char *key, size_t n, int l
             fprintf(stderr, "%s:%d: %s\n", p->bib_path, eline, err);
             exit(1);
         }
-        free(text);
+        site_free(text);
         p->bib_loaded = 1;
     }
     return bib_find(&p->bib, key, n);
@@ -307,8 +307,8 @@ static void heading_finish(page_t *p)
         buf_printf(b, "<h%d>", p->heading_level);
         buf_put(b, h, n);
         buf_printf(b, "</h%d>\n", p->heading_level);
-        free(h);
-        free(anchor);
+        site_free(h);
+        site_free(anchor);
         return;
     }
     if (p->heading_level == 1)
@@ -338,8 +338,8 @@ static void heading_finish(page_t *p)
         buf_printf(b, "<span class=\"secnum\">%s</span> ", number);
     buf_put(b, h, n);
     buf_printf(b, "</h%d>\n", p->heading_level);
-    free(h);
-    free(anchor);
+    site_free(h);
+    site_free(anchor);
 }
 
 static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)

@@ -26,6 +26,7 @@
 #define _XOPEN_SOURCE 700   /* realpath */
 #include "site/katex.h"
 #include "site/page.h"
+#include "site/sitegen.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -52,6 +53,17 @@ static const char *page_out;       /* removed on error: no stale page outlives a
 
 static void write_deps(page_t *p);
 
+void (*sitegen_exit_hook)(int status);
+int (*sitegen_math_hook)(size_t n, char *const *tex, const int *display,
+                         katex_result_t *res, char *err, size_t errsz);
+
+static __attribute__((noreturn)) void site_exit(int status)
+{
+    if (sitegen_exit_hook)
+        sitegen_exit_hook(status);
+    exit(status);
+}
+
 /* ------------------------------------------------------------ errors */
 
 void page_fail(page_t *p, int line, const char *fmt, ...)
@@ -60,7 +72,7 @@ void page_fail(page_t *p, int line, const char *fmt, ...)
         /* The page build reports the problem; the dependency file only
          * needs what could be found, and make must be able to read it. */
         write_deps(p);
-        exit(0);
+        site_exit(0);
     }
     if (page_out)
         remove(page_out);
@@ -70,7 +82,7 @@ void page_fail(page_t *p, int line, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    exit(1);
+    site_exit(1);
 }
 
 void site_die(const char *fmt, ...)
@@ -83,7 +95,7 @@ void site_die(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    exit(1);
+    site_exit(1);
 }
 
 /* ------------------------------------------------------------ lines */
@@ -457,7 +469,7 @@ static char *resolve(page_t *p, const char *body)
         for (int k = 0; k < 3; k++) {
             char *text = keyfiles[k] ? site_read_file(keyfiles[k], NULL) : NULL;
             base = fnv1a(base, text ? text : "", text ? strlen(text) : 0);
-            free(text);
+            site_free(text);
         }
     }
     for (size_t i = 0; i < p->nmath; i++) {
@@ -474,7 +486,9 @@ static char *resolve(page_t *p, const char *body)
         }
     }
     char err[512];
-    if (nmiss && katex_render(opt_node, opt_katex, p->macros_path, nmiss, tex, disp, mres, err, sizeof err) != 0)
+    if (nmiss && (sitegen_math_hook
+                      ? sitegen_math_hook(nmiss, tex, disp, mres, err, sizeof err)
+                      : katex_render(opt_node, opt_katex, p->macros_path, nmiss, tex, disp, mres, err, sizeof err)) != 0)
         page_fail(p, 1, "%s", err);
     for (size_t k = 0; k < nmiss; k++) {
         res[miss[k]] = mres[k];
@@ -485,8 +499,8 @@ static char *resolve(page_t *p, const char *body)
                 site_die("cannot write %s: %s", path, strerror(errno));
         }
     }
-    free(miss);
-    free(mres);
+    site_free(miss);
+    site_free(mres);
     for (size_t i = 0; i < p->nmath; i++) {
         if (res[i].error) {
             p->path = p->math_v[i].path;
@@ -527,9 +541,9 @@ static char *resolve(page_t *p, const char *body)
     }
     for (size_t i = 0; i < p->nmath; i++)
         katex_result_free(&res[i]);
-    free(res);
-    free(tex);
-    free(disp);
+    site_free(res);
+    site_free(tex);
+    site_free(disp);
     return buf_steal(&out);
 }
 
@@ -596,7 +610,7 @@ static char *peek_title(const char *path)
 {
     char *text = site_read_file(path, NULL);
     if (!text || strncmp(text, "---\n", 4)) {
-        free(text);
+        site_free(text);
         return NULL;
     }
     char *title = NULL;
@@ -612,7 +626,7 @@ static char *peek_title(const char *path)
         }
         s = eol ? eol + 1 : s + n;
     }
-    free(text);
+    site_free(text);
     return title;
 }
 
@@ -650,7 +664,7 @@ static void put_neighbours(buf_t *b, const char *in)
             int sp = 1;
             page_prose(b, title, strlen(title), &sp);
             buf_puts(b, k == 0 ? "</a>\n" : " \xe2\x86\x92</a>\n");
-            free(title);
+            site_free(title);
         }
         buf_puts(b, "</nav>\n");
     }
@@ -761,7 +775,7 @@ static void cmd_deps(const char *in, const char *out)
         char *old = site_read_file(front, NULL);
         if ((!old || strcmp(old, fm.s)) && site_write_file(front, fm.s, fm.len) != 0)
             site_die("cannot write %s: %s", front, strerror(errno));
-        free(old);
+        site_free(old);
         buf_free(&fm);
     }
     page_render(p, p->text + f.body, p->size - f.body);
@@ -815,7 +829,7 @@ static void cmd_index(const char *intro, char **chapters, int nch, const char *o
         p->nmath = c->nmath;
         buf_puts(&toc, a);
         buf_puts(&toc, "</p></li>\n");
-        free(a);
+        site_free(a);
     }
     buf_puts(&toc, "</ol>\n");
     /* The intro places the table of contents with <!-- chapters -->. */
@@ -890,7 +904,7 @@ static void usage(void)
     exit(2);
 }
 
-int main(int argc, char **argv)
+int sitegen_main(int argc, char **argv)
 {
     const char *dir = NULL, *out = NULL;
     char *pos[256];
@@ -935,3 +949,6 @@ int main(int argc, char **argv)
     return 0;
 }
 
+#ifndef SITEGEN_NO_MAIN
+int main(int argc, char **argv) { return sitegen_main(argc, argv); }
+#endif

@@ -13,24 +13,22 @@ $(BUILD)/fuzz/fuzz_idx: $(FUZZ_IDX_SRC) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $(FUZZ_IDX_SRC) -lz -lm
 
-FUZZERS := $(BUILD)/fuzz/fuzz_idx
+# The site generator without its main(), the harness driving sitegen_main().
+FUZZ_SITEGEN_SRC := tests/fuzz/fuzz_sitegen.c $(SITEGEN_SRC)
+$(BUILD)/fuzz/fuzz_sitegen: $(FUZZ_SITEGEN_SRC) src/site/page.h src/site/buf.h src/site/sitegen.h \
+                            src/site/katex.h src/site/bib.h src/site/svg.h | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -DSITEGEN_NO_MAIN -o $@.tmp.$$$$ $(FUZZ_SITEGEN_SRC) -lmd4c && mv $@.tmp.$$$$ $@
+
+FUZZERS := $(BUILD)/fuzz/fuzz_idx $(BUILD)/fuzz/fuzz_sitegen
 
 .PHONY: fuzz test-fuzz-replay
+# tests/fuzz/run.sh holds each harness's settings (working directory, length,
+# leak checking) and counts the executions.
 fuzz: $(FUZZERS)
-	@for f in $(FUZZERS); do n=$$(basename $$f); \
-	  mkdir -p build/fuzz-work/$$n tests/fuzz/regressions/$$n; \
-	  echo "== $$n: $(FUZZ_RUNS) runs"; \
-	  ./$$f -runs=$(FUZZ_RUNS) -max_len=4096 -rss_limit_mb=2048 -artifact_prefix=tests/fuzz/regressions/$$n/ \
-	     build/fuzz-work/$$n tests/fuzz/corpus/$$n 2>&1 | tail -3 || exit 1; \
-	done
+	@for f in $(FUZZERS); do bash tests/fuzz/run.sh fuzz $$(basename $$f) $$f $(FUZZ_RUNS) || exit 1; done
 
 # Replays every committed corpus and regression input once (fast; part of make test).
 test-fuzz-replay: $(FUZZERS)
-	@for f in $(FUZZERS); do n=$$(basename $$f); \
-	  inputs=$$(ls -d tests/fuzz/corpus/$$n/* tests/fuzz/regressions/$$n/* 2>/dev/null); \
-	  [ -z "$$inputs" ] && continue; \
-	  ./$$f -runs=0 -rss_limit_mb=2048 $$inputs >/dev/null 2>build/fuzz/$$n.replay.log || \
-	    { tail -20 build/fuzz/$$n.replay.log; echo "fuzz replay: $$n failed"; exit 1; }; \
-	  echo "fuzz replay: $$n: $$(echo $$inputs | wc -w) inputs, no crash"; \
-	done
+	@for f in $(FUZZERS); do bash tests/fuzz/run.sh replay $$(basename $$f) $$f || exit 1; done
 TEST_RUNS += test-fuzz-replay
