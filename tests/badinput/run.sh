@@ -18,6 +18,7 @@ bin=$top/build/bin
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/noether-badinput.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 export NOETHER_QUIET=1 OPENBLAS_NUM_THREADS=1
+unset MAKEFLAGS MFLAGS MAKELEVEL   # the scratch builds below are not part of this make
 nchecks=0 nfail=0
 
 bad() { nfail=$((nfail + 1)); echo "FAIL: $*"; [ -s "$scratch/err" ] && sed 's/^/    | /' "$scratch/err" | head -6; }
