@@ -3,9 +3,9 @@
  *
  * HNN: a scalar tanh MLP H_theta(q, p) (the engine of lnn.h with no tangent
  * streams) whose symplectic gradient is the predicted field,
- *     qdot = dH/dp,  pdot = -dH/dq                    (HNN paper, eq. 2),
+ *     qdot = dH/dp,  pdot = -dH/dq                    (Hamilton's equations),
  * trained by the mean squared error of that field against observed time
- * derivatives (HNN paper, eq. 3; torch MSELoss: mean over all B x 2 entries).
+ * derivatives (the HNN training loss; torch MSELoss: mean over all B x 2 entries).
  * The gradient with respect to theta is exact (double backpropagation).
  *
  * fmlp: a plain MLP  x -> act(W_1 x + b_1) -> ... -> W_L h (+ b_L)  that maps a

@@ -1,9 +1,9 @@
 /* hnn.c: chapter 4, the Hamiltonian-network comparison of Greydanus, Dzamba &
  * Yosinski 2019 (their tasks 1 and 2, as in their code): an HNN (scalar
- * H_theta, field = symplectic gradient, eq. 2) against a baseline MLP that
+ * H_theta, field = symplectic gradient, Hamilton's equations) against a baseline MLP that
  * outputs (qdot, pdot) directly, both tanh 2 -> 200 -> 200, orthogonal init,
  * Adam 1e-3 with weight decay 1e-4, 2000 full-batch steps, MSE on the time
- * derivatives (eq. 3).
+ * derivatives (their training loss).
  *
  * Data (HNN code): 50 trajectories on t in [0, 3] (30 points for the spring,
  * 45 for the pendulum), phase-space radius U[0.1, 1] (spring) or U[1.3, 2.3]
@@ -149,7 +149,7 @@ int main(int argc, char **argv)
     tsv_t *tl = tsv_create(path, argc, argv);
     tsv_comment(tl, "seed %ld; task %s; %d train / %d test points; tanh 2-%d-%d; Adam lr %g wd %g "
                     "(coupled), full batch, %ld steps", seed, task, Ntr, N - Ntr, width, width, lr, wd, steps);
-    tsv_comment(tl, "loss = mean squared error of the predicted (qdot, pdot) (Greydanus et al. 2019, eq. 3)");
+    tsv_comment(tl, "loss = mean squared error of the predicted (qdot, pdot) (the loss of Greydanus et al. 2019)");
     tsv_columns(tl, "step\tbase_train\tbase_test\thnn_train\thnn_test");
     size_t nh = hnn.net.n_params, nb = base.n_params;
     double *hm = xcalloc(nh, sizeof(double)), *hs = xcalloc(nh, sizeof(double));
