@@ -1,6 +1,7 @@
 /* hnn.c: Hamiltonian neural network (Greydanus et al. 2019: Hamilton's
- * equations as the predicted field, their training loss) on the engine of lnn.c, and the plain field MLP used as the black-box baseline of
- * both chapter-4 comparisons.  See hnn.h. */
+ * equations as the predicted field, their training loss) on the engine of
+ * lnn.c, and the plain field MLP used as the black-box baseline of both
+ * chapter-4 comparisons.  See hnn.h. */
 #include "nn/hnn.h"
 
 #include <cblas.h>
