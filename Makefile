@@ -97,11 +97,21 @@ $(BUILD)/tests/%: tests/%.c $(LIB) | $(DEPS_STAMP)
 # ---------------------------------------------------------------- fragments
 include $(sort $(wildcard src/*/module.mk src/experiments/*/module.mk tests/*/module.mk))
 
-.PHONY: all deps figures data test test-c test-sanitize bench clean distclean help
+.PHONY: all build-site deps figures build-figures data test test-all test-c test-sanitize bench clean distclean help
+
+# `make`, `make figures` and `make test` run independent experiments in
+# parallel by themselves (GNU make 4.3 cannot raise -j from inside a makefile,
+# so each re-enters make with -j$(JOBS)); `make JOBS=1` runs one at a time.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+SUBMAKE = $(MAKE) --no-print-directory -j$(JOBS)
 
 # The site fragment (src/site/module.mk) sets SITE to every page it builds.
-all: $(SITE)
-figures: $(FIGURES)
+all:
+	@$(SUBMAKE) build-site
+build-site: $(SITE)
+figures:
+	@$(SUBMAKE) build-figures
+build-figures: $(FIGURES)
 data: $(DATA)
 
 # Runs every Criterion suite; each is a separate binary so a crash in one does
@@ -110,7 +120,11 @@ test-c: $(TEST_BIN)
 	@fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; ./$$t --jobs 2 || fail=1; \
 	done; exit $$fail
-test: test-c $(TEST_RUNS)
+# Build everything the tests need in parallel, then run the suites in order.
+test:
+	@$(SUBMAKE) $(TEST_BIN) $(SITE)
+	@$(MAKE) --no-print-directory test-all
+test-all: test-c $(TEST_RUNS)
 
 # The C suites again, built with AddressSanitizer and UndefinedBehaviorSanitizer
 # in their own build tree (any report fails the run).
