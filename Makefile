@@ -64,6 +64,9 @@ $(LIB): $(LIB_OBJ)
 EXP_SRC := $(sort $(wildcard src/experiments/*/*.c))
 EXP_BIN := $(EXP_SRC:src/experiments/%.c=$(BUILD)/bin/%)
 
+EXP_OBJ := $(EXP_SRC:src/%.c=$(BUILD)/obj/%.o)
+.SECONDARY: $(EXP_OBJ)
+
 $(BUILD)/bin/%: $(BUILD)/obj/experiments/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(NUM_LIBS)
