@@ -1,5 +1,7 @@
 # src/verify: `make verify` regenerates every data file in a scratch copy and
-# compares it with data/reference/; `make reference` refreshes the references.
+# compares it with data/reference/; `make reference` refreshes the references,
+# and measures each chapter's regeneration time from clean
+# (data/reference/chapter_times.tsv, quoted on the index page).
 TSVSUM := $(BUILD)/bin/tsvsum
 $(TSVSUM): src/verify/tsvsum.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
@@ -15,3 +17,5 @@ reference: $(TSVSUM) $(DATA)
 	  { echo "# summary of $$f (tsvsum), refreshed by make reference"; \
 	    $(TSVSUM) summarize $$f; } > $$r.tmp && mv $$r.tmp $$r || exit 1; \
 	done; echo "reference: $(words $(DATA)) summaries in data/reference/"
+	@echo "reference: timing each chapter's regeneration from clean (a scratch copy, make -j2) ..."
+	@bash src/verify/chapter-times.sh data/reference/chapter_times.tsv
