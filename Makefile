@@ -77,7 +77,7 @@ $(BUILD)/bin/%: $(BUILD)/obj/experiments/%.o $(LIB)
 # module.mk as `figures/foo.svg: data/chN/foo.tsv`.
 GNUPLOT := gnuplot
 figures/%.svg: figures/%.gp figures/style.gp | $(DEPS_STAMP)
-	@tmp=$@.tmp.$$$$; echo "gnuplot $< -> $@"; \
+	@tmp=$@.tmp.$$$$; trap 'rm -f $$tmp' EXIT INT TERM; echo "gnuplot $< -> $@"; \
 	$(GNUPLOT) -e "load 'figures/style.gp'; set output '$$tmp'" $< && mv $$tmp $@ \
 	  || { rm -f $$tmp; exit 1; }
 

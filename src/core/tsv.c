@@ -3,10 +3,12 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct tsv {
     FILE *f;
@@ -26,8 +28,35 @@ static void unlink_open(tsv_t *t)
         }
 }
 
+/* Interrupted (make killed, Ctrl-C): remove the temp files, then die of the
+ * same signal.  unlink() is async-signal-safe; the list is only read. */
+static void on_signal(int sig)
+{
+    for (tsv_t *t = open_list; t; t = t->next)
+        unlink(t->tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_handlers(void)
+{
+    static int done;
+    if (done)
+        return;
+    done = 1;
+    int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
 tsv_t *tsv_open(const char *path, int argc, char **argv)
 {
+    install_handlers();
     size_t n = strlen(path);
     tsv_t *t = xcalloc(1, sizeof *t);
     t->path = xstrdup(path);
