@@ -13,7 +13,7 @@ out=$1
 top=$(pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/noether-times.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-git ls-files -z | xargs -0 cp --parents -t "$scratch" 2>/dev/null
+git ls-files -z | xargs -0 cp -P --parents -t "$scratch" 2>/dev/null
 mkdir -p "$scratch/build" && touch "$scratch/build/.deps-ok"
 ln -s "$top/node_modules" "$scratch/node_modules"
 mk() { make -C "$scratch" -s -j2 NOETHER_QUIET=1 "$@"; }

@@ -15,7 +15,7 @@ top=$(pwd)
 same=0; differ=0
 snap=$root/snapshot
 rm -rf "$snap"; mkdir -p "$snap"
-git ls-files -z | xargs -0 cp -p --parents -t "$snap" 2>/dev/null
+git ls-files -z | xargs -0 cp -pP --parents -t "$snap" 2>/dev/null
 build() {   # I: one clean build, its time in runI/time
   local s=$root/run$1
   rm -rf "$s"; cp -a "$snap" "$s"

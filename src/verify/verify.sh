@@ -13,7 +13,7 @@ top=$(pwd)
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/noether-verify.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
 
-git ls-files -z | xargs -0 cp --parents -t "$scratch" 2>/dev/null || {
+git ls-files -z | xargs -0 cp -P --parents -t "$scratch" 2>/dev/null || {
   echo "verify: cannot copy the sources into $scratch" >&2; exit 1; }
 # The dependencies are installed already (this make checked them): mark them so.
 mkdir -p "$scratch/build" && touch "$scratch/build/.deps-ok"

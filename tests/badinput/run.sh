@@ -145,7 +145,7 @@ if [ $rc -eq 0 ] || [ $rc -gt 128 ] || ! grep -q "cannot write blocker/01-bad\.\
 # A scratch copy of the tracked sources; the dependency step marked done.
 repo=$scratch/repo
 mkdir -p "$repo"
-(cd "$top" && git ls-files -z | xargs -0 cp --parents -t "$repo" 2>/dev/null)
+(cd "$top" && git ls-files -z | xargs -0 cp -P --parents -t "$repo" 2>/dev/null)
 mkdir -p "$repo/build" && touch "$repo/build/.deps-ok"
 # killafter CMD...: runs make in the background, waits for the pid file the
 # stand-in writes when it is mid-run, kills the stand-in, waits for make.
