@@ -18,7 +18,7 @@ mkdir -p "$scratch/build" && touch "$scratch/build/.deps-ok"
 ln -s "$top/node_modules" "$scratch/node_modules"
 mk() { make -C "$scratch" -s -j2 NOETHER_QUIET=1 "$@"; }
 now() { date +%s.%N; }
-secs() { printf '%.1f' "$(echo "$2 - $1" | bc)"; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 rows=()
 load0=$(cut -d" " -f1 /proc/loadavg) commit0=$(git rev-parse --short=12 HEAD)
