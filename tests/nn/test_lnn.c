@@ -8,6 +8,8 @@
  *    double pendulum's own Lagrangian reproduces its closed-form dynamics;
  *  - E_theta = qdot . grad_qdot L - L is conserved by RK4 rollouts of a
  *    learned Lagrangian to O(dt^4): error ratio ~16 per halving of dt;
+ *  - trig inputs make E_theta periodic in q, wrapped ones make it jump at
+ *    q = pi; E_theta / |qdot|^2 -> kappa / 2 (why LNN rollouts stay bounded);
  *  - a singular mass matrix skips the sample and is counted;
  *  - same inputs, same bytes;
  *  - HNN (Greydanus et al. 2019) field loss and the baseline MLP: gradients
@@ -279,6 +281,81 @@ Test(lnn, learned_energy_conserved_to_rk4_order)
     cr_assert(err[0] < 1e-3, "E_theta error %.3g", err[0]);
     cr_assert(r1 > 13 && r1 < 19 && r2 > 14 && r2 < 18, "ratios %.2f %.2f (expected 16)", r1, r2);
     cr_assert_eq(m.n_singular, 0);
+    lnn_free(&m);
+}
+
+/* --------------------------------------- input maps and boundedness */
+
+/* (cos q, sin q) inputs make L_theta, hence E_theta, 2 pi-periodic in q; with
+ * wrapped angles the network sees a jump of 2 pi at the seam q = pi and
+ * E_theta jumps with it (chapter 4, "The seam of wrapped angles"). */
+Test(lnn, trig_inputs_are_periodic_wrapped_inputs_jump_at_the_seam)
+{
+    enum { B = 2 };
+    lnn_t mt, mw;
+    cr_assert_eq(lnn_init(&mt, LNN_FEAT_TRIG, 10.0, 1.0, 16, 2, B), 0);
+    cr_assert_eq(lnn_init(&mw, LNN_FEAT_WRAP, 10.0, 1.0, 16, 2, B), 0);
+    rng_t r;
+    rng_seed(&r, 5, 1);
+    lnn_net_init_weights(&mt.net, LNN_INIT_GLOROT, &r);
+    lnn_net_init_weights(&mw.net, LNN_INIT_GLOROT, &r);
+    double h = 1e-9;
+    /* q1 just below and just above the seam; q2, qdot fixed */
+    double x[4 * B] = {(TWO_PI / 2) - h, 0.4, 0.7, -1.2, (TWO_PI / 2) + h, 0.4, 0.7, -1.2};
+    double Et[B], Ew[B];
+    lnn_energy(&mt, B, x, NULL, Et);
+    lnn_energy(&mw, B, x, NULL, Ew);
+    cr_log_info("E_theta across the seam: trig %.3g, wrapped %.3g", fabs(Et[1] - Et[0]),
+                fabs(Ew[1] - Ew[0]));
+    cr_assert(fabs(Et[1] - Et[0]) < 1e-7, "trig E_theta jumps by %.3g", fabs(Et[1] - Et[0]));
+    cr_assert(fabs(Ew[1] - Ew[0]) > 1e-3, "wrapped E_theta continuous (%.3g)?", fabs(Ew[1] - Ew[0]));
+    /* a whole turn later: identical for trig up to round-off of cos/sin */
+    double y[4 * B] = {0.3, 1.1, 0.5, 0.2, 0.3 + 2 * (TWO_PI / 2), 1.1 - 4 * (TWO_PI / 2), 0.5, 0.2};
+    lnn_energy(&mt, B, y, NULL, Et);
+    cr_assert(fabs(Et[1] - Et[0]) < 1e-12 * (1 + fabs(Et[0])), "not periodic: %.3g", Et[1] - Et[0]);
+    lnn_free(&mt);
+    lnn_free(&mw);
+}
+
+/* The boundedness argument of chapter 4 (eq. "coercive"): with periodic
+ * inputs and kappa > 0, E_theta = kappa |qdot|^2 / 2 + O(|qdot|), because a
+ * softplus network is Lipschitz in qdot.  So E_theta / |qdot|^2 -> kappa / 2
+ * along any ray, with a gap shrinking at least like 1/|qdot| (measured: like
+ * 1/|qdot|^2, since far out the network is nearly positively homogeneous of
+ * degree one in qdot, for which qdot . grad N - N = 0 by Euler's theorem). */
+Test(lnn, learned_energy_grows_like_kappa_qdot_squared)
+{
+    enum { B = 6 };
+    const double kappa = 1.0;
+    lnn_t m;
+    cr_assert_eq(lnn_init(&m, LNN_FEAT_TRIG, 10.0, kappa, 32, 2, B), 0);
+    rng_t r;
+    rng_seed(&r, 9, 2);
+    lnn_net_init_weights(&m.net, LNN_INIT_CRANMER, &r);
+    for (size_t i = 0; i < m.net.n_params; i++)
+        m.net.theta[i] *= 2.0;
+    double dir[4 * B];
+    random_states(dir, B, &r, 1.0);
+    double gap[3];
+    for (int k = 0; k < 3; k++) {
+        double s = 1e2 * pow(10, k), x[4 * B], E[B];
+        memcpy(x, dir, sizeof x);
+        for (int b = 0; b < B; b++) {
+            x[4 * b + 2] *= s;
+            x[4 * b + 3] *= s;
+        }
+        lnn_energy(&m, B, x, NULL, E);
+        gap[k] = 0;
+        for (int b = 0; b < B; b++) {
+            double v2 = x[4 * b + 2] * x[4 * b + 2] + x[4 * b + 3] * x[4 * b + 3];
+            gap[k] = fmax(gap[k], fabs(E[b] / v2 - kappa / 2));
+        }
+    }
+    cr_log_info("max |E/|qdot|^2 - kappa/2| at |qdot| ~ 1e2, 1e3, 1e4: %.3g %.3g %.3g", gap[0],
+                gap[1], gap[2]);
+    cr_assert(gap[2] < 1e-3, "E_theta / |qdot|^2 does not approach kappa/2: %.3g", gap[2]);
+    cr_assert(gap[1] < gap[0] && gap[2] < gap[1], "gap does not shrink: %.3g %.3g %.3g", gap[0],
+              gap[1], gap[2]);
     lnn_free(&m);
 }
 

@@ -7,7 +7,8 @@
  *    dynamics, states sampled at 10 Hz on [0, 50); targets are the
  *    closed-form accelerations at those states;
  *  - the two models: the LNN (L = MLP(cos q, sin q, qdot/10) + |qdot|^2/2,
- *    softplus, Cranmer et al. custom init) and the black-box baseline
+ *    softplus, Cranmer et al. custom init; or MLP(wrap q, qdot/10) + ... to
+ *    show what wrapping does to E_theta) and the black-box baseline
  *    (ReLU MLP on the same features -> qddot, Glorot init);
  *  - weights as TSV (index, value; %.17g round-trips). */
 #ifndef CH4_DP_COMMON_H
@@ -71,9 +72,20 @@ static inline void dp_features(double *u, const double *x, int B)
     }
 }
 
-static inline int dp_lnn_build(lnn_t *m, int width, int depth, int max_batch)
+/* The LNN's input map by name: "trig" (cos q, sin q; periodic, the default)
+ * or "wrap" (q wrapped into [-pi, pi), as the LNN repository does). */
+static inline lnn_feat dp_parse_features(const char *name)
 {
-    return lnn_init(m, LNN_FEAT_TRIG, DP_VSCALE, DP_KAPPA, width, depth, max_batch);
+    if (!strcmp(name, "trig"))
+        return LNN_FEAT_TRIG;
+    if (!strcmp(name, "wrap"))
+        return LNN_FEAT_WRAP;
+    die("--features must be trig or wrap, not '%s'", name);
+}
+
+static inline int dp_lnn_build(lnn_t *m, lnn_feat feat, int width, int depth, int max_batch)
+{
+    return lnn_init(m, feat, DP_VSCALE, DP_KAPPA, width, depth, max_batch);
 }
 
 static inline int dp_mlp_build(fmlp_t *f, int width, int depth, int max_batch)

@@ -10,9 +10,13 @@
  * LNN's own rollouts, which the theory says is conserved exactly by the flow
  * (so only RK4's O(dt^4) error remains: measured over a dt sweep); divergence
  * (non-finite state, |qdot| > 1000 or a singular mass matrix) counted per
- * model; theta_1, theta_2 of three initial conditions against the truth.
+ * model; theta_1, theta_2 of three initial conditions against the truth;
+ * per initial condition, how often the LNN's rollout crossed the seam
+ * q = pi (mod 2 pi) where wrapped angles jump, next to its E_theta drift
+ * (with --features wrap the network's input jumps there and @eq:etheta no
+ * longer holds across the seam; with trig inputs nothing happens).
  *
- * Writes data/ch4/dp_{energy,traj,order,summary,timing}.tsv. */
+ * Writes data/ch4/dp_{energy,traj,order,ic,summary,timing}.tsv. */
 #include "dp_common.h"
 
 #include <time.h>
@@ -97,6 +101,24 @@ static void check_div(double *y, int B, double t, double *div_t)
     }
 }
 
+/* index of the 2 pi interval [(2n - 1) pi, (2n + 1) pi) holding q: it changes
+ * exactly when q crosses the seam of wrapped angles at q = pi (mod 2 pi) */
+static long seam_sheet(double q) { return lround(floor((q + PI) / (2 * PI))); }
+
+/* adds to crossings[k] the seam crossings of rollout k since the last call */
+static void count_seams(const double *y, int B, const double *div_t, long *sheet, long *crossings)
+{
+    for (int b = 0; b < B; b++) {
+        if (div_t[b] >= 0)
+            continue;
+        for (int i = 0; i < 2; i++) {
+            long n = seam_sheet(y[4 * b + i]);
+            crossings[b] += labs(n - sheet[2 * b + i]);
+            sheet[2 * b + i] = n;
+        }
+    }
+}
+
 /* a value for the TSV: +inf (a diverged rollout's error) is written as 1e300,
  * which the figures clip at the top of the axis */
 static double tsvnum(double x) { return isfinite(x) ? x : 1e300; }
@@ -107,7 +129,7 @@ int main(int argc, char **argv)
     args_init(&a, argc, argv,
               "--lnn WEIGHTS --mlp WEIGHTS [--width 128] [--depth 2] [--mlp-width W]\n"
               "       [--mlp-depth D] [--nic 40] [--tmax 100] [--dt 0.01] [--seed 0]\n"
-              "       [--outdir data/ch4]\n"
+              "       [--outdir data/ch4] [--features trig|wrap]\n"
               "Rollouts of the trained LNN and baseline on the double pendulum.\n");
     const char *lnn_path = args_string(&a, "--lnn", NULL), *mlp_path = args_string(&a, "--mlp", NULL);
     int width = (int)args_long(&a, "--width", 128), depth = (int)args_long(&a, "--depth", 2);
@@ -116,6 +138,7 @@ int main(int argc, char **argv)
     double tmax = args_double(&a, "--tmax", 100), dt = args_double(&a, "--dt", 0.01);
     long seed = args_long(&a, "--seed", 0);
     const char *outdir = args_string(&a, "--outdir", "data/ch4");
+    lnn_feat feat = dp_parse_features(args_string(&a, "--features", "trig"));
     args_done(&a);
     if (!lnn_path || !mlp_path)
         die("--lnn and --mlp weight files are required");
@@ -124,7 +147,7 @@ int main(int argc, char **argv)
 
     lnn_t lnn;
     fmlp_t mlp;
-    if (dp_lnn_build(&lnn, width, depth, nic) || dp_mlp_build(&mlp, mwidth, mdepth, nic))
+    if (dp_lnn_build(&lnn, feat, width, depth, nic) || dp_mlp_build(&mlp, mwidth, mdepth, nic))
         die("cannot build the models");
     dp_load_weights(lnn_path, lnn.net.theta, lnn.net.n_params);
     dp_load_weights(mlp_path, mlp.theta, mlp.n_params);
@@ -136,10 +159,14 @@ int main(int argc, char **argv)
     double y0[4 * MAXIC], yl[4 * MAXIC], yb[4 * MAXIC], yc[4 * MAXIC];
     double E0[MAXIC], Eth0[MAXIC], Eth[MAXIC];
     double div_l[MAXIC], div_b[MAXIC], div_c[MAXIC];
+    long sheet[2 * MAXIC], crossings[MAXIC];   /* which 2 pi sheet each angle is on */
     for (int k = 0; k < nic; k++) {
         dp_draw_ic(y0 + 4 * k, &r);
         E0[k] = phys_dp_energy(y0 + 4 * k);
         div_l[k] = div_b[k] = div_c[k] = -1;
+        crossings[k] = 0;
+        for (int i = 0; i < 2; i++)
+            sheet[2 * k + i] = seam_sheet(y0[4 * k + i]);
     }
     memcpy(yl, y0, 4 * nic * sizeof(double));
     memcpy(yb, y0, sizeof yl);
@@ -172,6 +199,7 @@ int main(int argc, char **argv)
         every = 1;
     double at10[6] = {0}, at100[6] = {0};   /* med l, med b, mean l, mean b, div l, div b */
     double ctrl100 = 0, eth100_med = 0, eth100_max = 0;
+    int run_l = 0, run_b = 0;   /* runaways at t = 100: diverged, or |dE|/29.4 > 1 */
     double el[MAXIC], eb[MAXIC], ec[MAXIC], ee[MAXIC], tmp[MAXIC];
     progress_t pr;
     progress_begin(&pr, "rollouts");
@@ -220,6 +248,10 @@ int main(int argc, char **argv)
                 dst[4] = ndl;
                 dst[5] = ndb;
                 if (dst == at100) {
+                    for (int k = 0; k < nic; k++) {
+                        run_l += el[k] > 1;
+                        run_b += eb[k] > 1;
+                    }
                     ctrl100 = row[7];
                     eth100_med = row[11];
                     eth100_max = row[12];
@@ -244,6 +276,7 @@ int main(int argc, char **argv)
         phys_rk4_step(yb, 4 * nic, t, dt, mlp_rhs, &c, work);
         phys_rk4_step(yc, 4 * nic, t, dt, true_rhs, &c, work);
         check_div(yl, nic, t + dt, div_l);
+        count_seams(yl, nic, div_l, sheet, crossings);
         check_div(yb, nic, t + dt, div_b);
         check_div(yc, nic, t + dt, div_c);
     }
@@ -251,6 +284,35 @@ int main(int argc, char **argv)
     double roll_sec = now_seconds() - t0, roll_cpu = (double)clock() / CLOCKS_PER_SEC - c0;
     tsv_finish(te);
     tsv_finish(tt);
+
+    /* per initial condition at t = tmax: seam crossings and drifts */
+    snprintf(path, sizeof path, "%s/dp_ic.tsv", outdir);
+    tsv_t *ti = tsv_create(path, argc, argv);
+    tsv_comment(ti, "seed %ld; LNN with %s inputs; per held-out initial condition at t = %g: seam "
+                    "crossings of the LNN's rollout (q1 or q2 passing pi mod 2 pi), |E_theta drift| / "
+                    "29.4, true-energy errors / 29.4 of LNN, baseline and control (RK4 on the closed form: "
+                    "what a conserved quantity drifts by under this integrator; 1e300: diverged), and "
+                    "the time of divergence (-1: none)", seed, feat == LNN_FEAT_WRAP ? "wrapped" : "trig",
+                tmax);
+    tsv_columns(ti, "ic\tcrossings\tetheta_drift\tlnn_err\tbase_err\tctrl_err\tlnn_div_t\tbase_div_t");
+    lnn_energy(&lnn, nic, yl, NULL, Eth);
+    double dc[MAXIC], dn[MAXIC];
+    int ncross = 0, nplain = 0;
+    for (int k = 0; k < nic; k++) {
+        double drift = div_l[k] >= 0 ? INFINITY : fabs(Eth[k] - Eth0[k]) / PHYS_DP_EMAX;
+        double erl = div_l[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yl + 4 * k) - E0[k]) / PHYS_DP_EMAX;
+        double erb = div_b[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yb + 4 * k) - E0[k]) / PHYS_DP_EMAX;
+        double erc = div_c[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yc + 4 * k) - E0[k]) / PHYS_DP_EMAX;
+        tsv_rowv(ti, 8, (double)k, (double)crossings[k], tsvnum(drift), tsvnum(erl), tsvnum(erb),
+                 tsvnum(erc), div_l[k], div_b[k]);
+        if (crossings[k] > 0)
+            dc[ncross++] = drift;
+        else
+            dn[nplain++] = drift;
+    }
+    tsv_finish(ti);
+    double eth_cross = ncross ? quantile(dc, ncross, 0.5) : NAN;
+    double eth_plain = nplain ? quantile(dn, nplain, 0.5) : NAN;
 
     /* E_theta against dt: first 8 initial conditions, T = 10 */
     snprintf(path, sizeof path, "%s/dp_order.tsv", outdir);
@@ -306,6 +368,8 @@ int main(int argc, char **argv)
     tsv_kv(ts, "base_div_t10", at10[5]);
     tsv_kv(ts, "lnn_div", at100[4]);
     tsv_kv(ts, "base_div", at100[5]);
+    tsv_kv(ts, "lnn_runaway", run_l);
+    tsv_kv(ts, "base_runaway", run_b);
     tsv_kv(ts, "ctrl_med_t100", ctrl100);
     tsv_kv(ts, "etheta_med_t100", eth100_med);
     tsv_kv(ts, "etheta_max_t100", eth100_max);
@@ -313,6 +377,9 @@ int main(int argc, char **argv)
     tsv_kv(ts, "order_etheta_fine", log2(ord[3] / ord[4]));
     tsv_kv(ts, "etheta_err_dt01", ord[3]);
     tsv_kv(ts, "singular_lnn", (double)lnn.n_singular);
+    tsv_kv(ts, "seam_ics", ncross);
+    tsv_kv(ts, "etheta_med_seam", eth_cross);
+    tsv_kv(ts, "etheta_med_noseam", eth_plain);
     tsv_finish(ts);
     snprintf(path, sizeof path, "%s/dp_timing.tsv", outdir);
     ts = tsv_create(path, argc, argv);

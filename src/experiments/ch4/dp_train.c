@@ -25,7 +25,7 @@ int main(int argc, char **argv)
     args_t a;
     args_init(&a, argc, argv,
               "--model lnn|mlp --out PREFIX [--width 128] [--depth 2] [--steps 20000]\n"
-              "       [--batch 256] [--lr 1e-3] [--ntraj 400] [--seed 0]\n"
+              "       [--batch 256] [--lr 1e-3] [--ntraj 400] [--seed 0] [--features trig|wrap]\n"
               "Trains the LNN or the baseline MLP on double-pendulum trajectory states.\n");
     const char *model = args_string(&a, "--model", NULL), *out = args_string(&a, "--out", NULL);
     int width = (int)args_long(&a, "--width", 128), depth = (int)args_long(&a, "--depth", 2);
@@ -33,7 +33,9 @@ int main(int argc, char **argv)
     int B = (int)args_long(&a, "--batch", 256), ntraj = (int)args_long(&a, "--ntraj", 400);
     double lr_max = args_double(&a, "--lr", 1e-3);
     long seed = args_long(&a, "--seed", 0);
+    const char *features = args_string(&a, "--features", "trig");
     args_done(&a);
+    lnn_feat feat = dp_parse_features(features);
     if (!model || (strcmp(model, "lnn") && strcmp(model, "mlp")))
         die("--model must be lnn or mlp");
     if (!out)
@@ -41,6 +43,8 @@ int main(int argc, char **argv)
     if (width < 1 || depth < 1 || steps < 1 || B < 1 || ntraj < 1 || !(lr_max > 0))
         die("bad sizes or learning rate");
     int is_lnn = strcmp(model, "lnn") == 0;
+    if (!is_lnn && feat != LNN_FEAT_TRIG)
+        die("--features applies to the LNN only (the baseline always sees cos q, sin q)");
 
     /* data: training trajectories from stream 1, test trajectories from stream 2 */
     size_t N = (size_t)ntraj * DP_PTS, Nte = 20 * DP_PTS;
@@ -59,7 +63,7 @@ int main(int argc, char **argv)
     double *theta, *grad;
     size_t np;
     if (is_lnn) {
-        if (dp_lnn_build(&lnn, width, depth, maxb))
+        if (dp_lnn_build(&lnn, feat, width, depth, maxb))
             die("cannot build the LNN");
         lnn_net_init_weights(&lnn.net, LNN_INIT_CRANMER, &rw);
         theta = lnn.net.theta;
@@ -179,9 +183,12 @@ int main(int argc, char **argv)
     dp_save_weights(path, theta, np, model, width, depth, argc, argv);
     snprintf(path, sizeof path, "%s_train.tsv", out);
     tsv_t *ts = tsv_create(path, argc, argv);
-    tsv_comment(ts, "seed %ld; model %s; width %d depth %d; steps %ld batch %d", seed, model, width,
-                depth, steps, B);
+    tsv_comment(ts, "seed %ld; model %s (%s inputs); width %d depth %d; steps %ld batch %d", seed, model,
+                is_lnn ? features : "trig", width, depth, steps, B);
     tsv_columns(ts, "key\tvalue");
+    tsv_kv(ts, "seed", (double)seed);
+    tsv_kv(ts, "width", width);
+    tsv_kv(ts, "lr_max", lr_max);
     tsv_kv(ts, "params", (double)np);
     tsv_kv(ts, "steps", (double)steps);
     tsv_kv(ts, "batch", B);

@@ -35,11 +35,65 @@ $(CH4_MLP) data/ch4/dp_mlp_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_train --model mlp $(CH4_TRAIN_ARGS) --out data/ch4/dp_mlp
 
-CH4_EVAL := data/ch4/dp_energy.tsv data/ch4/dp_traj.tsv data/ch4/dp_order.tsv data/ch4/dp_summary.tsv
+CH4_EVAL := data/ch4/dp_energy.tsv data/ch4/dp_traj.tsv data/ch4/dp_order.tsv data/ch4/dp_summary.tsv \
+            data/ch4/dp_ic.tsv
 $(CH4_EVAL) data/ch4/dp_timing.tsv &: $(CH4_BIN)/dp_eval data/ch4/dp_lnn_weights.tsv data/ch4/dp_mlp_weights.tsv
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_eval --lnn data/ch4/dp_lnn_weights.tsv --mlp data/ch4/dp_mlp_weights.tsv \
 	  --width 128 --depth 2 --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir data/ch4
+
+# The equal-step study (params.mk): for each seed and number of steps, train
+# both models into data/ch4/budget/s<seed>_n<steps>/ and roll them out; then
+# dp_budget gathers the runs into data/ch4/dp_budget{,_summary}.tsv.
+define ch4_budget_run
+CH4_BD_$(1)_$(2) := data/ch4/budget/s$(1)_n$(2)
+data/ch4/budget/s$(1)_n$(2)/lnn_weights.tsv data/ch4/budget/s$(1)_n$(2)/lnn_train.tsv \
+  data/ch4/budget/s$(1)_n$(2)/lnn_loss.tsv data/ch4/budget/s$(1)_n$(2)/lnn_timing.tsv &: \
+  $(CH4_BIN)/dp_train $(CH4_MK)
+	@mkdir -p $$(@D)
+	nice $(CH4_BIN)/dp_train --model lnn $(CH4_BUDGET_ARGS) --steps $(2) --seed $(1) \
+	  --out data/ch4/budget/s$(1)_n$(2)/lnn
+data/ch4/budget/s$(1)_n$(2)/mlp_weights.tsv data/ch4/budget/s$(1)_n$(2)/mlp_train.tsv \
+  data/ch4/budget/s$(1)_n$(2)/mlp_loss.tsv data/ch4/budget/s$(1)_n$(2)/mlp_timing.tsv &: \
+  $(CH4_BIN)/dp_train $(CH4_MK)
+	@mkdir -p $$(@D)
+	nice $(CH4_BIN)/dp_train --model mlp $(CH4_BUDGET_ARGS) --steps $(2) --seed $(1) \
+	  --out data/ch4/budget/s$(1)_n$(2)/mlp
+data/ch4/budget/s$(1)_n$(2)/dp_summary.tsv data/ch4/budget/s$(1)_n$(2)/dp_ic.tsv \
+  data/ch4/budget/s$(1)_n$(2)/dp_energy.tsv data/ch4/budget/s$(1)_n$(2)/dp_traj.tsv \
+  data/ch4/budget/s$(1)_n$(2)/dp_order.tsv data/ch4/budget/s$(1)_n$(2)/dp_timing.tsv &: \
+  $(CH4_BIN)/dp_eval data/ch4/budget/s$(1)_n$(2)/lnn_weights.tsv data/ch4/budget/s$(1)_n$(2)/mlp_weights.tsv
+	nice $(CH4_BIN)/dp_eval --lnn data/ch4/budget/s$(1)_n$(2)/lnn_weights.tsv \
+	  --mlp data/ch4/budget/s$(1)_n$(2)/mlp_weights.tsv --width 64 --depth 2 --nic 40 --tmax 100 \
+	  --dt 0.01 --seed 0 --outdir data/ch4/budget/s$(1)_n$(2)
+CH4_BUDGET_DIRS += data/ch4/budget/s$(1)_n$(2)
+endef
+CH4_BUDGET_DIRS :=
+$(foreach s,$(CH4_BUDGET_SEEDS),$(foreach n,$(CH4_BUDGET_STEPS),$(eval $(call ch4_budget_run,$(s),$(n)))))
+CH4_BUDGET_IN := $(foreach d,$(CH4_BUDGET_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
+data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv &: $(CH4_BIN)/dp_budget $(CH4_BUDGET_IN)
+	$(CH4_BIN)/dp_budget --out data/ch4/dp_budget $(CH4_BUDGET_DIRS)
+
+# The seam of wrapped angles: the same LNN training with wrapped inputs,
+# rolled out from the same initial conditions (the baseline of that run is
+# rolled out again alongside, unchanged).
+CH4_SEAM_SRC := data/ch4/budget/$(CH4_SEAM_RUN)
+CH4_SEAM_NSTEPS := $(lastword $(subst _n, ,$(CH4_SEAM_RUN)))
+CH4_SEAM_SEED := $(patsubst s%,%,$(firstword $(subst _n, ,$(CH4_SEAM_RUN))))
+data/ch4/seam/lnn_weights.tsv data/ch4/seam/lnn_train.tsv data/ch4/seam/lnn_loss.tsv \
+  data/ch4/seam/lnn_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
+	@mkdir -p $(@D)
+	nice $(CH4_BIN)/dp_train --model lnn --features wrap $(CH4_BUDGET_ARGS) --steps $(CH4_SEAM_NSTEPS) \
+	  --seed $(CH4_SEAM_SEED) --out data/ch4/seam/lnn
+data/ch4/seam/dp_summary.tsv data/ch4/seam/dp_ic.tsv data/ch4/seam/dp_energy.tsv \
+  data/ch4/seam/dp_traj.tsv data/ch4/seam/dp_order.tsv data/ch4/seam/dp_timing.tsv &: \
+  $(CH4_BIN)/dp_eval data/ch4/seam/lnn_weights.tsv $(CH4_SEAM_SRC)/mlp_weights.tsv
+	nice $(CH4_BIN)/dp_eval --features wrap --lnn data/ch4/seam/lnn_weights.tsv \
+	  --mlp $(CH4_SEAM_SRC)/mlp_weights.tsv --width 64 --depth 2 --nic 40 --tmax 100 \
+	  --dt 0.01 --seed 0 --outdir data/ch4/seam
+
+figures/ch4_dp_budget.svg: data/ch4/dp_budget.tsv
+figures/ch4_dp_seam.svg: data/ch4/seam/dp_ic.tsv $(CH4_SEAM_SRC)/dp_ic.tsv
 
 figures/ch4_hnn_phase.svg figures/ch4_hnn_energy.svg: data/ch4/hnn_spring_rollout.tsv data/ch4/hnn_pendulum_rollout.tsv
 figures/ch4_dp_traj.svg: data/ch4/dp_traj.tsv
@@ -51,10 +105,14 @@ figures/ch4_dp_loss.svg: data/ch4/dp_lnn_loss.tsv data/ch4/dp_mlp_loss.tsv
 # written by the same runs but left out of DATA, so `make verify` compares only
 # reproducible files.
 # Listed longest job first, so that `make -j2` starts the LNN training at once.
-FIGURES += figures/ch4_dp_loss.svg figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg \
+FIGURES += figures/ch4_dp_loss.svg figures/ch4_dp_budget.svg figures/ch4_dp_energy.svg \
+           figures/ch4_dp_seam.svg figures/ch4_dp_etheta.svg \
            figures/ch4_dp_order.svg figures/ch4_dp_traj.svg figures/ch4_hnn_phase.svg \
            figures/ch4_hnn_energy.svg
-DATA    += $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL) $(CH4_HNN_S) $(CH4_HNN_P)
+DATA    += $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL) $(CH4_HNN_S) $(CH4_HNN_P) \
+           data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv $(CH4_BUDGET_IN) \
+           $(foreach d,$(CH4_BUDGET_DIRS),$(d)/dp_ic.tsv) \
+           data/ch4/seam/lnn_train.tsv data/ch4/seam/dp_summary.tsv data/ch4/seam/dp_ic.tsv
 
 # Opt-in long run (not part of `make figures`): the same comparison with three
 # times the training steps, into data/ch4_long/.  Its three summary files are
@@ -63,7 +121,7 @@ DATA    += $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL) $(CH4_HNN_S) $(CH4_HNN_P)
 CH4_LONG_LNN  := data/ch4_long/dp_lnn_weights.tsv data/ch4_long/dp_lnn_loss.tsv data/ch4_long/dp_lnn_train.tsv
 CH4_LONG_MLP  := data/ch4_long/dp_mlp_weights.tsv data/ch4_long/dp_mlp_loss.tsv data/ch4_long/dp_mlp_train.tsv
 CH4_LONG_EVAL := data/ch4_long/dp_energy.tsv data/ch4_long/dp_traj.tsv data/ch4_long/dp_order.tsv \
-                 data/ch4_long/dp_summary.tsv
+                 data/ch4_long/dp_summary.tsv data/ch4_long/dp_ic.tsv
 $(CH4_LONG_LNN) data/ch4_long/dp_lnn_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/dp_train --model lnn $(CH4_LONG_ARGS) --out data/ch4_long/dp_lnn

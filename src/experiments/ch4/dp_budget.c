@@ -1,0 +1,182 @@
+/* dp_budget.c: chapter 4, the equal-step comparison of the LNN and the
+ * black-box baseline (Cranmer et al. 2020) at the brief's configuration
+ * (lnn-hnn.md sec. 6.3: width 64, peak learning rate 1e-3), over training
+ * budgets and seeds.  It trains nothing: it gathers what dp_train and dp_eval
+ * wrote for each run (one directory per seed and number of steps) into one
+ * table, and totals per budget the rollouts that diverged (non-finite state
+ * or |qdot| > 1000 before t = 100, the brief's definition) and those that ran
+ * away (diverged, or a true-energy error |dE|/29.4 above 1 at t = 100).
+ *
+ * Usage: dp_budget --out PREFIX RUNDIR...
+ * Each RUNDIR holds lnn_train.tsv, mlp_train.tsv and dp_summary.tsv.
+ * Writes PREFIX.tsv (one row per run) and PREFIX_summary.tsv (per budget). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/tsv.h"
+#include "core/util.h"
+
+#define MAXRUN 64
+#define MAXBUDGET 16
+
+/* The value of `key` in a key<TAB>value file; dies naming file and line on a
+ * malformed line, or the file if the key is missing. */
+static double kv_get(const char *dir, const char *file, const char *key)
+{
+    char path[1024], line[512];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        die("%s: %s", path, strerror(errno));
+    long ln = 0;
+    size_t klen = strlen(key);
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        if (line[0] == '#' || strncmp(line, key, klen) || line[klen] != '\t')
+            continue;
+        char *end;
+        double v = strtod(line + klen + 1, &end);
+        if (end == line + klen + 1 || (*end != '\n' && *end != 0))
+            die("%s:%ld: value of '%s' is not a number", path, ln, key);
+        fclose(f);
+        return v;
+    }
+    fclose(f);
+    die("%s: no key '%s'", path, key);
+}
+
+typedef struct {
+    double steps, seed, lnn_l1, mlp_l1, lnn_div, base_div, lnn_run, base_run;
+    double lnn_med, base_med, etheta_max;
+} run_t;
+
+int main(int argc, char **argv)
+{
+    const char *prefix = NULL;
+    const char *dirs[MAXRUN];
+    int nrun = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--out") && i + 1 < argc)
+            prefix = argv[++i];
+        else if (argv[i][0] == '-')
+            die("unknown option '%s'\nusage: dp_budget --out PREFIX RUNDIR...", argv[i]);
+        else if (nrun < MAXRUN)
+            dirs[nrun++] = argv[i];
+        else
+            die("more than %d run directories", MAXRUN);
+    }
+    if (!prefix || nrun == 0)
+        die("usage: dp_budget --out PREFIX RUNDIR...");
+
+    run_t r[MAXRUN];
+    for (int k = 0; k < nrun; k++) {
+        const char *d = dirs[k];
+        r[k].steps = kv_get(d, "lnn_train.tsv", "steps");
+        r[k].seed = kv_get(d, "lnn_train.tsv", "seed");
+        if (kv_get(d, "mlp_train.tsv", "steps") != r[k].steps ||
+            kv_get(d, "mlp_train.tsv", "seed") != r[k].seed)
+            die("%s: the LNN and the baseline were trained with different steps or seeds", d);
+        r[k].lnn_l1 = kv_get(d, "lnn_train.tsv", "test_l1");
+        r[k].mlp_l1 = kv_get(d, "mlp_train.tsv", "test_l1");
+        r[k].lnn_div = kv_get(d, "dp_summary.tsv", "lnn_div");
+        r[k].base_div = kv_get(d, "dp_summary.tsv", "base_div");
+        r[k].lnn_run = kv_get(d, "dp_summary.tsv", "lnn_runaway");
+        r[k].base_run = kv_get(d, "dp_summary.tsv", "base_runaway");
+        r[k].lnn_med = kv_get(d, "dp_summary.tsv", "lnn_med_t100");
+        r[k].base_med = kv_get(d, "dp_summary.tsv", "base_med_t100");
+        r[k].etheta_max = kv_get(d, "dp_summary.tsv", "etheta_max_t100");
+    }
+    double nic = kv_get(dirs[0], "dp_summary.tsv", "nic");
+    for (int k = 1; k < nrun; k++)
+        if (kv_get(dirs[k], "dp_summary.tsv", "nic") != nic)
+            die("%s: a different number of held-out initial conditions than %s", dirs[k], dirs[0]);
+
+    char path[1024];
+    snprintf(path, sizeof path, "%s.tsv", prefix);
+    tsv_t *t = tsv_create(path, argc, argv);
+    tsv_comment(t, "one row per run: LNN and baseline trained with the same seed, steps, batch and "
+                   "schedule; rollouts from %g held-out initial conditions to t = 100", nic);
+    tsv_comment(t, "div: non-finite or |qdot| > 1000; runaway: diverged or |dE|/29.4 > 1 at t = 100; "
+                   "med: median |dE|/29.4 at t = 100; etheta_max: largest LNN E_theta drift / 29.4");
+    tsv_columns(t, "steps\tseed\tlnn_l1\tmlp_l1\tlnn_div\tbase_div\tlnn_runaway\tbase_runaway\t"
+                   "lnn_med_t100\tbase_med_t100\tetheta_max_t100");
+    for (int k = 0; k < nrun; k++)
+        tsv_rowv(t, 11, r[k].steps, r[k].seed, r[k].lnn_l1, r[k].mlp_l1, r[k].lnn_div, r[k].base_div,
+                 r[k].lnn_run, r[k].base_run, r[k].lnn_med, r[k].base_med, r[k].etheta_max);
+    tsv_finish(t);
+
+    /* per budget, in the order the budgets first appear */
+    double budgets[MAXBUDGET];
+    int nb = 0;
+    for (int k = 0; k < nrun; k++) {
+        int seen = 0;
+        for (int j = 0; j < nb; j++)
+            seen |= budgets[j] == r[k].steps;
+        if (!seen) {
+            if (nb == MAXBUDGET)
+                die("more than %d budgets", MAXBUDGET);
+            budgets[nb++] = r[k].steps;
+        }
+    }
+    snprintf(path, sizeof path, "%s_summary.tsv", prefix);
+    t = tsv_create(path, argc, argv);
+    tsv_comment(t, "totals per number of training steps N over the seeds run at N (key suffix _nN); "
+                   "all: over every run");
+    tsv_columns(t, "key\tvalue");
+    double all[5] = {0};   /* runs, lnn div, base div, lnn runaway, base runaway */
+    double lnn_l1_max_all = 0, etheta_max_all = 0;
+    for (int j = 0; j < nb; j++) {
+        double n = 0, ld = 0, bd = 0, lr = 0, br = 0, l1max = 0, l1sum = 0, m1sum = 0;
+        for (int k = 0; k < nrun; k++) {
+            if (r[k].steps != budgets[j])
+                continue;
+            n++;
+            ld += r[k].lnn_div;
+            bd += r[k].base_div;
+            lr += r[k].lnn_run;
+            br += r[k].base_run;
+            l1max = fmax(l1max, r[k].lnn_l1);
+            l1sum += r[k].lnn_l1;
+            m1sum += r[k].mlp_l1;
+        }
+        char key[64];
+#define KV(name, v)                                                         \
+        do {                                                                \
+            snprintf(key, sizeof key, "%s_n%.0f", name, budgets[j]);        \
+            tsv_kv(t, key, v);                                              \
+        } while (0)
+        KV("runs", n);
+        KV("rollouts", n * nic);
+        KV("lnn_div", ld);
+        KV("base_div", bd);
+        KV("lnn_runaway", lr);
+        KV("base_runaway", br);
+        KV("lnn_l1_max", l1max);
+        KV("lnn_l1_mean", l1sum / n);
+        KV("mlp_l1_mean", m1sum / n);
+#undef KV
+        all[0] += n;
+        all[1] += ld;
+        all[2] += bd;
+        all[3] += lr;
+        all[4] += br;
+        lnn_l1_max_all = fmax(lnn_l1_max_all, l1max);
+    }
+    for (int k = 0; k < nrun; k++)
+        etheta_max_all = fmax(etheta_max_all, r[k].etheta_max);
+    tsv_kv(t, "nic", nic);
+    tsv_kv(t, "runs_all", all[0]);
+    tsv_kv(t, "rollouts_all", all[0] * nic);
+    tsv_kv(t, "lnn_div_all", all[1]);
+    tsv_kv(t, "base_div_all", all[2]);
+    tsv_kv(t, "lnn_runaway_all", all[3]);
+    tsv_kv(t, "base_runaway_all", all[4]);
+    tsv_kv(t, "etheta_max_all", etheta_max_all);
+    tsv_finish(t);
+    fprintf(stderr, "dp_budget: %d runs; diverged LNN %g, baseline %g of %g rollouts; runaway %g / %g\n",
+            nrun, all[1], all[2], all[0] * nic, all[3], all[4]);
+    return 0;
+}
