@@ -296,7 +296,7 @@ int main(int argc, char **argv)
                 tmax);
     tsv_columns(ti, "ic\tcrossings\tetheta_drift\tlnn_err\tbase_err\tctrl_err\tlnn_div_t\tbase_div_t");
     lnn_energy(&lnn, nic, yl, NULL, Eth);
-    double dc[MAXIC], dn[MAXIC];
+    double dc[MAXIC], dn[MAXIC], cc[MAXIC], cn[MAXIC];   /* E_theta drift, control error */
     int ncross = 0, nplain = 0;
     for (int k = 0; k < nic; k++) {
         double drift = div_l[k] >= 0 ? INFINITY : fabs(Eth[k] - Eth0[k]) / PHYS_DP_EMAX;
@@ -305,14 +305,19 @@ int main(int argc, char **argv)
         double erc = div_c[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yc + 4 * k) - E0[k]) / PHYS_DP_EMAX;
         tsv_rowv(ti, 8, (double)k, (double)crossings[k], tsvnum(drift), tsvnum(erl), tsvnum(erb),
                  tsvnum(erc), div_l[k], div_b[k]);
-        if (crossings[k] > 0)
+        if (crossings[k] > 0) {
+            cc[ncross] = erc;
             dc[ncross++] = drift;
-        else
+        } else {
+            cn[nplain] = erc;
             dn[nplain++] = drift;
+        }
     }
     tsv_finish(ti);
     double eth_cross = ncross ? quantile(dc, ncross, 0.5) : NAN;
     double eth_plain = nplain ? quantile(dn, nplain, 0.5) : NAN;
+    double ctrl_cross = ncross ? quantile(cc, ncross, 0.5) : NAN;
+    double ctrl_plain = nplain ? quantile(cn, nplain, 0.5) : NAN;
 
     /* E_theta against dt: first 8 initial conditions, T = 10 */
     snprintf(path, sizeof path, "%s/dp_order.tsv", outdir);
@@ -380,6 +385,8 @@ int main(int argc, char **argv)
     tsv_kv(ts, "seam_ics", ncross);
     tsv_kv(ts, "etheta_med_seam", eth_cross);
     tsv_kv(ts, "etheta_med_noseam", eth_plain);
+    tsv_kv(ts, "ctrl_med_seam", ctrl_cross);     /* the control from the same initial conditions */
+    tsv_kv(ts, "ctrl_med_noseam", ctrl_plain);
     tsv_finish(ts);
     snprintf(path, sizeof path, "%s/dp_timing.tsv", outdir);
     ts = tsv_create(path, argc, argv);
