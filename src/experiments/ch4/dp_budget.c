@@ -55,6 +55,7 @@ typedef struct {
 
 int main(int argc, char **argv)
 {
+    util_set_progname(argv[0]);
     const char *prefix = NULL;
     const char *dirs[MAXRUN];
     int nrun = 0;
