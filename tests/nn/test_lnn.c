@@ -37,6 +37,17 @@ static void random_states(double *x, int B, rng_t *r, double vmax)
     }
 }
 
+/* An LNN with random weights (scheme), all multiplied by scale: a strongly
+ * non-trivial learned Lagrangian for the tests below. */
+static void random_lnn(lnn_t *m, lnn_feat feat, double kappa, int width, int depth, int B,
+                       lnn_init_scheme scheme, double scale, rng_t *r)
+{
+    cr_assert_eq(lnn_init(m, feat, 10.0, kappa, width, depth, B), 0);
+    lnn_net_init_weights(&m->net, scheme, r);
+    for (size_t i = 0; i < m->net.n_params; i++)
+        m->net.theta[i] *= scale;
+}
+
 /* ------------------------------------------------------------- engine */
 
 static void check_engine(lnn_act act)
@@ -251,12 +262,9 @@ Test(lnn, learned_energy_conserved_to_rk4_order)
 {
     enum { B = 4 };
     lnn_t m;
-    cr_assert_eq(lnn_init(&m, LNN_FEAT_TRIG, 10.0, 1.0, 16, 2, B), 0);
     rng_t r;
     rng_seed(&r, 77, 5);
-    lnn_net_init_weights(&m.net, LNN_INIT_GLOROT, &r);
-    for (size_t i = 0; i < m.net.n_params; i++)
-        m.net.theta[i] *= 2.0;                  /* a strongly non-trivial L */
+    random_lnn(&m, LNN_FEAT_TRIG, 1.0, 16, 2, B, LNN_INIT_GLOROT, 2.0, &r);
     double x0[4 * B];
     random_states(x0, B, &r, 1.0);
     field_ctx ctx = {&m, B};
@@ -293,12 +301,10 @@ Test(lnn, trig_inputs_are_periodic_wrapped_inputs_jump_at_the_seam)
 {
     enum { B = 2 };
     lnn_t mt, mw;
-    cr_assert_eq(lnn_init(&mt, LNN_FEAT_TRIG, 10.0, 1.0, 16, 2, B), 0);
-    cr_assert_eq(lnn_init(&mw, LNN_FEAT_WRAP, 10.0, 1.0, 16, 2, B), 0);
     rng_t r;
     rng_seed(&r, 5, 1);
-    lnn_net_init_weights(&mt.net, LNN_INIT_GLOROT, &r);
-    lnn_net_init_weights(&mw.net, LNN_INIT_GLOROT, &r);
+    random_lnn(&mt, LNN_FEAT_TRIG, 1.0, 16, 2, B, LNN_INIT_GLOROT, 1.0, &r);
+    random_lnn(&mw, LNN_FEAT_WRAP, 1.0, 16, 2, B, LNN_INIT_GLOROT, 1.0, &r);
     double h = 1e-9;
     /* q1 just below and just above the seam; q2, qdot fixed */
     double x[4 * B] = {(TWO_PI / 2) - h, 0.4, 0.7, -1.2, (TWO_PI / 2) + h, 0.4, 0.7, -1.2};
@@ -328,12 +334,9 @@ Test(lnn, learned_energy_grows_like_kappa_qdot_squared)
     enum { B = 6 };
     const double kappa = 1.0;
     lnn_t m;
-    cr_assert_eq(lnn_init(&m, LNN_FEAT_TRIG, 10.0, kappa, 32, 2, B), 0);
     rng_t r;
     rng_seed(&r, 9, 2);
-    lnn_net_init_weights(&m.net, LNN_INIT_CRANMER, &r);
-    for (size_t i = 0; i < m.net.n_params; i++)
-        m.net.theta[i] *= 2.0;
+    random_lnn(&m, LNN_FEAT_TRIG, kappa, 32, 2, B, LNN_INIT_CRANMER, 2.0, &r);
     double dir[4 * B];
     random_states(dir, B, &r, 1.0);
     double gap[3];

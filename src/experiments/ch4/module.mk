@@ -45,20 +45,15 @@ $(CH4_EVAL) data/ch4/dp_timing.tsv &: $(CH4_BIN)/dp_eval data/ch4/dp_lnn_weights
 # The equal-step study (params.mk): for each seed and number of steps, train
 # both models into data/ch4/budget/s<seed>_n<steps>/ and roll them out; then
 # dp_budget gathers the runs into data/ch4/dp_budget{,_summary}.tsv.
-define ch4_budget_run
-CH4_BD_$(1)_$(2) := data/ch4/budget/s$(1)_n$(2)
-data/ch4/budget/s$(1)_n$(2)/lnn_weights.tsv data/ch4/budget/s$(1)_n$(2)/lnn_train.tsv \
-  data/ch4/budget/s$(1)_n$(2)/lnn_loss.tsv data/ch4/budget/s$(1)_n$(2)/lnn_timing.tsv &: \
+define ch4_budget_train   # seed, steps, model (lnn or mlp)
+data/ch4/budget/s$(1)_n$(2)/$(3)_weights.tsv data/ch4/budget/s$(1)_n$(2)/$(3)_train.tsv \
+  data/ch4/budget/s$(1)_n$(2)/$(3)_loss.tsv data/ch4/budget/s$(1)_n$(2)/$(3)_timing.tsv &: \
   $(CH4_BIN)/dp_train $(CH4_MK)
 	@mkdir -p $$(@D)
-	nice $(CH4_BIN)/dp_train --model lnn $(CH4_BUDGET_ARGS) --steps $(2) --seed $(1) \
-	  --out data/ch4/budget/s$(1)_n$(2)/lnn
-data/ch4/budget/s$(1)_n$(2)/mlp_weights.tsv data/ch4/budget/s$(1)_n$(2)/mlp_train.tsv \
-  data/ch4/budget/s$(1)_n$(2)/mlp_loss.tsv data/ch4/budget/s$(1)_n$(2)/mlp_timing.tsv &: \
-  $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $$(@D)
-	nice $(CH4_BIN)/dp_train --model mlp $(CH4_BUDGET_ARGS) --steps $(2) --seed $(1) \
-	  --out data/ch4/budget/s$(1)_n$(2)/mlp
+	nice $(CH4_BIN)/dp_train --model $(3) $(CH4_BUDGET_ARGS) --steps $(2) --seed $(1) \
+	  --out data/ch4/budget/s$(1)_n$(2)/$(3)
+endef
+define ch4_budget_eval    # seed, steps
 data/ch4/budget/s$(1)_n$(2)/dp_summary.tsv data/ch4/budget/s$(1)_n$(2)/dp_ic.tsv \
   data/ch4/budget/s$(1)_n$(2)/dp_energy.tsv data/ch4/budget/s$(1)_n$(2)/dp_traj.tsv \
   data/ch4/budget/s$(1)_n$(2)/dp_order.tsv data/ch4/budget/s$(1)_n$(2)/dp_timing.tsv &: \
@@ -69,7 +64,9 @@ data/ch4/budget/s$(1)_n$(2)/dp_summary.tsv data/ch4/budget/s$(1)_n$(2)/dp_ic.tsv
 CH4_BUDGET_DIRS += data/ch4/budget/s$(1)_n$(2)
 endef
 CH4_BUDGET_DIRS :=
-$(foreach s,$(CH4_BUDGET_SEEDS),$(foreach n,$(CH4_BUDGET_STEPS),$(eval $(call ch4_budget_run,$(s),$(n)))))
+$(foreach s,$(CH4_BUDGET_SEEDS),$(foreach n,$(CH4_BUDGET_STEPS),\
+  $(foreach m,lnn mlp,$(eval $(call ch4_budget_train,$(s),$(n),$(m))))\
+  $(eval $(call ch4_budget_eval,$(s),$(n)))))
 CH4_BUDGET_IN := $(foreach d,$(CH4_BUDGET_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
 data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv &: $(CH4_BIN)/dp_budget $(CH4_BUDGET_IN)
 	$(CH4_BIN)/dp_budget --out data/ch4/dp_budget $(CH4_BUDGET_DIRS)
