@@ -5,8 +5,9 @@
 # rolls both models out.  The trained weights are data (data/ch4/dp_*_weights.tsv):
 # they are rebuilt only when the training program or its parameters
 # (src/experiments/ch4/params.mk) change, so figures redraw without retraining.
-# Whole chapter: about 300 CPU-seconds, under 3 minutes with make -j2 on an
-# idle 2-core machine.
+# The equal-step study (9 pairs of small trainings) and the seam run come on
+# top.  Whole chapter: about 600 CPU-seconds, 301 s with make -j2 on an idle
+# 2-core machine (data/reference/chapter_times.tsv; the issue's share: 6 min).
 
 CH4_BIN := $(BUILD)/bin/ch4
 CH4_MK  := src/experiments/ch4/params.mk
