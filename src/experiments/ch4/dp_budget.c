@@ -7,7 +7,11 @@
  * or |qdot| > 1000 before t = 100, the brief's definition) and those that ran
  * away (diverged, or a true-energy error |dE|/29.4 above 1 at t = 100).
  *
- * Usage: dp_budget --out PREFIX RUNDIR...
+ * With --equal-compute the baseline of a pair may have had more steps (and a
+ * different width) than the LNN: the comparison at equal CPU time that the
+ * brief also asks for.  Budgets are then the LNN's steps.
+ *
+ * Usage: dp_budget [--equal-compute] --out PREFIX RUNDIR...
  * Each RUNDIR holds lnn_train.tsv, mlp_train.tsv and dp_summary.tsv.
  * Writes PREFIX.tsv (one row per run) and PREFIX_summary.tsv (per budget). */
 #include <errno.h>
@@ -48,9 +52,22 @@ static double kv_get(const char *dir, const char *file, const char *key)
     die("%s: no key '%s'", path, key);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* median of v[0..n), sorted in place */
+static double median(double *v, int n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 typedef struct {
-    double steps, seed, lnn_l1, mlp_l1, lnn_div, base_div, lnn_run, base_run;
-    double lnn_med, base_med, etheta_max;
+    double steps, seed, mlp_steps, mlp_width, lnn_l1, mlp_l1, lnn_div, base_div, lnn_run, base_run;
+    double lnn_med10, base_med10, lnn_med, base_med, etheta_max;
 } run_t;
 
 int main(int argc, char **argv)
@@ -58,26 +75,30 @@ int main(int argc, char **argv)
     util_set_progname(argv[0]);
     const char *prefix = NULL;
     const char *dirs[MAXRUN];
-    int nrun = 0;
+    int nrun = 0, equal_compute = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--out") && i + 1 < argc)
             prefix = argv[++i];
+        else if (!strcmp(argv[i], "--equal-compute"))
+            equal_compute = 1;
         else if (argv[i][0] == '-')
-            die("unknown option '%s'\nusage: dp_budget --out PREFIX RUNDIR...", argv[i]);
+            die("unknown option '%s'\nusage: dp_budget [--equal-compute] --out PREFIX RUNDIR...", argv[i]);
         else if (nrun < MAXRUN)
             dirs[nrun++] = argv[i];
         else
             die("more than %d run directories", MAXRUN);
     }
     if (!prefix || nrun == 0)
-        die("usage: dp_budget --out PREFIX RUNDIR...");
+        die("usage: dp_budget [--equal-compute] --out PREFIX RUNDIR...");
 
     run_t r[MAXRUN];
     for (int k = 0; k < nrun; k++) {
         const char *d = dirs[k];
         r[k].steps = kv_get(d, "lnn_train.tsv", "steps");
         r[k].seed = kv_get(d, "lnn_train.tsv", "seed");
-        if (kv_get(d, "mlp_train.tsv", "steps") != r[k].steps ||
+        r[k].mlp_steps = kv_get(d, "mlp_train.tsv", "steps");
+        r[k].mlp_width = kv_get(d, "mlp_train.tsv", "width");
+        if ((!equal_compute && r[k].mlp_steps != r[k].steps) ||
             kv_get(d, "mlp_train.tsv", "seed") != r[k].seed)
             die("%s: the LNN and the baseline were trained with different steps or seeds", d);
         r[k].lnn_l1 = kv_get(d, "lnn_train.tsv", "test_l1");
@@ -86,6 +107,8 @@ int main(int argc, char **argv)
         r[k].base_div = kv_get(d, "dp_summary.tsv", "base_div");
         r[k].lnn_run = kv_get(d, "dp_summary.tsv", "lnn_runaway");
         r[k].base_run = kv_get(d, "dp_summary.tsv", "base_runaway");
+        r[k].lnn_med10 = kv_get(d, "dp_summary.tsv", "lnn_med_t10");
+        r[k].base_med10 = kv_get(d, "dp_summary.tsv", "base_med_t10");
         r[k].lnn_med = kv_get(d, "dp_summary.tsv", "lnn_med_t100");
         r[k].base_med = kv_get(d, "dp_summary.tsv", "base_med_t100");
         r[k].etheta_max = kv_get(d, "dp_summary.tsv", "etheta_max_t100");
@@ -98,15 +121,18 @@ int main(int argc, char **argv)
     char path[1024];
     snprintf(path, sizeof path, "%s.tsv", prefix);
     tsv_t *t = tsv_create(path, argc, argv);
-    tsv_comment(t, "one row per run: LNN and baseline trained with the same seed, steps, batch and "
-                   "schedule; rollouts from %g held-out initial conditions to t = 100", nic);
+    tsv_comment(t, "one row per run: LNN and baseline trained with the same seed, batch and schedule, "
+                   "and %s; rollouts from %g held-out initial conditions to t = 100",
+                equal_compute ? "the baseline for about the LNN's CPU time" : "the same steps", nic);
     tsv_comment(t, "div: non-finite or |qdot| > 1000; runaway: diverged or |dE|/29.4 > 1 at t = 100; "
                    "med: median |dE|/29.4 at t = 100; etheta_max: largest LNN E_theta drift / 29.4");
     tsv_columns(t, "steps\tseed\tlnn_l1\tmlp_l1\tlnn_div\tbase_div\tlnn_runaway\tbase_runaway\t"
-                   "lnn_med_t100\tbase_med_t100\tetheta_max_t100");
+                   "lnn_med_t100\tbase_med_t100\tetheta_max_t100\tmlp_steps\tmlp_width\t"
+                   "lnn_med_t10\tbase_med_t10");
     for (int k = 0; k < nrun; k++)
-        tsv_rowv(t, 11, r[k].steps, r[k].seed, r[k].lnn_l1, r[k].mlp_l1, r[k].lnn_div, r[k].base_div,
-                 r[k].lnn_run, r[k].base_run, r[k].lnn_med, r[k].base_med, r[k].etheta_max);
+        tsv_rowv(t, 15, r[k].steps, r[k].seed, r[k].lnn_l1, r[k].mlp_l1, r[k].lnn_div, r[k].base_div,
+                 r[k].lnn_run, r[k].base_run, r[k].lnn_med, r[k].base_med, r[k].etheta_max,
+                 r[k].mlp_steps, r[k].mlp_width, r[k].lnn_med10, r[k].base_med10);
     tsv_finish(t);
 
     /* per budget, in the order the budgets first appear */
@@ -131,6 +157,7 @@ int main(int argc, char **argv)
     double lnn_l1_max_all = 0, etheta_max_all = 0;
     for (int j = 0; j < nb; j++) {
         double n = 0, ld = 0, bd = 0, lr = 0, br = 0, l1max = 0, l1sum = 0, m1sum = 0;
+        double med[4][MAXRUN];   /* per seed: LNN, baseline median at t = 10, at t = 100 */
         for (int k = 0; k < nrun; k++) {
             if (r[k].steps != budgets[j])
                 continue;
@@ -142,6 +169,11 @@ int main(int argc, char **argv)
             l1max = fmax(l1max, r[k].lnn_l1);
             l1sum += r[k].lnn_l1;
             m1sum += r[k].mlp_l1;
+            int i = (int)n - 1;
+            med[0][i] = r[k].lnn_med10;
+            med[1][i] = r[k].base_med10;
+            med[2][i] = r[k].lnn_med;
+            med[3][i] = r[k].base_med;
         }
         char key[64];
 #define KV(name, v)                                                         \
@@ -158,6 +190,11 @@ int main(int argc, char **argv)
         KV("lnn_l1_max", l1max);
         KV("lnn_l1_mean", l1sum / n);
         KV("mlp_l1_mean", m1sum / n);
+        /* the median over seeds of each run's median |dE|/29.4 (1e300: diverged) */
+        KV("lnn_med_t10", median(med[0], (int)n));
+        KV("base_med_t10", median(med[1], (int)n));
+        KV("lnn_med_t100", median(med[2], (int)n));
+        KV("base_med_t100", median(med[3], (int)n));
 #undef KV
         all[0] += n;
         all[1] += ld;

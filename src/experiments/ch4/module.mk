@@ -68,6 +68,32 @@ CH4_BUDGET_DIRS :=
 $(foreach s,$(CH4_BUDGET_SEEDS),$(foreach n,$(CH4_BUDGET_STEPS),\
   $(foreach m,lnn mlp,$(eval $(call ch4_budget_train,$(s),$(n),$(m))))\
   $(eval $(call ch4_budget_eval,$(s),$(n)))))
+# Equal compute (params.mk): the baseline at width 128 with the LNN's CPU time,
+# one per seed, rolled out against the width-64 LNN of the same seed; the LNN's
+# training summary is copied beside it so that dp_budget finds each pair in one
+# directory.
+define ch4_eqc_run        # seed
+data/ch4/eqc/s$(1)/mlp_weights.tsv data/ch4/eqc/s$(1)/mlp_train.tsv data/ch4/eqc/s$(1)/mlp_loss.tsv \
+  data/ch4/eqc/s$(1)/mlp_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
+	@mkdir -p $$(@D)
+	nice $(CH4_BIN)/dp_train --model mlp $(CH4_EQC_ARGS) --seed $(1) --out data/ch4/eqc/s$(1)/mlp
+data/ch4/eqc/s$(1)/lnn_train.tsv: data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_train.tsv
+	@mkdir -p $$(@D)
+	cp $$< $$@.tmp && mv $$@.tmp $$@
+data/ch4/eqc/s$(1)/dp_summary.tsv data/ch4/eqc/s$(1)/dp_ic.tsv data/ch4/eqc/s$(1)/dp_energy.tsv \
+  data/ch4/eqc/s$(1)/dp_traj.tsv data/ch4/eqc/s$(1)/dp_order.tsv data/ch4/eqc/s$(1)/dp_timing.tsv &: \
+  $(CH4_BIN)/dp_eval data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_weights.tsv data/ch4/eqc/s$(1)/mlp_weights.tsv
+	nice $(CH4_BIN)/dp_eval --lnn data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_weights.tsv \
+	  --mlp data/ch4/eqc/s$(1)/mlp_weights.tsv --width 64 --depth 2 --mlp-width 128 --mlp-depth 2 \
+	  --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir data/ch4/eqc/s$(1)
+CH4_EQC_DIRS += data/ch4/eqc/s$(1)
+endef
+CH4_EQC_DIRS :=
+$(foreach s,$(CH4_BUDGET_SEEDS),$(eval $(call ch4_eqc_run,$(s))))
+CH4_EQC_IN := $(foreach d,$(CH4_EQC_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
+data/ch4/dp_eqc.tsv data/ch4/dp_eqc_summary.tsv &: $(CH4_BIN)/dp_budget $(CH4_EQC_IN)
+	$(CH4_BIN)/dp_budget --equal-compute --out data/ch4/dp_eqc $(CH4_EQC_DIRS)
+
 CH4_BUDGET_IN := $(foreach d,$(CH4_BUDGET_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
 data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv &: $(CH4_BIN)/dp_budget $(CH4_BUDGET_IN)
 	$(CH4_BIN)/dp_budget --out data/ch4/dp_budget $(CH4_BUDGET_DIRS)
@@ -90,7 +116,7 @@ data/ch4/seam/dp_summary.tsv data/ch4/seam/dp_ic.tsv data/ch4/seam/dp_energy.tsv
 	  --mlp $(CH4_SEAM_SRC)/mlp_weights.tsv --width 64 --depth 2 --nic 40 --tmax 100 \
 	  --dt 0.01 --seed 0 --outdir data/ch4/seam
 
-figures/ch4_dp_budget.svg: data/ch4/dp_budget.tsv
+figures/ch4_dp_budget.svg: data/ch4/dp_budget.tsv data/ch4/dp_eqc.tsv
 figures/ch4_dp_seam.svg: data/ch4/seam/dp_ic.tsv $(CH4_SEAM_SRC)/dp_ic.tsv
 
 figures/ch4_hnn_phase.svg figures/ch4_hnn_energy.svg: data/ch4/hnn_spring_rollout.tsv data/ch4/hnn_pendulum_rollout.tsv
@@ -109,6 +135,7 @@ FIGURES += figures/ch4_dp_loss.svg figures/ch4_dp_budget.svg figures/ch4_dp_ener
            figures/ch4_hnn_energy.svg
 DATA    += $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL) $(CH4_HNN_S) $(CH4_HNN_P) \
            data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv $(CH4_BUDGET_IN) \
+           data/ch4/dp_eqc.tsv data/ch4/dp_eqc_summary.tsv $(CH4_EQC_IN) \
            $(foreach d,$(CH4_BUDGET_DIRS),$(d)/dp_ic.tsv) \
            data/ch4/seam/lnn_train.tsv data/ch4/seam/dp_summary.tsv data/ch4/seam/dp_ic.tsv
 
