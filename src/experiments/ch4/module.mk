@@ -6,7 +6,7 @@
 # they are rebuilt only when the training program or its parameters
 # (src/experiments/ch4/params.mk) change, so figures redraw without retraining.
 # The equal-step study (9 pairs of small trainings) and the seam run come on
-# top.  Whole chapter: about 600 CPU-seconds, 301 s with make -j2 on an idle
+# top.  Whole chapter: about 660 CPU-seconds, 342 s with make -j2 on an idle
 # 2-core machine (data/reference/chapter_times.tsv; the issue's share: 6 min).
 
 CH4_BIN := $(BUILD)/bin/ch4
