@@ -93,11 +93,11 @@ fresh_dir
 expect "ch4/dp_budget: missing run directory" "^dp_budget: .*norun/lnn_train\.tsv" "$bin/ch4/dp_budget" --out b norun
 fresh_dir; mkdir -p "$scratch/w/run"
 printf '# x\nkey\tvalue\nsteps\t100\nseed\t0\ntest_l1\t1.5\n' > "$scratch/w/run/lnn_train.tsv"
-printf '# x\nkey\tvalue\nsteps\t100\nseed\t0\ntest_l1\t1.5x\n' > "$scratch/w/run/mlp_train.tsv"
-expect "ch4/dp_budget: malformed value" "^dp_budget: .*run/mlp_train\.tsv:5: .*test_l1" "$bin/ch4/dp_budget" --out b run
+printf '# x\nkey\tvalue\nsteps\t100\nseed\t0\nwidth\t64\ntest_l1\t1.5x\n' > "$scratch/w/run/mlp_train.tsv"
+expect "ch4/dp_budget: malformed value" "^dp_budget: .*run/mlp_train\.tsv:6: .*test_l1" "$bin/ch4/dp_budget" --out b run
 fresh_dir; mkdir -p "$scratch/w/run"
 printf 'key\tvalue\nsteps\t100\nseed\t0\n' > "$scratch/w/run/lnn_train.tsv"
-printf 'key\tvalue\nsteps\t200\nseed\t0\n' > "$scratch/w/run/mlp_train.tsv"
+printf 'key\tvalue\nsteps\t200\nseed\t0\nwidth\t64\n' > "$scratch/w/run/mlp_train.tsv"
 expect "ch4/dp_budget: unequal steps" "^dp_budget: .*run: .*different steps" "$bin/ch4/dp_budget" --out b run
 fresh_dir
 expect "bench-table: missing runs file" "^bench-table: .*none\.tsv" "$bin/bench-table" --runs none.tsv --gemm none.tsv
