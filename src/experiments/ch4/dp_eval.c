@@ -197,9 +197,12 @@ int main(int argc, char **argv)
     long nsteps = lround(tmax / dt), every = lround(0.1 / dt);
     if (every < 1)
         every = 1;
-    double at10[6] = {0}, at100[6] = {0};   /* med l, med b, mean l, mean b, div l, div b */
-    double ctrl100 = 0, eth100_med = 0, eth100_max = 0;
-    int run_l = 0, run_b = 0;   /* runaways at t = 100: diverged, or |dE|/29.4 > 1 */
+    /* values at t = 10 and t = 100; NaN in the summary if --tmax stops short of them */
+    double at10[6], at100[6];   /* med l, med b, mean l, mean b, div l, div b */
+    for (int i = 0; i < 6; i++)
+        at10[i] = at100[i] = NAN;
+    double ctrl100 = NAN, eth100_med = NAN, eth100_max = NAN;
+    double run_l = NAN, run_b = NAN;   /* runaways at t = 100: diverged, or |dE|/29.4 > 1 */
     double el[MAXIC], eb[MAXIC], ec[MAXIC], ee[MAXIC], tmp[MAXIC];
     progress_t pr;
     progress_begin(&pr, "rollouts");
@@ -248,6 +251,7 @@ int main(int argc, char **argv)
                 dst[4] = ndl;
                 dst[5] = ndb;
                 if (dst == at100) {
+                    run_l = run_b = 0;
                     for (int k = 0; k < nic; k++) {
                         run_l += el[k] > 1;
                         run_b += eb[k] > 1;
