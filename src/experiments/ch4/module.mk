@@ -25,67 +25,57 @@ $(CH4_HNN_P) $(CH4_HNN_PT) &: $(CH4_BIN)/hnn $(CH4_MK)
 	@mkdir -p $(@D)
 	nice $(CH4_BIN)/hnn --task pendulum --outdir data/ch4
 
-# Double pendulum (Cranmer et al. 2020): LNN and baseline MLP, same data,
-# steps, batch and schedule.
-CH4_LNN := data/ch4/dp_lnn_weights.tsv data/ch4/dp_lnn_loss.tsv data/ch4/dp_lnn_train.tsv
-CH4_MLP := data/ch4/dp_mlp_weights.tsv data/ch4/dp_mlp_loss.tsv data/ch4/dp_mlp_train.tsv
-$(CH4_LNN) data/ch4/dp_lnn_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_train --model lnn $(CH4_TRAIN_ARGS) --out data/ch4/dp_lnn
-$(CH4_MLP) data/ch4/dp_mlp_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_train --model mlp $(CH4_TRAIN_ARGS) --out data/ch4/dp_mlp
+# Two rule templates serve every double-pendulum run below (Cranmer et al.
+# 2020: LNN and baseline MLP on the same data, batch and schedule).
+#   ch4_train PREFIX, MODEL, ARGS        dp_train -> PREFIX_{weights,train,loss,timing}.tsv
+#   ch4_eval  DIR, LNN, MLP, ARGS        dp_eval of LNN_weights.tsv against MLP_weights.tsv
+#                                        from the 40 held-out initial conditions -> DIR/dp_*.tsv
+CH4_TRAIN_FILES = $(1)_weights.tsv $(1)_train.tsv $(1)_loss.tsv $(1)_timing.tsv
+CH4_EVAL_FILES  = $(foreach f,energy traj order summary ic timing,$(1)/dp_$(f).tsv)
+define ch4_train
+$(call CH4_TRAIN_FILES,$(1)) &: $(CH4_BIN)/dp_train $(CH4_MK)
+	@mkdir -p $$(@D)
+	nice $(CH4_BIN)/dp_train --model $(2) $(strip $(3)) --out $(1)
+endef
+define ch4_eval
+$(call CH4_EVAL_FILES,$(1)) &: $(CH4_BIN)/dp_eval $(2)_weights.tsv $(3)_weights.tsv
+	@mkdir -p $$(@D)
+	nice $(CH4_BIN)/dp_eval $(strip $(4)) --lnn $(strip $(2))_weights.tsv --mlp $(strip $(3))_weights.tsv \
+	  --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir $(1)
+endef
 
-CH4_EVAL := data/ch4/dp_energy.tsv data/ch4/dp_traj.tsv data/ch4/dp_order.tsv data/ch4/dp_summary.tsv \
-            data/ch4/dp_ic.tsv
-$(CH4_EVAL) data/ch4/dp_timing.tsv &: $(CH4_BIN)/dp_eval data/ch4/dp_lnn_weights.tsv data/ch4/dp_mlp_weights.tsv
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_eval --lnn data/ch4/dp_lnn_weights.tsv --mlp data/ch4/dp_mlp_weights.tsv \
-	  --width 128 --depth 2 --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir data/ch4
+# The main comparison: same steps, width 128.
+$(eval $(call ch4_train,data/ch4/dp_lnn,lnn,$(CH4_TRAIN_ARGS)))
+$(eval $(call ch4_train,data/ch4/dp_mlp,mlp,$(CH4_TRAIN_ARGS)))
+$(eval $(call ch4_eval,data/ch4,data/ch4/dp_lnn,data/ch4/dp_mlp,--width 128 --depth 2))
+CH4_LNN  := data/ch4/dp_lnn_weights.tsv data/ch4/dp_lnn_loss.tsv data/ch4/dp_lnn_train.tsv
+CH4_MLP  := data/ch4/dp_mlp_weights.tsv data/ch4/dp_mlp_loss.tsv data/ch4/dp_mlp_train.tsv
+CH4_EVAL := $(filter-out %/dp_timing.tsv,$(call CH4_EVAL_FILES,data/ch4))
 
 # The equal-step study (params.mk): for each seed and number of steps, train
 # both models into data/ch4/budget/s<seed>_n<steps>/ and roll them out; then
 # dp_budget gathers the runs into data/ch4/dp_budget{,_summary}.tsv.
-define ch4_budget_train   # seed, steps, model (lnn or mlp)
-data/ch4/budget/s$(1)_n$(2)/$(3)_weights.tsv data/ch4/budget/s$(1)_n$(2)/$(3)_train.tsv \
-  data/ch4/budget/s$(1)_n$(2)/$(3)_loss.tsv data/ch4/budget/s$(1)_n$(2)/$(3)_timing.tsv &: \
-  $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $$(@D)
-	nice $(CH4_BIN)/dp_train --model $(3) $(CH4_BUDGET_ARGS) --steps $(2) --seed $(1) \
-	  --out data/ch4/budget/s$(1)_n$(2)/$(3)
-endef
-define ch4_budget_eval    # seed, steps
-data/ch4/budget/s$(1)_n$(2)/dp_summary.tsv data/ch4/budget/s$(1)_n$(2)/dp_ic.tsv \
-  data/ch4/budget/s$(1)_n$(2)/dp_energy.tsv data/ch4/budget/s$(1)_n$(2)/dp_traj.tsv \
-  data/ch4/budget/s$(1)_n$(2)/dp_order.tsv data/ch4/budget/s$(1)_n$(2)/dp_timing.tsv &: \
-  $(CH4_BIN)/dp_eval data/ch4/budget/s$(1)_n$(2)/lnn_weights.tsv data/ch4/budget/s$(1)_n$(2)/mlp_weights.tsv
-	nice $(CH4_BIN)/dp_eval --lnn data/ch4/budget/s$(1)_n$(2)/lnn_weights.tsv \
-	  --mlp data/ch4/budget/s$(1)_n$(2)/mlp_weights.tsv --width 64 --depth 2 --nic 40 --tmax 100 \
-	  --dt 0.01 --seed 0 --outdir data/ch4/budget/s$(1)_n$(2)
+define ch4_budget_run     # seed, steps
+$(foreach m,lnn mlp,$(eval $(call ch4_train,data/ch4/budget/s$(1)_n$(2)/$(m),$(m),\
+  $(CH4_BUDGET_ARGS) --steps $(2) --seed $(1))))
+$(eval $(call ch4_eval,data/ch4/budget/s$(1)_n$(2),data/ch4/budget/s$(1)_n$(2)/lnn,\
+  data/ch4/budget/s$(1)_n$(2)/mlp,--width 64 --depth 2))
 CH4_BUDGET_DIRS += data/ch4/budget/s$(1)_n$(2)
 endef
 CH4_BUDGET_DIRS :=
-$(foreach s,$(CH4_BUDGET_SEEDS),$(foreach n,$(CH4_BUDGET_STEPS),\
-  $(foreach m,lnn mlp,$(eval $(call ch4_budget_train,$(s),$(n),$(m))))\
-  $(eval $(call ch4_budget_eval,$(s),$(n)))))
+$(foreach s,$(CH4_BUDGET_SEEDS),$(foreach n,$(CH4_BUDGET_STEPS),$(eval $(call ch4_budget_run,$(s),$(n)))))
+
 # Equal compute (params.mk): the baseline at width 128 with the LNN's CPU time,
 # one per seed, rolled out against the width-64 LNN of the same seed; the LNN's
 # training summary is copied beside it so that dp_budget finds each pair in one
 # directory.
 define ch4_eqc_run        # seed
-data/ch4/eqc/s$(1)/mlp_weights.tsv data/ch4/eqc/s$(1)/mlp_train.tsv data/ch4/eqc/s$(1)/mlp_loss.tsv \
-  data/ch4/eqc/s$(1)/mlp_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $$(@D)
-	nice $(CH4_BIN)/dp_train --model mlp $(CH4_EQC_ARGS) --seed $(1) --out data/ch4/eqc/s$(1)/mlp
+$(eval $(call ch4_train,data/ch4/eqc/s$(1)/mlp,mlp,$(CH4_EQC_ARGS) --seed $(1)))
+$(eval $(call ch4_eval,data/ch4/eqc/s$(1),data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn,\
+  data/ch4/eqc/s$(1)/mlp,--width 64 --depth 2 --mlp-width 128 --mlp-depth 2))
 data/ch4/eqc/s$(1)/lnn_train.tsv: data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_train.tsv
 	@mkdir -p $$(@D)
 	cp $$< $$@.tmp && mv $$@.tmp $$@
-data/ch4/eqc/s$(1)/dp_summary.tsv data/ch4/eqc/s$(1)/dp_ic.tsv data/ch4/eqc/s$(1)/dp_energy.tsv \
-  data/ch4/eqc/s$(1)/dp_traj.tsv data/ch4/eqc/s$(1)/dp_order.tsv data/ch4/eqc/s$(1)/dp_timing.tsv &: \
-  $(CH4_BIN)/dp_eval data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_weights.tsv data/ch4/eqc/s$(1)/mlp_weights.tsv
-	nice $(CH4_BIN)/dp_eval --lnn data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_weights.tsv \
-	  --mlp data/ch4/eqc/s$(1)/mlp_weights.tsv --width 64 --depth 2 --mlp-width 128 --mlp-depth 2 \
-	  --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir data/ch4/eqc/s$(1)
 CH4_EQC_DIRS += data/ch4/eqc/s$(1)
 endef
 CH4_EQC_DIRS :=
@@ -104,17 +94,10 @@ data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv &: $(CH4_BIN)/dp_budget $(
 CH4_SEAM_SRC := data/ch4/budget/$(CH4_SEAM_RUN)
 CH4_SEAM_NSTEPS := $(lastword $(subst _n, ,$(CH4_SEAM_RUN)))
 CH4_SEAM_SEED := $(patsubst s%,%,$(firstword $(subst _n, ,$(CH4_SEAM_RUN))))
-data/ch4/seam/lnn_weights.tsv data/ch4/seam/lnn_train.tsv data/ch4/seam/lnn_loss.tsv \
-  data/ch4/seam/lnn_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_train --model lnn --features wrap $(CH4_BUDGET_ARGS) --steps $(CH4_SEAM_NSTEPS) \
-	  --seed $(CH4_SEAM_SEED) --out data/ch4/seam/lnn
-data/ch4/seam/dp_summary.tsv data/ch4/seam/dp_ic.tsv data/ch4/seam/dp_energy.tsv \
-  data/ch4/seam/dp_traj.tsv data/ch4/seam/dp_order.tsv data/ch4/seam/dp_timing.tsv &: \
-  $(CH4_BIN)/dp_eval data/ch4/seam/lnn_weights.tsv $(CH4_SEAM_SRC)/mlp_weights.tsv
-	nice $(CH4_BIN)/dp_eval --features wrap --lnn data/ch4/seam/lnn_weights.tsv \
-	  --mlp $(CH4_SEAM_SRC)/mlp_weights.tsv --width 64 --depth 2 --nic 40 --tmax 100 \
-	  --dt 0.01 --seed 0 --outdir data/ch4/seam
+$(eval $(call ch4_train,data/ch4/seam/lnn,lnn,\
+  --features wrap $(CH4_BUDGET_ARGS) --steps $(CH4_SEAM_NSTEPS) --seed $(CH4_SEAM_SEED)))
+$(eval $(call ch4_eval,data/ch4/seam,data/ch4/seam/lnn,$(CH4_SEAM_SRC)/mlp,\
+  --features wrap --width 64 --depth 2))
 
 figures/ch4_dp_budget.svg: data/ch4/dp_budget.tsv data/ch4/dp_eqc.tsv
 figures/ch4_dp_seam.svg: data/ch4/seam/dp_ic.tsv $(CH4_SEAM_SRC)/dp_ic.tsv
@@ -143,24 +126,13 @@ DATA    += $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL) $(CH4_HNN_S) $(CH4_HNN_P) \
 # times the training steps, into data/ch4_long/.  Its three summary files are
 # then copied to data/reference/ch4/ (committed, small) so that the chapter
 # can quote them without rerunning; their # headers keep the provenance.
-CH4_LONG_LNN  := data/ch4_long/dp_lnn_weights.tsv data/ch4_long/dp_lnn_loss.tsv data/ch4_long/dp_lnn_train.tsv
-CH4_LONG_MLP  := data/ch4_long/dp_mlp_weights.tsv data/ch4_long/dp_mlp_loss.tsv data/ch4_long/dp_mlp_train.tsv
-CH4_LONG_EVAL := data/ch4_long/dp_energy.tsv data/ch4_long/dp_traj.tsv data/ch4_long/dp_order.tsv \
-                 data/ch4_long/dp_summary.tsv data/ch4_long/dp_ic.tsv
-$(CH4_LONG_LNN) data/ch4_long/dp_lnn_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_train --model lnn $(CH4_LONG_ARGS) --out data/ch4_long/dp_lnn
-$(CH4_LONG_MLP) data/ch4_long/dp_mlp_timing.tsv &: $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_train --model mlp $(CH4_LONG_ARGS) --out data/ch4_long/dp_mlp
-$(CH4_LONG_EVAL) data/ch4_long/dp_timing.tsv &: $(CH4_BIN)/dp_eval data/ch4_long/dp_lnn_weights.tsv data/ch4_long/dp_mlp_weights.tsv
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/dp_eval --lnn data/ch4_long/dp_lnn_weights.tsv \
-	  --mlp data/ch4_long/dp_mlp_weights.tsv --width 128 --depth 2 --nic 40 --tmax 100 \
-	  --dt 0.01 --seed 0 --outdir data/ch4_long
+$(eval $(call ch4_train,data/ch4_long/dp_lnn,lnn,$(CH4_LONG_ARGS)))
+$(eval $(call ch4_train,data/ch4_long/dp_mlp,mlp,$(CH4_LONG_ARGS)))
+$(eval $(call ch4_eval,data/ch4_long,data/ch4_long/dp_lnn,data/ch4_long/dp_mlp,--width 128 --depth 2))
 
 .PHONY: figures-long
-figures-long: $(CH4_LONG_EVAL) $(CH4_LONG_LNN) $(CH4_LONG_MLP)
+figures-long: $(call CH4_EVAL_FILES,data/ch4_long) $(call CH4_TRAIN_FILES,data/ch4_long/dp_lnn) \
+              $(call CH4_TRAIN_FILES,data/ch4_long/dp_mlp)
 	@mkdir -p data/reference/ch4
 	cp data/ch4_long/dp_summary.tsv data/reference/ch4/long_dp_summary.tsv
 	cp data/ch4_long/dp_lnn_train.tsv data/reference/ch4/long_dp_lnn_train.tsv
