@@ -14,14 +14,7 @@
  * Usage: dp_budget [--equal-compute] --out PREFIX RUNDIR...
  * Each RUNDIR holds lnn_train.tsv, mlp_train.tsv and dp_summary.tsv.
  * Writes PREFIX.tsv (one row per run) and PREFIX_summary.tsv (per budget). */
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "core/tsv.h"
-#include "core/util.h"
+#include "dp_common.h"
 
 #define MAXRUN 64
 #define MAXBUDGET 16
@@ -50,19 +43,6 @@ static double kv_get(const char *dir, const char *file, const char *key)
     }
     fclose(f);
     die("%s: no key '%s'", path, key);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* median of v[0..n), sorted in place */
-static double median(double *v, int n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 typedef struct {
@@ -191,10 +171,10 @@ int main(int argc, char **argv)
         KV("lnn_l1_mean", l1sum / n);
         KV("mlp_l1_mean", m1sum / n);
         /* the median over seeds of each run's median |dE|/29.4 (1e300: diverged) */
-        KV("lnn_med_t10", median(med[0], (int)n));
-        KV("base_med_t10", median(med[1], (int)n));
-        KV("lnn_med_t100", median(med[2], (int)n));
-        KV("base_med_t100", median(med[3], (int)n));
+        KV("lnn_med_t10", dp_quantile(med[0], (int)n, 0.5));
+        KV("base_med_t10", dp_quantile(med[1], (int)n, 0.5));
+        KV("lnn_med_t100", dp_quantile(med[2], (int)n, 0.5));
+        KV("base_med_t100", dp_quantile(med[3], (int)n, 0.5));
 #undef KV
         all[0] += n;
         all[1] += ld;

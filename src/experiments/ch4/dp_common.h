@@ -10,7 +10,8 @@
  *    softplus, Cranmer et al. custom init; or MLP(wrap q, qdot/10) + ... to
  *    show what wrapping does to E_theta) and the black-box baseline
  *    (ReLU MLP on the same features -> qddot, Glorot init);
- *  - weights as TSV (index, value; %.17g round-trips). */
+ *  - weights as TSV (index, value; %.17g round-trips);
+ *  - quantiles over initial conditions or seeds. */
 #ifndef CH4_DP_COMMON_H
 #define CH4_DP_COMMON_H
 
@@ -145,6 +146,26 @@ static inline void dp_load_weights(const char *path, double *theta, size_t n)
     fclose(f);
     if (got != n)
         die("%s: %zu weights, the model has %zu (wrong --width/--depth?)", path, got, n);
+}
+
+static inline int dp_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* quantile (linear interpolation) of v[0..n), sorted in place; inf sorts last */
+static inline double dp_quantile(double *v, int n, double q)
+{
+    qsort(v, n, sizeof(double), dp_cmp_double);
+    double pos = q * (n - 1);
+    int i = (int)floor(pos);
+    if (i >= n - 1)
+        return v[n - 1];
+    double f = pos - i;
+    if (f == 0 || !isfinite(v[i + 1]))
+        return f == 0 ? v[i] : (isfinite(v[i]) ? INFINITY : v[i]);
+    return v[i] + f * (v[i + 1] - v[i]);
 }
 
 #endif

@@ -63,26 +63,6 @@ static void true_rhs(double *dydt, const double *y, double t, void *vc)
         phys_dp_field(dydt + 4 * b, y + 4 * b, t, NULL);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* quantile (linear interpolation) of v[0..n), sorted in place; inf sorts last */
-static double quantile(double *v, int n, double q)
-{
-    qsort(v, n, sizeof(double), cmp_double);
-    double pos = q * (n - 1);
-    int i = (int)floor(pos);
-    if (i >= n - 1)
-        return v[n - 1];
-    double f = pos - i;
-    if (f == 0 || !isfinite(v[i + 1]))
-        return f == 0 ? v[i] : (isfinite(v[i]) ? INFINITY : v[i]);
-    return v[i] + f * (v[i + 1] - v[i]);
-}
-
 /* marks diverged rows: non-finite or |qdot| > 1000; parks them at rest */
 static void check_div(double *y, int B, double t, double *div_t)
 {
@@ -231,13 +211,13 @@ int main(int argc, char **argv)
             double row[13];
             row[0] = t;
             memcpy(tmp, el, nic * sizeof(double));
-            row[1] = quantile(tmp, nic, 0.5); row[2] = quantile(tmp, nic, 0.25); row[3] = quantile(tmp, nic, 0.75);
+            row[1] = dp_quantile(tmp, nic, 0.5); row[2] = dp_quantile(tmp, nic, 0.25); row[3] = dp_quantile(tmp, nic, 0.75);
             memcpy(tmp, eb, nic * sizeof(double));
-            row[4] = quantile(tmp, nic, 0.5); row[5] = quantile(tmp, nic, 0.25); row[6] = quantile(tmp, nic, 0.75);
+            row[4] = dp_quantile(tmp, nic, 0.5); row[5] = dp_quantile(tmp, nic, 0.25); row[6] = dp_quantile(tmp, nic, 0.75);
             memcpy(tmp, ec, nic * sizeof(double));
-            row[7] = quantile(tmp, nic, 0.5); row[8] = tmp[nic - 1];
+            row[7] = dp_quantile(tmp, nic, 0.5); row[8] = tmp[nic - 1];
             row[9] = ndl; row[10] = ndb;
-            row[11] = ne ? quantile(ee, ne, 0.5) : NAN;
+            row[11] = ne ? dp_quantile(ee, ne, 0.5) : NAN;
             row[12] = ne ? ee[ne - 1] : NAN;
             for (int i = 1; i < 13; i++)
                 row[i] = tsvnum(row[i]);
@@ -318,10 +298,10 @@ int main(int argc, char **argv)
         }
     }
     tsv_finish(ti);
-    double eth_cross = ncross ? quantile(dc, ncross, 0.5) : NAN;
-    double eth_plain = nplain ? quantile(dn, nplain, 0.5) : NAN;
-    double ctrl_cross = ncross ? quantile(cc, ncross, 0.5) : NAN;
-    double ctrl_plain = nplain ? quantile(cn, nplain, 0.5) : NAN;
+    double eth_cross = ncross ? dp_quantile(dc, ncross, 0.5) : NAN;
+    double eth_plain = nplain ? dp_quantile(dn, nplain, 0.5) : NAN;
+    double ctrl_cross = ncross ? dp_quantile(cc, ncross, 0.5) : NAN;
+    double ctrl_plain = nplain ? dp_quantile(cn, nplain, 0.5) : NAN;
 
     /* E_theta against dt: first 8 initial conditions, T = 10 */
     snprintf(path, sizeof path, "%s/dp_order.tsv", outdir);
