@@ -65,11 +65,25 @@ EXP_SRC := $(sort $(wildcard src/experiments/*/*.c))
 EXP_BIN := $(EXP_SRC:src/experiments/%.c=$(BUILD)/bin/%)
 
 EXP_OBJ := $(EXP_SRC:src/%.c=$(BUILD)/obj/%.o)
-.SECONDARY: $(EXP_OBJ)
+.SECONDARY: $(EXP_OBJ) $(CHLIB_OBJ)
 
-$(BUILD)/bin/%: $(BUILD)/obj/experiments/%.o $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(NUM_LIBS)
+# Chapter-local library code: src/experiments/<ch>/lib/*.c compiles to objects
+# collected in build/lib/<ch>.a, which is linked into every program of that
+# chapter (before the shared library).  Its headers stay short (declarations).
+EXP_CHAPTERS := $(sort $(notdir $(patsubst %/,%,$(dir $(EXP_SRC)))))
+CHLIB_SRC    := $(sort $(wildcard src/experiments/*/lib/*.c))
+CHLIB_OBJ    := $(CHLIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+chlib_of = $(if $(filter src/experiments/$(1)/lib/%,$(CHLIB_SRC)),$(BUILD)/lib/$(1).a)
+
+define EXP_LINK_RULE
+$(BUILD)/lib/$(1).a: $(filter $(BUILD)/obj/experiments/$(1)/lib/%,$(CHLIB_OBJ))
+	@mkdir -p $$(@D)
+	tmp=$$@.tmp.$$$$$$$$; rm -f $$$$tmp && ar rcs $$$$tmp $$^ && mv $$$$tmp $$@
+$(BUILD)/bin/$(1)/%: $(BUILD)/obj/experiments/$(1)/%.o $(call chlib_of,$(1)) $(LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$< $(call chlib_of,$(1)) $(LIB) $$(NUM_LIBS)
+endef
+$(foreach c,$(EXP_CHAPTERS),$(eval $(call EXP_LINK_RULE,$(c))))
 
 # Figures: figures/style.gp (terminal, palette) is loaded first, then the
 # output is set, then the figure's own script runs.  A script never sets the
@@ -163,5 +177,5 @@ help:
 	@echo "make deps            install missing apt and npm dependencies"
 	@echo "make clean           remove everything generated (build/, site/, figures/*.svg, data/*)"
 
--include $(LIB_OBJ:.o=.d) $(EXP_SRC:src/%.c=$(BUILD)/obj/%.d) \
+-include $(LIB_OBJ:.o=.d) $(EXP_SRC:src/%.c=$(BUILD)/obj/%.d) $(CHLIB_OBJ:.o=.d) \
          $(wildcard $(BUILD)/depfiles/tests/*/*.d)
