@@ -185,6 +185,8 @@ int fmnist_load(dataset_t *ds, const char *dir, const char *split, char *err, si
 {
     memset(ds, 0, sizeof *ds);
     if (!dir)
+        dir = getenv(FMNIST_DIR_ENV);
+    if (!dir || !*dir)
         dir = FMNIST_DIR;
     const char *stem;
     if (strcmp(split, "train") == 0)
@@ -228,17 +230,14 @@ int fmnist_load(dataset_t *ds, const char *dir, const char *split, char *err, si
     ds->n = (int)n;
     ds->d = (int)d;
     ds->x = malloc(n * d * sizeof *ds->x);
-    ds->xf = malloc(n * d * sizeof *ds->xf);
     ds->y = malloc(n * sizeof *ds->y);
-    if (!ds->x || !ds->xf || !ds->y) {
+    if (!ds->x || !ds->y) {
         fail(err, errlen, "fmnist_load: out of memory for %zu examples", n);
         dataset_free(ds);
         goto done;
     }
-    for (size_t i = 0; i < n * d; i++) {
+    for (size_t i = 0; i < n * d; i++)
         ds->x[i] = img.data[i] / 255.0;
-        ds->xf[i] = (float)ds->x[i];
-    }
     for (size_t i = 0; i < n; i++)
         ds->y[i] = lab.data[i];
     rc = 0;
@@ -253,7 +252,6 @@ done:
 void dataset_free(dataset_t *ds)
 {
     free(ds->x);
-    free(ds->xf);
     free(ds->y);
     memset(ds, 0, sizeof *ds);
 }

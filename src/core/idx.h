@@ -23,17 +23,20 @@ int  idx_read(idx_t *out, const char *path, char *err, size_t errlen);
 void idx_free(idx_t *x);
 
 #define FMNIST_DIR "/usr/share/datasets/fashion-mnist"
+/* The environment variable naming another directory (the bad-input suite
+ * points it at damaged copies). */
+#define FMNIST_DIR_ENV "NOETHER_FASHION_DIR"
 
 typedef struct {
     int n;            /* examples */
     int d;            /* 784 */
     double *x;        /* [n, d], pixels / 255 in [0, 1] */
-    float *xf;        /* [n, d] same values as float */
     int *y;           /* [n] labels 0..9 */
 } dataset_t;
 
-/* Loads "train" or "test" from dir (FMNIST_DIR if NULL); checks that the
- * image and label counts agree. */
+/* Loads "train" or "test" from dir; dir NULL means $NOETHER_FASHION_DIR if
+ * set and not empty, else FMNIST_DIR.  Checks that the image and label
+ * counts agree and that labels are 0..9. */
 int  fmnist_load(dataset_t *ds, const char *dir, const char *split, char *err, size_t errlen);
 void dataset_free(dataset_t *ds);
 

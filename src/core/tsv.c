@@ -18,6 +18,13 @@ struct tsv {
 };
 
 static tsv_t *open_list;
+static char *parameters;
+
+void tsv_set_parameters(const char *text)
+{
+    free(parameters);
+    parameters = text ? xstrdup(text) : NULL;
+}
 
 static void unlink_open(tsv_t *t)
 {
@@ -83,6 +90,8 @@ tsv_t *tsv_open(const char *path, int argc, char **argv)
     for (int i = 0; i < argc; i++)
         fprintf(t->f, " %s", i == 0 && slash ? slash + 1 : argv[i]);
     fputc('\n', t->f);
+    if (parameters)
+        fprintf(t->f, "# parameters:%s\n", parameters);
     return t;
 }
 

@@ -1,7 +1,8 @@
 /* tsv.h: the one way programs write data files.
  *
- * A file starts with '#' comment lines (program, commit, command line, then
- * whatever the program adds: seed, parameters, the equation it tests), then
+ * A file starts with '#' comment lines (program, commit, command line, the
+ * parameters in effect, then whatever the program adds: the equation it
+ * tests, say), then
  * one line of tab-separated column names, then rows of numbers printed with
  * %.17g (round-trips every double exactly).  It is written to "<path>.tmp"
  * and renamed over <path> only by tsv_close(), so a crash or a die() never
@@ -17,11 +18,16 @@
 typedef struct tsv tsv_t;
 
 /* Opens <path>.tmp and writes the standard header: program (argv[0]'s
- * base name), commit ($NOETHER_COMMIT), and the command line.  Returns NULL
+ * base name), commit ($NOETHER_COMMIT), the command line, and the
+ * parameters in effect (set by args_parse; see args.h).  Returns NULL
  * (errno set) if the file cannot be created. */
 tsv_t *tsv_open(const char *path, int argc, char **argv);
 /* Same, but dies with a message naming the file on failure. */
 tsv_t *tsv_create(const char *path, int argc, char **argv);
+
+/* The text of the "# parameters:" header line of files opened from now on
+ * (args_parse sets it; NULL: no such line).  The text is copied. */
+void tsv_set_parameters(const char *text);
 
 /* One "# " header line. */
 void tsv_comment(tsv_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -1,4 +1,4 @@
-/* util.c: fatal errors, allocation, clock, progress lines, argument parsing. */
+/* util.c: fatal errors, allocation, clocks, hash, progress lines. */
 #include "core/util.h"
 #include "core/tsv.h"
 
@@ -64,6 +64,23 @@ double now_seconds(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+double cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= b[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
 /* ------------------------------------------------------------ progress */
 
 static int progress_enabled(void)
@@ -100,86 +117,4 @@ void progress_end(progress_t *p)
         fprintf(stderr, "\r%s: %s done in %.1fs\033[K\n", progname, p->what, now_seconds() - p->t0);
         p->shown = 0;
     }
-}
-
-/* ------------------------------------------------------------ arguments */
-
-void args_init(args_t *a, int argc, char **argv, const char *usage)
-{
-    util_set_progname(argv[0]);
-    a->argc = argc;
-    a->argv = argv;
-    a->used = xcalloc((size_t)argc + 1, 1);
-    a->usage = usage;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            printf("usage: %s %s\n", progname, usage);
-            exit(0);
-        }
-    }
-}
-
-static const char *find_value(args_t *a, const char *name)
-{
-    for (int i = 1; i < a->argc; i++) {
-        if (strcmp(a->argv[i], name) == 0) {
-            if (i + 1 >= a->argc)
-                die("option %s needs a value\nusage: %s %s", name, progname, a->usage);
-            a->used[i] = a->used[i + 1] = 1;
-            return a->argv[i + 1];
-        }
-    }
-    return NULL;
-}
-
-double args_double(args_t *a, const char *name, double def)
-{
-    const char *v = find_value(a, name);
-    if (!v)
-        return def;
-    char *end;
-    errno = 0;
-    double x = strtod(v, &end);
-    if (end == v || *end || errno || !isfinite(x))
-        die("option %s: '%s' is not a finite number", name, v);
-    return x;
-}
-
-long args_long(args_t *a, const char *name, long def)
-{
-    const char *v = find_value(a, name);
-    if (!v)
-        return def;
-    char *end;
-    errno = 0;
-    long x = strtol(v, &end, 10);
-    if (end == v || *end || errno)
-        die("option %s: '%s' is not an integer", name, v);
-    return x;
-}
-
-const char *args_string(args_t *a, const char *name, const char *def)
-{
-    const char *v = find_value(a, name);
-    return v ? v : def;
-}
-
-int args_flag(args_t *a, const char *name)
-{
-    for (int i = 1; i < a->argc; i++) {
-        if (strcmp(a->argv[i], name) == 0) {
-            a->used[i] = 1;
-            return 1;
-        }
-    }
-    return 0;
-}
-
-void args_done(args_t *a)
-{
-    for (int i = 1; i < a->argc; i++)
-        if (!a->used[i])
-            die("unknown argument '%s'\nusage: %s %s", a->argv[i], progname, a->usage);
-    free(a->used);
-    a->used = NULL;
 }

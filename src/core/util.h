@@ -1,13 +1,19 @@
-/* util.h: the few services every program needs: fatal errors (programs only),
- * checked allocation, a monotonic clock, progress on stderr, and a small
- * command-line parser.
+/* util.h: the few services every program needs: fatal errors, checked
+ * allocation, clocks, a hash, and progress on stderr.
  *
- * Library code returns a status; only programs (main) call die(), which
- * removes any half-written TSV output first (see tsv.h). */
+ * The error rule.  Library code (src/core, src/nn, src/physics) reports a
+ * failure it can describe (bad input, an unreadable or damaged file, a
+ * singular system) by returning a status, with a message where there is
+ * one; only programs die, on main's path: die() itself, and the helpers
+ * written for main that die on its behalf (args_parse, tsv_create,
+ * tsv_finish).  The one exception is running out of memory: x*alloc die,
+ * in the library too, because no caller here could do anything else.
+ * die() removes any half-written TSV output first (see tsv.h). */
 #ifndef CORE_UTIL_H
 #define CORE_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define PI 3.14159265358979323846264338327950288
 
@@ -20,7 +26,14 @@ void *xmalloc(size_t n);              /* dies on failure; n == 0 allowed */
 void *xcalloc(size_t n, size_t size);
 char *xstrdup(const char *s);
 
-double now_seconds(void);             /* CLOCK_MONOTONIC */
+double now_seconds(void);             /* wall clock, CLOCK_MONOTONIC */
+double cpu_seconds(void);             /* this process's CPU time, all threads */
+
+/* 64-bit FNV-1a (Fowler, Noll, Vo) of n bytes, continuing from h: start
+ * with FNV1A_INIT.  Equal bytes give equal hashes on every machine; for
+ * naming and comparing, not for security. */
+#define FNV1A_INIT 14695981039346656037ull
+uint64_t fnv1a(uint64_t h, const void *p, size_t n);
 
 /* Progress on stderr for long runs: silent for the first 2 s, then at most
  * five lines a second, rewritten in place; silent when stderr is not a
@@ -34,21 +47,5 @@ void progress_begin(progress_t *p, const char *what);
 /* done of total units; note is an extra short text (e.g. "loss 0.31"), may be NULL. */
 void progress_update(progress_t *p, double done, double total, const char *note);
 void progress_end(progress_t *p);
-
-/* Command line: `--name value` pairs and `--flag`s.  args_init handles --help
- * (prints usage, exits 0).  Each getter consumes its option; args_done() dies
- * naming the first option nobody asked for, so typos never pass silently. */
-typedef struct {
-    int argc;
-    char **argv;
-    unsigned char *used;
-    const char *usage;
-} args_t;
-void        args_init(args_t *a, int argc, char **argv, const char *usage);
-double      args_double(args_t *a, const char *name, double def);
-long        args_long(args_t *a, const char *name, long def);
-const char *args_string(args_t *a, const char *name, const char *def);
-int         args_flag(args_t *a, const char *name);
-void        args_done(args_t *a);
 
 #endif
