@@ -75,7 +75,7 @@ static const char *metavar(const arg_spec_t *a)
     case ARG_T_DOUBLE: return "X";
     case ARG_T_LONG:
     case ARG_T_INT: return "N";
-    case ARG_T_STRING: return "VALUE";
+    case ARG_T_STRING: return "TEXT";
     case ARG_T_FLAG: return "";
     case ARG_T_CHOICE: return a->choices;
     case ARG_T_DOUBLES: return "X,X,...";

@@ -103,6 +103,21 @@ tsv_t *tsv_create(const char *path, int argc, char **argv)
     return t;
 }
 
+tsv_t *tsv_createf(int argc, char **argv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *path = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(path, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    tsv_t *t = tsv_create(path, argc, argv);
+    free(path);
+    return t;
+}
+
 void tsv_comment(tsv_t *t, const char *fmt, ...)
 {
     va_list ap;

@@ -24,6 +24,8 @@ typedef struct tsv tsv_t;
 tsv_t *tsv_open(const char *path, int argc, char **argv);
 /* Same, but dies with a message naming the file on failure. */
 tsv_t *tsv_create(const char *path, int argc, char **argv);
+/* tsv_create with the path given as printf does: ("%s/toy.tsv", dir). */
+tsv_t *tsv_createf(int argc, char **argv, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* The text of the "# parameters:" header line of files opened from now on
  * (args_parse sets it; NULL: no such line).  The text is copied. */

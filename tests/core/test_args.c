@@ -167,7 +167,7 @@ Test(args, help_exits_zero_with_the_table)
     cr_assert(strncmp(msg, "usage: prog [options]\nA test program.\n", 38) == 0, "%s", msg);
     const char *lines[] = {"--lr X", "step size (default 0.05)", "--eta3 X", "(default: as --lr)",
                            "--adam sgd|adam", "optimizer (default sgd)", "--verbose ", "say more\n",
-                           "--out VALUE", "output file (required)", "--etas X,X,...",
+                           "--out TEXT", "output file (required)", "--etas X,X,...",
                            "(default 0.1,0.05,2.5e-2)", "--units N,N,...", "units to follow\n",
                            "--help"};
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)

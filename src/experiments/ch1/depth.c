@@ -21,6 +21,7 @@
  * spread of P_t across layers, budget), data/ch1/depth_layers.tsv (charges
  * per layer at three checkpoints, averaged and per sample),
  * data/ch1/depth_summary.tsv. */
+#include "core/args.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
@@ -98,6 +99,21 @@ static void net_init(net_t *m, int N, int D, int H, int T, double noise, rng_t *
     m->dX = xcalloc((size_t)N * D, sizeof(double));
     m->out = xcalloc(N, sizeof(double));
     m->dout = xcalloc(N, sizeof(double));
+}
+
+static void net_free(net_t *m)
+{
+    for (int t = 0; t <= m->T; t++) {
+        free(m->X[t]);
+        free(m->G[t]);
+    }
+    for (int t = 0; t < m->T; t++) {
+        free(m->Z[t]);
+        free(m->Hh[t]);
+    }
+    void *p[] = { m->theta, m->grad, m->W1, m->b1, m->W2, m->dW1, m->db1, m->dW2, m->U, m->y,
+                  m->X, m->G, m->Z, m->Hh, m->dH, m->dX, m->out, m->dout };
+    for (size_t i = 0; i < sizeof p / sizeof *p; i++) free(p[i]);
 }
 
 /* Forward and backward of L = (1/2N) sum_i (out_i - y_i)^2; fills grad and
@@ -293,45 +309,192 @@ static stats_t measure(const net_t *m, double *P, double *Bt)
     return s;
 }
 
+typedef struct {
+    int n, width, hidden, depth;
+    double lr, noise, decay;
+    long steps, seed;
+    const char *out_dir;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_INT(opts_t, n, "256", "training samples, >= 4"),
+    ARG_INT(opts_t, width, "4", "width of the residual stream"),
+    ARG_INT(opts_t, hidden, "8", "hidden units of each block"),
+    ARG_INT(opts_t, depth, "6", "blocks, in [2, 64]"),
+    ARG_DOUBLE(opts_t, lr, "0.05", "initial step size"),
+    ARG_LONG(opts_t, steps, "100000", "gradient-descent steps, >= 10"),
+    ARG_DOUBLE(opts_t, noise, "0.3", "standard deviation of the label noise"),
+    ARG_DOUBLE(opts_t, decay, "2000", "step size lr / (1 + k / decay)"),
+    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 data, 2 init)"),
+    ARG_STRING(opts_t, out_dir, "data/ch1", "output directory"),
+    ARG_END
+};
+
+/* What training keeps: the charges P and budgets Bt at the checkpoints 0,
+ * steps/100 and steps, the per-sample charges of samples 0..3 at the end,
+ * the statistics at the first and last step, and the worst residuals. */
+typedef struct {
+    long mid;
+    double *Q[3], *B[3], *S;
+    stats_t first, last;
+    double maxdev, rot_maxdev, loss;
+} trace_t;
+
+/* Full-batch gradient descent, logging at ~25 log-spaced steps per decade. */
+static void train(net_t *m, const opts_t *o, tsv_t *tt, trace_t *tr)
+{
+    const int N = m->N, D = m->D, T = m->T;
+    const long steps = o->steps;
+    double *P = xcalloc((size_t)(T + 1) * D, sizeof(double)), *Bt = xcalloc((size_t)T * D, sizeof(double));
+    tr->mid = steps / 100;
+    for (int c = 0; c < 3; c++) {
+        tr->Q[c] = xcalloc((size_t)(T + 1) * D, sizeof(double));
+        tr->B[c] = xcalloc((size_t)T * D, sizeof(double));
+    }
+    tr->S = xcalloc((size_t)(T + 1) * D * 4, sizeof(double));
+    tr->maxdev = tr->rot_maxdev = tr->loss = 0;
+    double next_log = 1;
+    progress_t pr;
+    progress_begin(&pr, "gradient descent");
+    for (long k = 0; k <= steps; k++) {
+        tr->loss = net_step(m);
+        stats_t s = measure(m, P, Bt);
+        if (s.maxdev > tr->maxdev) tr->maxdev = s.maxdev;
+        if (s.rot_maxdev > tr->rot_maxdev) tr->rot_maxdev = s.rot_maxdev;
+        if (k == 0) tr->first = s;
+        tr->last = s;
+        if (k == 0 || k >= next_log || k == steps) {
+            tsv_rowv(tt, 15, (double)k, tr->loss, s.gnorm, s.gb1, s.spread, s.budget, s.Pmean, s.maxdev,
+                     s.ends, s.ends_pred, s.ends_sample, s.rot_ends, s.rot_pred, s.rot_mean, s.rot_maxdev);
+            while (next_log <= k) next_log *= pow(10.0, 1.0 / 25);
+        }
+        int c = k == 0 ? 0 : k == tr->mid ? 1 : k == steps ? 2 : -1;
+        if (c >= 0) {
+            memcpy(tr->Q[c], P, sizeof(double) * (T + 1) * D);
+            memcpy(tr->B[c], Bt, sizeof(double) * T * D);
+        }
+        if (k == steps)
+            for (int t = 0; t <= T; t++)
+                for (int i = 0; i < 4; i++)
+                    for (int j = 0; j < D; j++)
+                        tr->S[((size_t)t * 4 + i) * D + j] = N * m->G[t][(size_t)i * D + j];
+        if (k == steps) break;
+        /* step size lr / (1 + k / decay): large steps first, then small enough
+         * that GD settles into the valley instead of bouncing at the edge of
+         * stability, so the gradient can go to zero. */
+        double eta = o->lr / (1.0 + (double)k / o->decay);
+        for (size_t i = 0; i < m->np; i++) m->theta[i] -= eta * m->grad[i];
+        if ((k & 1023) == 0) progress_update(&pr, k, steps, NULL);
+    }
+    progress_end(&pr);
+    free(P);
+    free(Bt);
+}
+
+/* Charges along v per layer at the three checkpoints, measured and
+ * telescoped from the last layer, and per sample at the end. */
+static void write_layers(tsv_t *tl, const trace_t *tr, const double *v, int T, int D)
+{
+    for (int t = 0; t <= T; t++) {
+        double row[11];
+        row[0] = t;
+        for (int c = 0; c < 3; c++) {
+            double q = 0;
+            for (int j = 0; j < D; j++) q += tr->Q[c][(size_t)T * D + j] * v[j];
+            for (int u = T - 1; u >= t; u--)
+                for (int j = 0; j < D; j++) q += tr->B[c][(size_t)u * D + j] * v[j];
+            row[8 + c] = q;
+        }
+        for (int c = 0; c < 3; c++) {
+            double q = 0;
+            for (int j = 0; j < D; j++) q += tr->Q[c][(size_t)t * D + j] * v[j];
+            row[1 + c] = q;
+        }
+        for (int i = 0; i < 4; i++) {
+            double q = 0;
+            for (int j = 0; j < D; j++) q += tr->S[((size_t)t * 4 + i) * D + j] * v[j];
+            row[4 + i] = q;
+        }
+        tsv_row(tl, 11, row);
+    }
+}
+
+static void write_summary(tsv_t *ts, const opts_t *o, const net_t *m, const trace_t *tr,
+                          const double *v, double nv)
+{
+    const int T = m->T, D = m->D;
+    const stats_t first = tr->first, last = tr->last;
+    tsv_comment(ts, "numbers quoted in chapter 1 (depth.c)");
+    tsv_columns(ts, "key\tvalue");
+    tsv_kv(ts, "N", o->n);
+    tsv_kv(ts, "width", o->width);
+    tsv_kv(ts, "hidden", o->hidden);
+    tsv_kv(ts, "depth", o->depth);
+    tsv_kv(ts, "lr", o->lr);
+    tsv_kv(ts, "decay", o->decay);
+    tsv_kv(ts, "noise", o->noise);
+    tsv_kv(ts, "params", (double)m->np);
+    tsv_kv(ts, "steps", (double)o->steps);
+    tsv_kv(ts, "loss_end", tr->loss);
+    tsv_kv(ts, "identity_maxdev", tr->maxdev);
+    tsv_kv(ts, "mid_step", (double)tr->mid);
+    tsv_kv(ts, "rot_identity_maxdev", tr->rot_maxdev);
+    tsv_kv(ts, "rot_ends_init", first.rot_ends);
+    tsv_kv(ts, "rot_ends_end", last.rot_ends);
+    tsv_kv(ts, "rot_mean_init", first.rot_mean);
+    tsv_kv(ts, "rot_mean_end", last.rot_mean);
+    tsv_kv(ts, "spread_init", first.spread);
+    tsv_kv(ts, "spread_end", last.spread);
+    tsv_kv(ts, "budget_end", last.budget);
+    tsv_kv(ts, "grad_norm_init", first.gnorm);
+    tsv_kv(ts, "grad_norm_end", last.gnorm);
+    tsv_kv(ts, "gb1_end", last.gb1);
+    tsv_kv(ts, "P_norm_init", nv);
+    tsv_kv(ts, "P_norm_end", norm(tr->Q[2], D));
+    tsv_kv(ts, "ends_init", first.ends);
+    tsv_kv(ts, "ends_end", last.ends);
+    tsv_kv(ts, "ends_sample_init", first.ends_sample);
+    tsv_kv(ts, "ends_sample_end", last.ends_sample);
+    tsv_kv(ts, "gb1_init", first.gb1);
+    /* per-sample charges along v at the end: their spread across layers */
+    double ps = 0;
+    for (int i = 0; i < 4; i++) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (int t = 0; t <= T; t++) {
+            double q = 0;
+            for (int j = 0; j < D; j++) q += tr->S[((size_t)t * 4 + i) * D + j] * v[j];
+            if (q < lo) lo = q;
+            if (q > hi) hi = q;
+        }
+        if (hi - lo > ps) ps = hi - lo;
+    }
+    tsv_kv(ts, "sample_spread_end", ps);
+}
+
 int main(int argc, char **argv)
 {
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--n 256] [--width 4] [--hidden 8] [--depth 6] [--lr 0.05] [--steps 100000]\n"
-              "[--noise 0.3] [--decay 2000] [--seed 1] [--out-dir data/ch1]\n"
-              "Residual ReLU net, full-batch GD on a toy regression; charges along depth.");
-    int N = (int)args_long(&a, "--n", 256), D = (int)args_long(&a, "--width", 4);
-    int H = (int)args_long(&a, "--hidden", 8), T = (int)args_long(&a, "--depth", 6);
-    double lr = args_double(&a, "--lr", 0.05);
-    double noise = args_double(&a, "--noise", 0.3);
-    double decay = args_double(&a, "--decay", 2000);
-    long steps = args_long(&a, "--steps", 100000);
-    long seed = args_long(&a, "--seed", 1);
-    const char *dir = args_string(&a, "--out-dir", "data/ch1");
-    args_done(&a);
-    if (N < 4 || D < 1 || H < 1 || T < 2 || T > 64 || !(lr > 0) || !(decay > 0) || steps < 10)
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Residual ReLU net, full-batch GD on a toy regression; charges along depth.");
+    const int N = o.n, D = o.width, H = o.hidden, T = o.depth;
+    if (N < 4 || D < 1 || H < 1 || T < 2 || T > 64 || !(o.lr > 0) || !(o.decay > 0) || o.steps < 10)
         die("need --n >= 4, --width, --hidden >= 1, 2 <= --depth <= 64, --lr, --decay > 0, --steps >= 10");
 
     rng_t rdata, rinit;
-    rng_seed(&rdata, (uint64_t)seed, 1);
-    rng_seed(&rinit, (uint64_t)seed, 2);
+    rng_seed(&rdata, (uint64_t)o.seed, 1);
+    rng_seed(&rinit, (uint64_t)o.seed, 2);
     net_t m;
-    net_init(&m, N, D, H, T, noise, &rdata, &rinit);
-    double *P = xcalloc((size_t)(T + 1) * D, sizeof(double)), *Bt = xcalloc((size_t)T * D, sizeof(double));
+    net_init(&m, N, D, H, T, o.noise, &rdata, &rinit);
 
-    char path[4096];
-    snprintf(path, sizeof path, "%s/depth_train.tsv", dir);
-    tsv_t *tt = tsv_create(path, argc, argv);
-    snprintf(path, sizeof path, "%s/depth_layers.tsv", dir);
-    tsv_t *tl = tsv_create(path, argc, argv);
-    snprintf(path, sizeof path, "%s/depth_summary.tsv", dir);
-    tsv_t *ts = tsv_create(path, argc, argv);
+    tsv_t *tt = tsv_createf(argc, argv, "%s/depth_train.tsv", o.out_dir);
+    tsv_t *tl = tsv_createf(argc, argv, "%s/depth_layers.tsv", o.out_dir);
+    tsv_t *ts = tsv_createf(argc, argv, "%s/depth_summary.tsv", o.out_dir);
     const char *arch = "x0 = A u; x_{t+1} = x_t + W2_t relu(W1_t x_t + b1_t); out = w.x_T; "
                        "L = mean (out - y)^2 / 2, y = 0.5 + sin(2 u1) cos(2 u2) + noise N(0,1), u ~ U[-1,1]^2";
     tsv_comment(tt, "%s", arch);
     tsv_comment(tt, "N = %d, width %d, hidden %d, depth %d, noise %g, full-batch GD with step lr/(1 + k/decay), "
                 "lr %g, decay %g, seed %ld (PCG32 streams 1 data, 2 init); %zu parameters",
-                N, D, H, T, noise, lr, decay, seed, m.np);
+                N, D, H, T, o.noise, o.lr, o.decay, o.seed, m.np);
     tsv_comment(tt, "P_t = E g_t (translation charge); spread = max_{t,s} |P_t - P_s|; "
                 "budget = sum_t |W1_t^T grad_{b1_t} L| (bounds the spread); identity P_t - P_{t+1} = W1_t^T grad_b1");
     tsv_comment(tt, "ends = |P_0 - P_T|, ends_pred = |sum_t W1_t^T grad_b1_t| (equal by the identity), "
@@ -347,126 +510,24 @@ int main(int argc, char **argv)
     tsv_columns(tl, "layer\tQ_init\tQ_mid\tQ_end\tsample0\tsample1\tsample2\tsample3"
                     "\tQ_init_pred\tQ_mid_pred\tQ_end_pred");
 
-    /* Train, logging at ~25 log-spaced steps per decade; store the charges at
-     * the checkpoints 0, steps/100 and steps. */
-    long mid = steps / 100;
-    double *Qck[3], *Bck[3], *Sck;
-    for (int c = 0; c < 3; c++) {
-        Qck[c] = xcalloc((size_t)(T + 1) * D, sizeof(double));
-        Bck[c] = xcalloc((size_t)T * D, sizeof(double));
-    }
-    Sck = xcalloc((size_t)(T + 1) * D * 4, sizeof(double));
-    double maxdev = 0, rot_maxdev = 0, loss = 0;
-    stats_t first = { 0 }, last = { 0 };
-    double next_log = 1;
-    progress_t pr;
-    progress_begin(&pr, "gradient descent");
-    for (long k = 0; k <= steps; k++) {
-        loss = net_step(&m);
-        stats_t s = measure(&m, P, Bt);
-        if (s.maxdev > maxdev) maxdev = s.maxdev;
-        if (s.rot_maxdev > rot_maxdev) rot_maxdev = s.rot_maxdev;
-        if (k == 0) first = s;
-        last = s;
-        if (k == 0 || k >= next_log || k == steps) {
-            tsv_rowv(tt, 15, (double)k, loss, s.gnorm, s.gb1, s.spread, s.budget, s.Pmean, s.maxdev,
-                     s.ends, s.ends_pred, s.ends_sample, s.rot_ends, s.rot_pred, s.rot_mean, s.rot_maxdev);
-            while (next_log <= k) next_log *= pow(10.0, 1.0 / 25);
-        }
-        int c = k == 0 ? 0 : k == mid ? 1 : k == steps ? 2 : -1;
-        if (c >= 0) {
-            memcpy(Qck[c], P, sizeof(double) * (T + 1) * D);
-            memcpy(Bck[c], Bt, sizeof(double) * T * D);
-        }
-        if (k == steps)
-            for (int t = 0; t <= T; t++)
-                for (int i = 0; i < 4; i++)
-                    for (int j = 0; j < D; j++)
-                        Sck[((size_t)t * 4 + i) * D + j] = N * m.G[t][(size_t)i * D + j];
-        if (k == steps) break;
-        /* step size lr / (1 + k / decay): large steps first, then small enough
-         * that GD settles into the valley instead of bouncing at the edge of
-         * stability, so the gradient can go to zero. */
-        double eta = lr / (1.0 + (double)k / decay);
-        for (size_t i = 0; i < m.np; i++) m.theta[i] -= eta * m.grad[i];
-        if ((k & 1023) == 0) progress_update(&pr, k, steps, NULL);
-    }
-    progress_end(&pr);
+    trace_t tr = { 0 };
+    train(&m, &o, tt, &tr);
 
     /* direction v: that of P_0 at initialisation */
     double *v = xcalloc(D, sizeof(double));
-    double nv = norm(Qck[0], D);
-    for (int j = 0; j < D; j++) v[j] = nv > 0 ? Qck[0][j] / nv : (j == 0);
-    for (int t = 0; t <= T; t++) {
-        double row[11];
-        row[0] = t;
-        for (int c = 0; c < 3; c++) {
-            double q = 0;
-            for (int j = 0; j < D; j++) q += Qck[c][(size_t)T * D + j] * v[j];
-            for (int u = T - 1; u >= t; u--)
-                for (int j = 0; j < D; j++) q += Bck[c][(size_t)u * D + j] * v[j];
-            row[8 + c] = q;
-        }
-        for (int c = 0; c < 3; c++) {
-            double q = 0;
-            for (int j = 0; j < D; j++) q += Qck[c][(size_t)t * D + j] * v[j];
-            row[1 + c] = q;
-        }
-        for (int i = 0; i < 4; i++) {
-            double q = 0;
-            for (int j = 0; j < D; j++) q += Sck[((size_t)t * 4 + i) * D + j] * v[j];
-            row[4 + i] = q;
-        }
-        tsv_row(tl, 11, row);
-    }
-
-    tsv_comment(ts, "numbers quoted in chapter 1 (depth.c)");
-    tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "N", N);
-    tsv_kv(ts, "width", D);
-    tsv_kv(ts, "hidden", H);
-    tsv_kv(ts, "depth", T);
-    tsv_kv(ts, "lr", lr);
-    tsv_kv(ts, "decay", decay);
-    tsv_kv(ts, "noise", noise);
-    tsv_kv(ts, "params", (double)m.np);
-    tsv_kv(ts, "steps", (double)steps);
-    tsv_kv(ts, "loss_end", loss);
-    tsv_kv(ts, "identity_maxdev", maxdev);
-    tsv_kv(ts, "mid_step", (double)mid);
-    tsv_kv(ts, "rot_identity_maxdev", rot_maxdev);
-    tsv_kv(ts, "rot_ends_init", first.rot_ends);
-    tsv_kv(ts, "rot_ends_end", last.rot_ends);
-    tsv_kv(ts, "rot_mean_init", first.rot_mean);
-    tsv_kv(ts, "rot_mean_end", last.rot_mean);
-    tsv_kv(ts, "spread_init", first.spread);
-    tsv_kv(ts, "spread_end", last.spread);
-    tsv_kv(ts, "budget_end", last.budget);
-    tsv_kv(ts, "grad_norm_init", first.gnorm);
-    tsv_kv(ts, "grad_norm_end", last.gnorm);
-    tsv_kv(ts, "gb1_end", last.gb1);
-    tsv_kv(ts, "P_norm_init", nv);
-    tsv_kv(ts, "P_norm_end", norm(Qck[2], D));
-    tsv_kv(ts, "ends_init", first.ends);
-    tsv_kv(ts, "ends_end", last.ends);
-    tsv_kv(ts, "ends_sample_init", first.ends_sample);
-    tsv_kv(ts, "ends_sample_end", last.ends_sample);
-    tsv_kv(ts, "gb1_init", first.gb1);
-    /* per-sample charges along v at the end: their spread across layers */
-    double ps = 0;
-    for (int i = 0; i < 4; i++) {
-        double lo = INFINITY, hi = -INFINITY;
-        for (int t = 0; t <= T; t++) {
-            double q = 0;
-            for (int j = 0; j < D; j++) q += Sck[((size_t)t * 4 + i) * D + j] * v[j];
-            if (q < lo) lo = q;
-            if (q > hi) hi = q;
-        }
-        if (hi - lo > ps) ps = hi - lo;
-    }
-    tsv_kv(ts, "sample_spread_end", ps);
+    double nv = norm(tr.Q[0], D);
+    for (int j = 0; j < D; j++) v[j] = nv > 0 ? tr.Q[0][j] / nv : (j == 0);
+    write_layers(tl, &tr, v, T, D);
+    write_summary(ts, &o, &m, &tr, v, nv);
     tsv_finish(tt);
     tsv_finish(tl);
     tsv_finish(ts);
+    for (int c = 0; c < 3; c++) {
+        free(tr.Q[c]);
+        free(tr.B[c]);
+    }
+    free(tr.S);
+    free(v);
+    net_free(&m);
     return 0;
 }

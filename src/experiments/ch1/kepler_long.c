@@ -20,6 +20,7 @@
  *   data/ch1/kepler_orbits.tsv    x, y of Euler's spiral and the last leapfrog
  *                                 orbit, with the exact ellipse
  *   data/ch1/long_summary.tsv     numbers quoted in the chapter */
+#include "core/args.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "physics/integrators.h"
@@ -197,88 +198,47 @@ static void run_alloc(run_t *R, int nbin)
     R->Lp = xcalloc(nbin, sizeof(double));
 }
 
-int main(int argc, char **argv)
+static void run_free(run_t *R)
 {
-    util_set_progname("kepler_long");
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--e 0.5] [--steps 200] [--fine 100] [--fine-orbits 100]\n[--euler-plot-orbits 10] [--orbits 10000]\n"
-              "[--out data/ch1/kepler_long.tsv] [--orbit-out data/ch1/kepler_orbits.tsv]\n"
-              "            [--summary data/ch1/long_summary.tsv]\n"
-              "Kepler orbits by Euler, RK4 and leapfrog; errors of E and L against time.");
-    double e = args_double(&a, "--e", 0.5);
-    long nper = args_long(&a, "--steps", 200);
-    long fine = args_long(&a, "--fine", 100);
-    double fine_orbits = args_double(&a, "--fine-orbits", 100);
-    double euler_orbit_plot = args_double(&a, "--euler-plot-orbits", 10);
-    double orbits = args_double(&a, "--orbits", 1e4);
-    const char *out = args_string(&a, "--out", "data/ch1/kepler_long.tsv");
-    const char *orbout = args_string(&a, "--orbit-out", "data/ch1/kepler_orbits.tsv");
-    const char *sumout = args_string(&a, "--summary", "data/ch1/long_summary.tsv");
-    args_done(&a);
-    if (!(e >= 0 && e < 0.95)) die("--e must be in [0, 0.95), got %g", e);
-    if (nper < 16 || fine < 1 || !(orbits >= 1 && orbits <= 1e6))
-        die("need --steps >= 16, --fine >= 1, 1 <= --orbits <= 1e6");
+    free(R->E);
+    free(R->L);
+    free(R->Ep);
+    free(R->Lp);
+}
 
-    const double tmin = 1e-3;
-    const int perdec = 30;
-    const int nbin = (int)ceil(log10(orbits / tmin) * perdec - 1e-9);
+typedef struct {
+    double e, fine_orbits, euler_plot_orbits, orbits;
+    long steps, fine;
+    const char *out, *orbit_out, *summary;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_DOUBLE(opts_t, e, "0.5", "eccentricity, in [0, 0.95)"),
+    ARG_LONG(opts_t, steps, "200", "steps per orbit"),
+    ARG_LONG(opts_t, fine, "100", "Euler's second run takes fine times more steps per orbit"),
+    ARG_DOUBLE(opts_t, fine_orbits, "100", "orbits of Euler's second run"),
+    ARG_DOUBLE(opts_t, euler_plot_orbits, "10", "orbits of Euler's spiral in the orbit file"),
+    ARG_DOUBLE(opts_t, orbits, "10000", "orbits integrated, in [1, 1e6]"),
+    ARG_STRING(opts_t, out, "data/ch1/kepler_long.tsv", "errors against time"),
+    ARG_STRING(opts_t, orbit_out, "data/ch1/kepler_orbits.tsv", "orbits in the plane"),
+    ARG_STRING(opts_t, summary, "data/ch1/long_summary.tsv", "numbers quoted in the chapter"),
+    ARG_END
+};
+
+/* The numbers the chapter quotes: R[] are the four runs of the figure, R2
+ * RK4 at h/2, R3 the leapfrog at h/2 over a tenth of the time. */
+static void write_summary(const opts_t *o, const run_t *R, const run_t *R2, const run_t *R3,
+                          int nbin, double tmin, int perdec, int argc, char **argv)
+{
+    const double e = o->e, orbits = o->orbits, fine_orbits = o->fine_orbits;
+    const long nper = o->steps, fine = o->fine;
     const double T = phys_kepler_period(mu, semi), h = T / nper;
-
-    tsv_t *orb = tsv_create(orbout, argc, argv);
-    tsv_comment(orb, "Kepler orbit, mu = 1, a = 1, e = %g, pericenter on +x", e);
-    tsv_comment(orb, "euler: %ld steps/orbit, its first %g orbits; leapfrog: %ld steps/orbit, "
-                "its last orbit (of %g); exact: Kepler's equation", nper, euler_orbit_plot, nper, orbits);
-    tsv_columns(orb, "euler_x\teuler_y\tleapfrog_x\tleapfrog_y\texact_x\texact_y");
-
-    run_t R[4];
-    for (int i = 0; i < 4; i++) run_alloc(&R[i], nbin);
-    run(&R[0], EULER, e, (int)nper, orbits, tmin, perdec, orb, 0, 0, 1, euler_orbit_plot);
-    run(&R[1], EULER, e, (int)(nper * fine), fine_orbits, tmin, perdec, NULL, 0, 0, 1, 0);
-    run(&R[2], RK4, e, (int)nper, orbits, tmin, perdec, NULL, 0, 0, 1, 0);
-    run(&R[3], LEAPFROG, e, (int)nper, orbits, tmin, perdec, orb, 2, orbits - 1, 1, orbits);
-    /* The same RK4 run at h/2, for the measured exponent of its drift. */
-    run_t R2;
-    run_alloc(&R2, nbin);
-    run(&R2, RK4, e, (int)(2 * nper), orbits, tmin, perdec, NULL, 0, 0, 1, 0);
-    /* The leapfrog at h/2 over a tenth of the run: the precession's order. */
-    run_t R3;
-    run_alloc(&R3, nbin);
-    run(&R3, LEAPFROG, e, (int)(2 * nper), orbits / 10, tmin, perdec, NULL, 0, 0, 1, 0);
-    /* The exact ellipse, for the orbit figure. */
-    for (int j = 0; j <= 400; j++) {
-        double q[2], v[2];
-        phys_kepler_exact(mu, semi, e, T * j / 400, q, v);
-        tsv_rowv(orb, 6, NAN, NAN, NAN, NAN, q[0], q[1]);
-    }
-
-    tsv_t *t = tsv_create(out, argc, argv);
-    tsv_comment(t, "Kepler problem H = |v|^2/2 - mu/|q|, mu = 1, a = 1, e = %g, start at pericenter", e);
-    tsv_comment(t, "h = T/%ld (T = 2 pi), %g orbits; eulerfine: h = T/%ld, %g orbits", nper, orbits, nper * fine, fine_orbits);
-    tsv_comment(t, "columns: t in orbits (upper edge of a log bin, %d per decade); max over the bin "
-                "of |E-E0|/|E0| (E_) and |L-L0|/|L0| (L_); *_pred the theory (see kepler_long.c)", perdec);
-    tsv_columns(t, "t_orbits\teuler_E\teuler_L\teuler_E_pred\teuler_L_pred"
-                   "\teulerfine_E\teulerfine_L\teulerfine_E_pred\teulerfine_L_pred"
-                   "\trk4_E\trk4_L\trk4_E_pred\trk4_L_pred"
-                   "\tleapfrog_E\tleapfrog_L\tleapfrog_E_pred\tleapfrog_L_pred");
-    for (int b = 0; b < nbin; b++) {
-        double row[17];
-        row[0] = bin_edge(tmin, perdec, b);
-        for (int i = 0; i < 4; i++) {
-            row[1 + 4 * i] = R[i].E[b];
-            row[2 + 4 * i] = R[i].L[b];
-            row[3 + 4 * i] = R[i].Ep[b];
-            row[4 + 4 * i] = R[i].Lp[b];
-        }
-        tsv_row(t, 17, row);
-    }
-
     phys_kepler_t k = { mu, { 0, 0 } };
     double q0[2], v0[2];
     phys_kepler_pericenter(mu, semi, e, q0, v0);
     double E0 = phys_kepler_energy(&k, q0, v0), L0 = phys_kepler_angmom(q0, v0);
 
-    tsv_t *s = tsv_create(sumout, argc, argv);
+    tsv_t *s = tsv_create(o->summary, argc, argv);
     tsv_comment(s, "numbers quoted in chapter 1 (kepler_long.c)");
     tsv_columns(s, "key\tvalue");
     tsv_kv(s, "e", e);
@@ -308,10 +268,10 @@ int main(int argc, char **argv)
     tsv_kv(s, "rk4_L_end_pred", R[2].rL * orbits * T / L0);
     tsv_kv(s, "rk4_E_dev", R[2].E_end / (R[2].rE * orbits * T / fabs(E0)) - 1);
     tsv_kv(s, "rk4_L_dev", R[2].L_end / (R[2].rL * orbits * T / L0) - 1);
-    tsv_kv(s, "rk4_E_end_half", R2.E_end);
-    tsv_kv(s, "rk4_drift_exponent_E", log2(R[2].E_end / R2.E_end));
-    tsv_kv(s, "rk4_drift_exponent_L", log2(R[2].L_end / R2.L_end));
-    tsv_kv(s, "rk4_pred_exponent_E", log2(R[2].rE / R2.rE));
+    tsv_kv(s, "rk4_E_end_half", R2->E_end);
+    tsv_kv(s, "rk4_drift_exponent_E", log2(R[2].E_end / R2->E_end));
+    tsv_kv(s, "rk4_drift_exponent_L", log2(R[2].L_end / R2->L_end));
+    tsv_kv(s, "rk4_pred_exponent_E", log2(R[2].rE / R2->rE));
     tsv_kv(s, "rk4_lrl_angle", R[2].lrl_angle);
     tsv_kv(s, "leapfrog_Emax", R[3].Emax);
     tsv_kv(s, "leapfrog_Lmax", R[3].Lmax);
@@ -321,10 +281,10 @@ int main(int argc, char **argv)
     tsv_kv(s, "leapfrog_lrl_angle", R[3].lrl_angle);
     tsv_kv(s, "leapfrog_lrl_turns", R[3].lrl_angle / (2 * 3.14159265358979323846));
     tsv_kv(s, "leapfrog_lrl_per_orbit", R[3].lrl_angle / orbits);
-    tsv_kv(s, "leapfrog_lrl_per_orbit_half", R3.lrl_angle / (orbits / 10));
-    tsv_kv(s, "leapfrog_lrl_order", log2((R[3].lrl_angle / orbits) / (R3.lrl_angle / (orbits / 10))));
+    tsv_kv(s, "leapfrog_lrl_per_orbit_half", R3->lrl_angle / (orbits / 10));
+    tsv_kv(s, "leapfrog_lrl_order", log2((R[3].lrl_angle / orbits) / (R3->lrl_angle / (orbits / 10))));
     tsv_kv(s, "rk4_lrl_per_orbit", R[2].lrl_angle / orbits);
-    tsv_kv(s, "rk4_lrl_order", log2((R[2].lrl_angle / orbits) / (R2.lrl_angle / orbits)));
+    tsv_kv(s, "rk4_lrl_order", log2((R[2].lrl_angle / orbits) / (R2->lrl_angle / orbits)));
     tsv_kv(s, "leapfrog_E_end", R[3].E_end);
 
     /* Bins where the leapfrog's measured band and its prediction are both
@@ -346,8 +306,78 @@ int main(int argc, char **argv)
         }
     tsv_kv(s, "rk4_crosses_leapfrog_orbits", cross);
 
+    tsv_finish(s);
+}
+
+int main(int argc, char **argv)
+{
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Kepler orbits by Euler, RK4 and leapfrog; errors of E and L against time.");
+    const double e = o.e, orbits = o.orbits, fine_orbits = o.fine_orbits;
+    const long nper = o.steps, fine = o.fine;
+    if (!(e >= 0 && e < 0.95)) die("--e must be in [0, 0.95), got %g", e);
+    if (nper < 16 || fine < 1 || !(orbits >= 1 && orbits <= 1e6))
+        die("need --steps >= 16, --fine >= 1, 1 <= --orbits <= 1e6");
+
+    const double tmin = 1e-3;
+    const int perdec = 30;
+    const int nbin = (int)ceil(log10(orbits / tmin) * perdec - 1e-9);
+    const double T = phys_kepler_period(mu, semi);
+
+    tsv_t *orb = tsv_create(o.orbit_out, argc, argv);
+    tsv_comment(orb, "Kepler orbit, mu = 1, a = 1, e = %g, pericenter on +x", e);
+    tsv_comment(orb, "euler: %ld steps/orbit, its first %g orbits; leapfrog: %ld steps/orbit, "
+                "its last orbit (of %g); exact: Kepler's equation", nper, o.euler_plot_orbits, nper, orbits);
+    tsv_columns(orb, "euler_x\teuler_y\tleapfrog_x\tleapfrog_y\texact_x\texact_y");
+
+    run_t R[4];
+    for (int i = 0; i < 4; i++) run_alloc(&R[i], nbin);
+    run(&R[0], EULER, e, (int)nper, orbits, tmin, perdec, orb, 0, 0, 1, o.euler_plot_orbits);
+    run(&R[1], EULER, e, (int)(nper * fine), fine_orbits, tmin, perdec, NULL, 0, 0, 1, 0);
+    run(&R[2], RK4, e, (int)nper, orbits, tmin, perdec, NULL, 0, 0, 1, 0);
+    run(&R[3], LEAPFROG, e, (int)nper, orbits, tmin, perdec, orb, 2, orbits - 1, 1, orbits);
+    /* The same RK4 run at h/2, for the measured exponent of its drift. */
+    run_t R2;
+    run_alloc(&R2, nbin);
+    run(&R2, RK4, e, (int)(2 * nper), orbits, tmin, perdec, NULL, 0, 0, 1, 0);
+    /* The leapfrog at h/2 over a tenth of the run: the precession's order. */
+    run_t R3;
+    run_alloc(&R3, nbin);
+    run(&R3, LEAPFROG, e, (int)(2 * nper), orbits / 10, tmin, perdec, NULL, 0, 0, 1, 0);
+    /* The exact ellipse, for the orbit figure. */
+    for (int j = 0; j <= 400; j++) {
+        double q[2], v[2];
+        phys_kepler_exact(mu, semi, e, T * j / 400, q, v);
+        tsv_rowv(orb, 6, NAN, NAN, NAN, NAN, q[0], q[1]);
+    }
+
+    tsv_t *t = tsv_create(o.out, argc, argv);
+    tsv_comment(t, "Kepler problem H = |v|^2/2 - mu/|q|, mu = 1, a = 1, e = %g, start at pericenter", e);
+    tsv_comment(t, "h = T/%ld (T = 2 pi), %g orbits; eulerfine: h = T/%ld, %g orbits", nper, orbits, nper * fine, fine_orbits);
+    tsv_comment(t, "columns: t in orbits (upper edge of a log bin, %d per decade); max over the bin "
+                "of |E-E0|/|E0| (E_) and |L-L0|/|L0| (L_); *_pred the theory (see kepler_long.c)", perdec);
+    tsv_columns(t, "t_orbits\teuler_E\teuler_L\teuler_E_pred\teuler_L_pred"
+                   "\teulerfine_E\teulerfine_L\teulerfine_E_pred\teulerfine_L_pred"
+                   "\trk4_E\trk4_L\trk4_E_pred\trk4_L_pred"
+                   "\tleapfrog_E\tleapfrog_L\tleapfrog_E_pred\tleapfrog_L_pred");
+    for (int b = 0; b < nbin; b++) {
+        double row[17];
+        row[0] = bin_edge(tmin, perdec, b);
+        for (int i = 0; i < 4; i++) {
+            row[1 + 4 * i] = R[i].E[b];
+            row[2 + 4 * i] = R[i].L[b];
+            row[3 + 4 * i] = R[i].Ep[b];
+            row[4 + 4 * i] = R[i].Lp[b];
+        }
+        tsv_row(t, 17, row);
+    }
+
+    write_summary(&o, R, &R2, &R3, nbin, tmin, perdec, argc, argv);
     tsv_finish(t);
     tsv_finish(orb);
-    tsv_finish(s);
+    for (int i = 0; i < 4; i++) run_free(&R[i]);
+    run_free(&R2);
+    run_free(&R3);
     return 0;
 }

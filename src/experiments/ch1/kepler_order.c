@@ -10,6 +10,7 @@
  * Dashed lines: C h^p anchored at the smallest step of that range.
  *
  * Output: data/ch1/kepler_order.tsv, data/ch1/order_summary.tsv. */
+#include "core/args.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "physics/integrators.h"
@@ -41,20 +42,30 @@ static double global_error(int m, double e, long n, double orbits)
     return hypot(y[0] - qx[0], y[1] - qx[1]);
 }
 
+typedef struct {
+    double e, orbits;
+    long kmin, kmax, fit;
+    const char *out, *summary;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_DOUBLE(opts_t, e, "0.5", "eccentricity, in [0, 0.95)"),
+    ARG_DOUBLE(opts_t, orbits, "1", "integration time, in orbits"),
+    ARG_LONG(opts_t, kmin, "5", "coarsest run: 2^kmin steps per orbit"),
+    ARG_LONG(opts_t, kmax, "20", "finest run: 2^kmax steps per orbit"),
+    ARG_LONG(opts_t, fit, "4", "step sizes in the least-squares fit of the order"),
+    ARG_STRING(opts_t, out, "data/ch1/kepler_order.tsv", "errors against the step size"),
+    ARG_STRING(opts_t, summary, "data/ch1/order_summary.tsv", "numbers quoted in the chapter"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--e 0.5] [--orbits 1] [--kmin 5] [--kmax 20] [--fit 4]\n"
-              "[--out data/ch1/kepler_order.tsv] [--summary data/ch1/order_summary.tsv]\n"
-              "Global error at a fixed time for n = 2^kmin .. 2^kmax steps per orbit.");
-    double e = args_double(&a, "--e", 0.5);
-    double orbits = args_double(&a, "--orbits", 1);
-    long kmin = args_long(&a, "--kmin", 5), kmax = args_long(&a, "--kmax", 20);
-    long nfit = args_long(&a, "--fit", 4);
-    const char *out = args_string(&a, "--out", "data/ch1/kepler_order.tsv");
-    const char *sumout = args_string(&a, "--summary", "data/ch1/order_summary.tsv");
-    args_done(&a);
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Global error at a fixed time for n = 2^kmin .. 2^kmax steps per orbit.");
+    const double e = o.e, orbits = o.orbits;
+    const long kmin = o.kmin, kmax = o.kmax, nfit = o.fit;
     if (!(e >= 0 && e < 0.95)) die("--e must be in [0, 0.95), got %g", e);
     if (kmin < 2 || kmax > 24 || kmax < kmin) die("need 2 <= --kmin <= --kmax <= 24");
     if (nfit < 2) die("--fit must be >= 2");
@@ -98,7 +109,7 @@ int main(int argc, char **argv)
         last[m] = hi;
     }
 
-    tsv_t *t = tsv_create(out, argc, argv);
+    tsv_t *t = tsv_create(o.out, argc, argv);
     tsv_comment(t, "Kepler problem, mu = 1, a = 1, e = %g, from pericenter; position error after %g orbit(s)", e, orbits);
     tsv_comment(t, "n = steps per orbit, h = 2 pi / n; *_theory = C h^p, p = 1, 4, 2, anchored at the finest step with error >= %g", floor_);
     tsv_columns(t, "n\th\teuler\trk4\tleapfrog\teuler_theory\trk4_theory\tleapfrog_theory");
@@ -109,7 +120,7 @@ int main(int argc, char **argv)
         tsv_row(t, 8, row);
     }
 
-    tsv_t *s = tsv_create(sumout, argc, argv);
+    tsv_t *s = tsv_create(o.summary, argc, argv);
     tsv_comment(s, "numbers quoted in chapter 1 (kepler_order.c): least-squares orders over the fit range");
     tsv_columns(s, "key\tvalue");
     tsv_kv(s, "fit_floor", floor_);

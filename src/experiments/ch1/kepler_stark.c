@@ -26,6 +26,7 @@
  *
  * Output: data/ch1/stark_long.tsv, data/ch1/stark_energy.tsv, data/ch1/stark_zoom.tsv,
  *         data/ch1/stark_summary.tsv */
+#include "core/args.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "physics/integrators.h"
@@ -34,24 +35,34 @@
 #include <math.h>
 #include <stdio.h>
 
+typedef struct {
+    double e, orbits, quarter, zoom;
+    long steps, every, zoom_every;
+    const char *out_dir;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_DOUBLE(opts_t, e, "0.5", "eccentricity, in (0, 0.9)"),
+    ARG_LONG(opts_t, steps, "2000", "leapfrog steps per orbit"),
+    ARG_DOUBLE(opts_t, orbits, "200", "orbits integrated"),
+    ARG_DOUBLE(opts_t, quarter, "200", "orbits to a quarter of the secular period: f = 1/(6 quarter)"),
+    ARG_DOUBLE(opts_t, zoom, "3", "orbits in the zoom on the first-order theory"),
+    ARG_LONG(opts_t, every, "200", "steps between rows of stark_long.tsv"),
+    ARG_LONG(opts_t, zoom_every, "10", "steps between rows of stark_zoom.tsv"),
+    ARG_STRING(opts_t, out_dir, "data/ch1", "output directory"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--e 0.5] [--steps 2000] [--orbits 200] [--quarter 200] [--zoom 3]\n[--every 200] [--zoom-every 10]\n"
-              "[--out-dir data/ch1]\n"
-              "Leapfrog on the Kepler problem with a uniform force F = (0, -f),\n"
-              "f = 1 / (6 quarter): the secular L oscillation reaches a quarter period\n"
-              "after `quarter` orbits.");
-    double e = args_double(&a, "--e", 0.5);
-    long nper = args_long(&a, "--steps", 2000);
-    double orbits = args_double(&a, "--orbits", 200);
-    double quarter = args_double(&a, "--quarter", 200);
-    double zoom = args_double(&a, "--zoom", 3);
-    long every = args_long(&a, "--every", 200);
-    long zevery = args_long(&a, "--zoom-every", 10);
-    const char *dir = args_string(&a, "--out-dir", "data/ch1");
-    args_done(&a);
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Leapfrog on the Kepler problem with a uniform force F = (0, -f),\n"
+               "f = 1 / (6 quarter): the secular L oscillation reaches a quarter period\n"
+               "after `quarter` orbits.");
+    const double e = o.e, orbits = o.orbits, quarter = o.quarter, zoom = o.zoom;
+    const long nper = o.steps, every = o.every, zevery = o.zoom_every;
+    const char *dir = o.out_dir;
     if (!(e > 0 && e < 0.9)) die("--e must be in (0, 0.9), got %g", e);
     if (nper < 16 || every < 1 || zevery < 1 || !(orbits >= zoom && zoom > 0 && orbits <= 1e5) || !(quarter >= 10))
         die("need --steps >= 16, --every, --zoom-every >= 1, 0 < --zoom <= --orbits <= 1e5, --quarter >= 10");
@@ -72,20 +83,15 @@ int main(int argc, char **argv)
     phys_leapfrog_init(acc, q, 2, 0, phys_kepler_accel, &k);
     phys_leapfrog_init(acc0, q0, 2, 0, phys_kepler_accel, &k0);
 
-    char path[4096];
-    snprintf(path, sizeof path, "%s/stark_long.tsv", dir);
-    tsv_t *tl = tsv_create(path, argc, argv);
-    snprintf(path, sizeof path, "%s/stark_zoom.tsv", dir);
-    tsv_t *tz = tsv_create(path, argc, argv);
-    snprintf(path, sizeof path, "%s/stark_summary.tsv", dir);
-    tsv_t *ts = tsv_create(path, argc, argv);
+    tsv_t *tl = tsv_createf(argc, argv, "%s/stark_long.tsv", dir);
+    tsv_t *tz = tsv_createf(argc, argv, "%s/stark_zoom.tsv", dir);
+    tsv_t *ts = tsv_createf(argc, argv, "%s/stark_summary.tsv", dir);
 
     tsv_comment(tl, "H = |v|^2/2 - mu/r - F.q, mu = 1, a = 1, e = %g, F = (0, -%.17g), leapfrog h = T/%ld", e, f, nper);
     tsv_comment(tl, "L_secular = sqrt(mu a) cos(omega t - phi), omega = 3/2 sqrt(a/mu) |F| = %.17g, sin phi = e", omega);
     tsv_comment(tl, "rows every %ld steps", every);
     tsv_columns(tl, "t_orbits\tL\tL_secular\tL_unperturbed");
-    snprintf(path, sizeof path, "%s/stark_energy.tsv", dir);
-    tsv_t *te = tsv_create(path, argc, argv);
+    tsv_t *te = tsv_createf(argc, argv, "%s/stark_energy.tsv", dir);
     tsv_comment(te, "H = |v|^2/2 - mu/r - F.q, mu = 1, a = 1, e = %g, F = (0, -%.17g), leapfrog h = T/%ld", e, f, nper);
     tsv_comment(te, "per orbit: dE = max over that orbit of |E - E0|/|E0|; dE_pred = max of "
                 "|h^2 (H2 - H2_0)|/|E0| (the leapfrog's modified energy, kepler.h)");
