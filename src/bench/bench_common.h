@@ -4,17 +4,6 @@
 #define BENCH_COMMON_H
 
 #include <stdlib.h>
-#include <time.h>
-
-/* CPU seconds of this process.  With one BLAS thread it is the time the
- * benchmark actually ran, which is what the machine's other load (2 cores
- * shared with other jobs) distorts least; wall time is reported beside it. */
-static inline double bench_cpu_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static inline int bench_cmp_double(const void *a, const void *b)
 {

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bench/bench_common.h"
+#include "core/args.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
@@ -73,7 +74,7 @@ static double rate(const shape_t *s, int ns, int f32, bufs_t *b, int repeat, dou
         repeat = 64;
     for (int k = 0; k < repeat; k++) {
         long calls = 0;
-        double t0 = now_seconds(), c0 = bench_cpu_seconds(), t;
+        double t0 = now_seconds(), c0 = cpu_seconds(), t;
         do {
             for (int i = 0; i < ns; i++)
                 run(&s[i], f32, b);
@@ -81,24 +82,33 @@ static double rate(const shape_t *s, int ns, int f32, bufs_t *b, int repeat, dou
             t = now_seconds() - t0;
         } while (t < min_time);
         r[k] = flop * calls / t / 1e9;
-        rc[k] = flop * calls / (bench_cpu_seconds() - c0) / 1e9;
+        rc[k] = flop * calls / (cpu_seconds() - c0) / 1e9;
     }
     *cpu_rate = bench_median(rc, repeat);
     return bench_median(r, repeat);
 }
 
+typedef struct {
+    int repeat, threads;
+    double min_time;
+    const char *out;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_INT(opts_t, repeat, "5", "timed runs per shape (the median is reported)"),
+    ARG_DOUBLE(opts_t, min_time, "0.2", "seconds each run lasts at least"),
+    ARG_STRING(opts_t, out, "data/bench/gemm.tsv", "output file"),
+    ARG_INT(opts_t, threads, "1", "OpenBLAS threads"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    util_set_progname(argv[0]);
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--repeat 5] [--min-time 0.2] [--out data/bench/gemm.tsv] [--threads 1]\n"
-              "Single-thread DGEMM/SGEMM GFLOP/s on the shapes of bench-mlp and bench-lnn.\n");
-    int repeat = (int)args_long(&a, "--repeat", 5);
-    double min_time = args_double(&a, "--min-time", 0.2);
-    const char *out = args_string(&a, "--out", "data/bench/gemm.tsv");
-    int threads = (int)args_long(&a, "--threads", 1);
-    args_done(&a);
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Single-thread DGEMM/SGEMM GFLOP/s on the shapes of bench-mlp and bench-lnn.");
+    const int repeat = o.repeat, threads = o.threads;
+    const double min_time = o.min_time;
     if (repeat < 1 || min_time <= 0 || threads < 1)
         die("--repeat and --threads must be >= 1, --min-time > 0");
     openblas_set_num_threads(threads);
@@ -118,7 +128,7 @@ int main(int argc, char **argv)
         b.B[i] = b.Bf[i] = (float)(rng_uniform(&r) - 0.5);
     }
 
-    tsv_t *t = tsv_create(out, argc, argv);
+    tsv_t *t = tsv_create(o.out, argc, argv);
     tsv_comment(t, "single-thread GEMM rate, GFLOP/s = 2 M N K / time, median of %d runs of >= %g s",
                 repeat, min_time);
     tsv_comment(t, "OpenBLAS threads: %d; mlp_step/lnn_step = the whole GEMM sequence of one step",

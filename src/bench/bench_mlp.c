@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench_common.h"
+#include "core/args.h"
 #include "core/idx.h"
 #include "core/rng.h"
 #include "core/util.h"
@@ -35,14 +35,13 @@
 
 enum { DEPTH = 3 };
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+/* A float copy of n doubles (the library's data sets are double only). */
+static float *float_copy(const double *x, size_t n)
 {
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= 1099511628211ull;
-    }
-    return h;
+    float *f = xmalloc(n * sizeof *f);
+    for (size_t i = 0; i < n; i++)
+        f[i] = (float)x[i];
+    return f;
 }
 
 /* ------------------------------------------------------------ float network
@@ -125,31 +124,39 @@ static double netf_train(netf_t *m, const int *y, int B)
 
 /* ------------------------------------------------------------ main */
 
+typedef struct {
+    int mode, dtype, hidden, epochs, batch, threads;
+    double lr, momentum;
+    long seed;
+    const char *data;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_CHOICE(opts_t, mode, "fp|ternary", "fp", "full-precision or ternary hidden weights"),
+    ARG_CHOICE(opts_t, dtype, "f32|f64", "f32", "floating-point type"),
+    ARG_INT(opts_t, hidden, "256", "hidden units per layer"),
+    ARG_INT(opts_t, epochs, "1", "training epochs"),
+    ARG_INT(opts_t, batch, "128", "minibatch size"),
+    ARG_DOUBLE(opts_t, lr, "0.05", "SGD step size"),
+    ARG_DOUBLE(opts_t, momentum, "0.9", "heavy-ball momentum"),
+    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 init, 2 shuffle)"),
+    ARG_INT(opts_t, threads, "1", "OpenBLAS threads"),
+    ARG_STRING(opts_t, data, FMNIST_DIR, "Fashion-MNIST directory"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    util_set_progname(argv[0]);
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--mode fp|ternary] [--dtype f32|f64] [--hidden 256] [--epochs 1]\n"
-              "       [--batch 128] [--lr 0.05] [--momentum 0.9] [--seed 1] [--threads 1]\n"
-              "       [--data " FMNIST_DIR "]\n"
-              "Trains MLP 784 -> hidden -> hidden -> 10 (biases, ReLU) on Fashion-MNIST with\n"
-              "SGD + momentum and times it.  Last line: sec_per_epoch=<s> test_acc=<fraction>.\n");
-    const char *mode = args_string(&a, "--mode", "fp");
-    const char *dtype = args_string(&a, "--dtype", "f32");
-    int H = (int)args_long(&a, "--hidden", 256);
-    int epochs = (int)args_long(&a, "--epochs", 1);
-    int Bmax = (int)args_long(&a, "--batch", 128);
-    double lr = args_double(&a, "--lr", 0.05), mom = args_double(&a, "--momentum", 0.9);
-    long seed = args_long(&a, "--seed", 1);
-    int threads = (int)args_long(&a, "--threads", 1);
-    const char *dir = args_string(&a, "--data", FMNIST_DIR);
-    args_done(&a);
-    int ternary = strcmp(mode, "ternary") == 0, f32 = strcmp(dtype, "f32") == 0;
-    if (!ternary && strcmp(mode, "fp") != 0)
-        die("--mode must be fp or ternary, not '%s'", mode);
-    if (!f32 && strcmp(dtype, "f64") != 0)
-        die("--dtype must be f32 or f64, not '%s'", dtype);
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Trains MLP 784 -> hidden -> hidden -> 10 (biases, ReLU) on Fashion-MNIST with\n"
+               "SGD + momentum and times it.  Last line: sec_per_epoch=<s> test_acc=<fraction>.");
+    const char *mode = o.mode ? "ternary" : "fp", *dtype = o.dtype ? "f64" : "f32";
+    const int H = o.hidden, epochs = o.epochs, Bmax = o.batch, threads = o.threads;
+    const double lr = o.lr, mom = o.momentum;
+    const long seed = o.seed;
+    const char *dir = o.data;
+    const int ternary = o.mode == 1, f32 = o.dtype == 0;
     if (H < 1 || epochs < 1 || Bmax < 1 || threads < 1)
         die("--hidden, --epochs, --batch and --threads must be >= 1");
     openblas_set_num_threads(threads);
@@ -160,6 +167,8 @@ int main(int argc, char **argv)
         die("%s", err);
     int D = tr.d, C = 10;
     int dims[DEPTH + 1] = {D, H, H, C};
+    float *trxf = f32 ? float_copy(tr.x, (size_t)tr.n * D) : NULL;
+    float *texf = f32 ? float_copy(te.x, (size_t)te.n * D) : NULL;
 
     /* Initialise in double (PyTorch nn.Linear default, stream 1); the float
      * network starts from the same values rounded. */
@@ -203,7 +212,7 @@ int main(int argc, char **argv)
     long nbatch = 0;
     progress_t pr;
     progress_begin(&pr, "bench-mlp");
-    double t0 = now_seconds(), c0 = bench_cpu_seconds();
+    double t0 = now_seconds(), c0 = cpu_seconds();
     for (int ep = 0; ep < epochs; ep++) {
         rng_shuffle(&rshuf, idx, (size_t)tr.n);
         for (int s = 0; s < tr.n; s += Bmax) {
@@ -212,7 +221,7 @@ int main(int argc, char **argv)
                 yb[i] = tr.y[idx[s + i]];
             if (f32) {
                 for (int i = 0; i < B; i++)
-                    memcpy(mf.act[0] + (size_t)i * D, tr.xf + idx[s + i] * D, D * sizeof(float));
+                    memcpy(mf.act[0] + (size_t)i * D, trxf + idx[s + i] * D, D * sizeof(float));
                 if (ternary) {
                     for (int k = 0; k < 2; k++) {
                         tern_quantize_f32(NULL, mf.theta + offW[k], latf + offW[k], nW[k],
@@ -246,7 +255,7 @@ int main(int argc, char **argv)
             progress_update(&pr, ep + (double)(s + B) / tr.n, epochs, note);
         }
     }
-    double sec = (now_seconds() - t0) / epochs, cpu = (bench_cpu_seconds() - c0) / epochs;
+    double sec = (now_seconds() - t0) / epochs, cpu = (cpu_seconds() - c0) / epochs;
     progress_end(&pr);
 
     /* test accuracy with the weights the forward pass uses */
@@ -267,7 +276,7 @@ int main(int argc, char **argv)
     for (int s = 0; s < te.n; s += Bmax) {
         int B = te.n - s < Bmax ? te.n - s : Bmax;
         if (f32) {
-            memcpy(mf.act[0], te.xf + (size_t)s * D, (size_t)B * D * sizeof(float));
+            memcpy(mf.act[0], texf + (size_t)s * D, (size_t)B * D * sizeof(float));
             correct += nn_count_correct_f32(netf_forward(&mf, B), te.y + s, B, C);
         } else {
             int c;
@@ -275,7 +284,7 @@ int main(int argc, char **argv)
             correct += c;
         }
     }
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = FNV1A_INIT;
     if (f32)
         h = fnv1a(h, ternary ? latf : mf.theta, np * sizeof(float));
     else
@@ -293,6 +302,8 @@ int main(int argc, char **argv)
 
     free(idx);
     free(yb);
+    free(trxf);
+    free(texf);
     free(lat);
     free(v);
     free(latf);

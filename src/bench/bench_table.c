@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "bench/bench_common.h"
+#include "core/args.h"
 #include "core/tsv.h"
 #include "core/util.h"
 
@@ -193,23 +194,25 @@ static double goal_of(const char *goals, const cfg_t *c)
     return p ? strtod(p + strlen(key), NULL) : NAN;
 }
 
+typedef struct {
+    const char *runs, *gemm, *out, *summary, *goals;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, runs, ARG_REQUIRED, "the runs, one output line each, prefixed by bench, mode, dtype, seed"),
+    ARG_STRING(opts_t, gemm, "data/bench/gemm.tsv", "bench-gemm's rates"),
+    ARG_STRING(opts_t, out, "data/bench/bench.tsv", "the medians"),
+    ARG_STRING(opts_t, summary, "data/bench/summary.tsv", "key/value summary"),
+    ARG_STRING(opts_t, goals, NULL, "goal seconds, e.g. mlp/fp/f32=0.74,lnn/-/f64=0.022"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    util_set_progname(argv[0]);
-    args_t a;
-    args_init(&a, argc, argv,
-              "--runs FILE --gemm data/bench/gemm.tsv [--out data/bench/bench.tsv]\n"
-              "       [--summary data/bench/summary.tsv] [--goals mlp/fp/f32=0.74,...]\n"
-              "Medians of repeated benchmark runs, as a TSV file and a table.\n");
-    const char *runs = args_string(&a, "--runs", NULL);
-    const char *gemm = args_string(&a, "--gemm", "data/bench/gemm.tsv");
-    const char *out = args_string(&a, "--out", "data/bench/bench.tsv");
-    const char *sum = args_string(&a, "--summary", "data/bench/summary.tsv");
-    const char *goals = args_string(&a, "--goals", NULL);
-    args_done(&a);
-    if (!runs)
-        die("--runs is required");
-    read_runs(runs);
+    opts_t o;
+    args_parse(options, &o, argc, argv, "Medians of repeated benchmark runs, as a TSV file and a table.");
+    const char *gemm = o.gemm, *out = o.out, *goals = o.goals;
+    read_runs(o.runs);
 
     tsv_t *t = tsv_create(out, argc, argv);
     tsv_comment(t, "medians over runs; gflops = counted GEMM FLOPs / median time; frac = gflops / "
@@ -221,7 +224,7 @@ int main(int argc, char **argv)
     tsv_columns(t, "bench\tmode\tdtype\truns\tsec_median\tsec_min\tsec_max\tcpu_sec_median\t"
                    "gflop\tgflops_wall\tgemm_rate_wall\tfrac_wall\tgflops_cpu\tgemm_rate_cpu\t"
                    "frac_cpu\tacc_median\tacc_min\tacc_max\tdeterministic\tgoal_sec");
-    tsv_t *s = tsv_create(sum, argc, argv);
+    tsv_t *s = tsv_create(o.summary, argc, argv);
     tsv_comment(s, "key/value summary of %s", out);
     tsv_columns(s, "key\tvalue");
 
