@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
 #include "core/rng.h"
 #include "core/util.h"
 #include "nn/lnn.h"
@@ -56,37 +57,29 @@ static double dgemm_rate(int m, int n, int k, int reps)
     return 2.0 * m * n * k / s / 1e9;
 }
 
-static double cpu_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
+typedef struct {
+    int width, depth, batch, steps, warmup;
+    long seed;
+} opts_t;
 
-/* FNV-1a over the bytes of the parameters: equal runs print equal hashes */
-static uint64_t param_hash(const double *w, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)w;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n * sizeof(double); i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return h;
-}
+static const arg_spec_t options[] = {
+    ARG_INT(opts_t, width, "128", "hidden units per layer"),
+    ARG_INT(opts_t, depth, "3", "hidden layers"),
+    ARG_INT(opts_t, batch, "256", "states per step"),
+    ARG_INT(opts_t, steps, "50", "timed steps (the median is reported)"),
+    ARG_INT(opts_t, warmup, "5", "untimed steps first"),
+    ARG_LONG(opts_t, seed, "1", "seed"),
+    ARG_END
+};
 
 int main(int argc, char **argv)
 {
-    
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--width 128] [--depth 3] [--batch 256] [--steps 50] [--warmup 5]\n"
-              "       [--seed 1]\n"
-              "One Adam step of a Lagrangian network (MLP 4 -> width x depth -> 1, softplus,\n"
-              "double, 1 BLAS thread) on double-pendulum states; median seconds per step.\n");
-    int width = (int)args_long(&a, "--width", 128), depth = (int)args_long(&a, "--depth", 3);
-    int B = (int)args_long(&a, "--batch", 256), steps = (int)args_long(&a, "--steps", 50);
-    int warm = (int)args_long(&a, "--warmup", 5);
-    long seed = args_long(&a, "--seed", 1);
-    args_done(&a);
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "One Adam step of a Lagrangian network (MLP 4 -> width x depth -> 1, softplus,\n"
+               "double, 1 BLAS thread) on double-pendulum states; median seconds per step.");
+    const int width = o.width, depth = o.depth, B = o.batch, steps = o.steps, warm = o.warmup;
+    const long seed = o.seed;
     if (width < 1 || depth < 1 || depth > LNN_MAX_DEPTH || B < 1 || steps < 1 || warm < 0)
         die("bad sizes (width %d depth %d batch %d steps %d)", width, depth, B, steps);
     openblas_set_num_threads(1);
@@ -131,7 +124,7 @@ int main(int argc, char **argv)
     printf("dgemm_rate   %.2f GFLOP/s (1 thread, %dx%dx%d)\n", rate, 3 * B, width, width);
     printf("fraction     %.2f of the DGEMM rate\n", flops / sec / 1e9 / rate);
     printf("cpu_rate     %.2f GFLOP/s (GEMM FLOPs / CPU time of a step)\n", flops / csec / 1e9);
-    printf("param_hash=%016llx\n", (unsigned long long)param_hash(m.net.theta, np));
+    printf("param_hash=%016llx\n", (unsigned long long)fnv1a(FNV1A_INIT, m.net.theta, np * sizeof(double)));
     printf("cpu_sec_per_step=%.6g\n", csec);
     printf("sec_per_step=%.6g\n", sec);
     lnn_free(&m);
