@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # run.sh: the bad-input suite (`make test`, target test-badinput).  Every
 # experiment program (build/bin/ch*/*) and benchmark (build/bin/bench-*) is
-# run on an unknown option, a malformed number and, where it reads files, a
-# missing and a damaged input; the site generator on a malformed directive,
+# run with --help (exit 0), on an unknown option, a malformed number and,
+# where it reads files, a missing and a damaged input (Fashion-MNIST through
+# NOETHER_FASHION_DIR); the site generator on a malformed directive,
 # bad TeX, an unknown citation, a missing figure and an unwritable output
 # directory; and two builds are interrupted (a figure's gnuplot, a data
 # program).  Each case must exit non-zero with one clear message naming the
@@ -67,10 +68,12 @@ for p in $progs; do
   [ -x "$bin/$p" ] || continue
   name=${p##*/}
   req=$(required "$p")
-  usage=$("$bin/$p" --help 2>&1)
-  # a numeric option: --seed where there is one, else the first with a numeric default
-  if grep -q -- '--seed' <<<"$usage"; then num=--seed
-  else num=$(grep -oE -- '--[a-z-]+ -?[0-9][0-9.e-]*\]' <<<"$usage" | head -1 | cut -d' ' -f1); fi
+  nchecks=$((nchecks + 1))
+  if ! usage=$("$bin/$p" --help 2>&1); then bad "$p --help: exit status $?"; fi
+  # a numeric option: --seed where there is one, else the first integer (N)
+  # or real (X) option of the usage
+  if grep -q -- '^  --seed ' <<<"$usage"; then num=--seed
+  else num=$(grep -oE -- '^  --[a-z0-9-]+ [NX] ' <<<"$usage" | head -1 | awk '{print $1}'); fi
   fresh_dir
   expect "$p: unknown option" "^$name: .*(unknown|unrecognised|unrecognized).*--no-such-option" \
     "$bin/$p" $req --no-such-option 1
@@ -80,6 +83,27 @@ for p in $progs; do
   else
     echo "note: $p has no numeric option"
   fi
+done
+
+# Programs that read Fashion-MNIST, pointed at a missing and at a damaged
+# copy by NOETHER_FASHION_DIR: the message names the file.
+fashion_progs="ch2/ksb_drift ch2/momentum ch2/sgd_charges ch3/adaptive ch3/constrained
+  ch6/audit ch6/balance ch6/drift ch6/train ch6/translation"
+damaged_fashion() {   # DIR: the four files cut to 300 bytes (a truncated gzip stream)
+  mkdir -p "$1"
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    head -c 300 /usr/share/datasets/fashion-mnist/$f.gz > "$1/$f.gz" 2>/dev/null || printf 'x' > "$1/$f.gz"
+  done
+}
+for p in $fashion_progs; do
+  [ -x "$bin/$p" ] || { bad "$p: not built"; continue; }
+  name=${p##*/}
+  fresh_dir
+  expect "$p: missing Fashion-MNIST directory" "^$name: .*nodata/" \
+    env NOETHER_FASHION_DIR=nodata "$bin/$p" $(required "$p")
+  fresh_dir; damaged_fashion "$scratch/w/fm"
+  expect "$p: damaged Fashion-MNIST files" "^$name: .*fm/.*-ubyte\.gz" \
+    env NOETHER_FASHION_DIR=fm "$bin/$p" $(required "$p")
 done
 
 # Programs that read files: missing and damaged inputs.
@@ -105,10 +129,7 @@ fresh_dir; printf 'not\ta\nbenchmark file\n' > "$scratch/w/bad.tsv"; printf '# g
 expect "bench-table: damaged runs file" "^bench-table: .*bad\.tsv" "$bin/bench-table" --runs bad.tsv --gemm gemm.tsv --out o.tsv --summary s.tsv
 fresh_dir
 expect "bench-mlp: missing data directory" "^bench-mlp: .*nodata" "$bin/bench-mlp" --data nodata
-fresh_dir; mkdir -p "$scratch/w/fm"
-for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
-  head -c 300 /usr/share/datasets/fashion-mnist/$f.gz > "$scratch/w/fm/$f.gz" 2>/dev/null || printf 'x' > "$scratch/w/fm/$f.gz"
-done
+fresh_dir; damaged_fashion "$scratch/w/fm"
 expect "bench-mlp: truncated IDX files" "^bench-mlp: .*fm/" "$bin/bench-mlp" --data fm
 
 # ------------------------------------------------------------ site generator

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
 #include "core/idx.h"
 #include "core/rng.h"
 #include "core/tsv.h"
@@ -73,149 +74,134 @@ static double logit_change(const double *a, const double *b, int n, int C)
     return m;
 }
 
-int main(int argc, char **argv)
+typedef struct {
+    const char *out;
+    long seed;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "output file (key/value)"),
+    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 weights, 5 transformations)"),
+    ARG_END
+};
+
+typedef struct {
+    double dz, codes, qres, leak;
+} audit_t;
+
+/* Quantizer iq, transformation it, on a batch (x, y) of B test images. */
+static audit_t audit_one(int iq, int it, const double *x, const int *y, int D, long seed)
 {
-    args_t a;
-    args_init(&a, argc, argv, "--out F [--seed S]");
-    const char *out = args_string(&a, "--out", NULL);
-    long seed = args_long(&a, "--seed", 3);
-    args_done(&a);
-    if (!out) die("--out is required");
-
-    char err[512];
-    dataset_t te;
-    if (fmnist_load(&te, NULL, "test", err, sizeof err)) die("%s", err);
-    const double *x = te.x;
-    const int *y = te.y;
-    int D = te.d, H = 128, C = 10;
-
-    tsv_t *t = tsv_create(out, argc, argv);
-    tsv_comment(t, "seed %ld; batch of the first %d test images; Net A 784-128-128-10 (scale), "
-                "Net B 784-128-10 (rescale, translation); c = alpha = 1.7", seed, B);
-    tsv_comment(t, "keys: dz_Q_T, codes_Q_T, qres_Q_T, leak_Q_T for quantizer Q and transformation T");
-    tsv_columns(t, "key\tvalue");
-
-    double qres_max = 0, codes_inv = 0;   /* codes changed where the network is invariant */
-    for (int iq = 0; iq < NQ; iq++) {
-        quant_spec q[3];
-        specs(iq, q);
-        for (int it = 0; it < NT; it++) {
-            int netA = it == 0;
-            int dims[4] = {D, H, netA ? H : C, C};
-            int L = netA ? 3 : 2;
-            qnet_t m, m2;
-            qnet_init(&m, dims, L, netA, q, B);
-            qnet_init(&m2, dims, L, netA, q, B);
-            rng_t r;
-            rng_seed(&r, (uint64_t)seed, 1);
-            qnet_init_weights(&m, &r, 1.0);
-            qnet_quantize(&m);
-            const double *z = qnet_forward(&m, x, B);
-            double *z0 = xmalloc((size_t)B * C * sizeof(double));
-            memcpy(z0, z, (size_t)B * C * sizeof(double));
-            qnet_grad(&m, x, y, B, NULL);
-            /* latent update directions u (identity or scaled STE) */
-            double *u[2];
-            for (int l = 0; l < 2; l++) {
-                u[l] = xmalloc(m.n[l] * sizeof(double));
-                quant_latent_grad(&m.q[l], u[l], m.g[l], m.T[l], m.n[l]);
-            }
-            /* the transformation */
-            copy_w(&m2, &m);
-            rng_t rt;
-            rng_seed(&rt, (uint64_t)seed, 5);
-            double *alpha = xmalloc((size_t)H * sizeof(double));
-            for (int i = 0; i < H; i++)
-                alpha[i] = it == 2 ? pow(1.7, 2 * rng_uniform(&rt) - 1) : 1.7;
-            double *v = xmalloc((size_t)H * sizeof(double));
-            for (int j = 0; j < H; j++) v[j] = 0.05 * rng_normal(&rt);
-            if (it == 0) {
-                for (size_t k = 0; k < m.n[0]; k++) m2.W[0][k] *= 1.7;
-            } else if (it == 1 || it == 2) {
-                for (int i = 0; i < H; i++)
-                    for (int j = 0; j < D; j++) m2.W[0][(size_t)i * D + j] *= alpha[i];
-                for (int c = 0; c < C; c++)
-                    for (int i = 0; i < H; i++) m2.W[1][(size_t)c * H + i] /= alpha[i];
-            } else {
-                for (int c = 0; c < C; c++)
-                    for (int j = 0; j < H; j++) m2.W[1][(size_t)c * H + j] += v[j];
-            }
-            qnet_quantize(&m2);
-            const double *z2 = qnet_forward(&m2, x, B);
-            double dz = logit_change(z0, z2, B, C);
-            size_t changed = 0, total = 0;
-            for (int l = 0; l < (netA ? 2 : L); l++) {
-                for (size_t k = 0; k < m.n[l]; k++) changed += m.T[l][k] != m2.T[l][k];
-                total += m.n[l];
-            }
-            /* Noether identity in Q-space and the latent leak */
-            double qres = 0, leak = 0;
-            if (it == 0) {
-                size_t n = m.n[0];
-                qres = fabs(dot(m.Q[0], m.g[0], n)) / sqrt(dot(m.Q[0], m.Q[0], n) * dot(m.g[0], m.g[0], n));
-                leak = fabs(dot(m.W[0], u[0], n)) / sqrt(dot(m.W[0], m.W[0], n) * dot(u[0], u[0], n));
-            } else if (it == 3) {
-                /* xi = 1 v^T on W2 (constant): <xi, g> = sum_j v_j sum_c g[c,j] */
-                double sg = 0, su = 0, nx = 0, ng = 0, nu = 0;
-                for (int c = 0; c < C; c++)
-                    for (int j = 0; j < H; j++) {
-                        size_t k = (size_t)c * H + j;
-                        sg += v[j] * m.g[1][k]; su += v[j] * u[1][k];
-                        nx += v[j] * v[j]; ng += m.g[1][k] * m.g[1][k]; nu += u[1][k] * u[1][k];
-                    }
-                qres = fabs(sg) / sqrt(nx * ng);
-                leak = fabs(su) / sqrt(nx * nu);
-            } else {
-                /* per unit: <V1_i, g1_i> - <V2_i, g2_i>; layerwise: summed over i */
-                double sq = 0, sqn = 0, sl = 0, sln = 0;
-                for (int i = 0; i < H; i++) {
-                    double q1 = 0, q2 = 0, w1 = 0, w2 = 0, nq1 = 0, nq2 = 0, ng1 = 0, ng2 = 0,
-                           nw1 = 0, nw2 = 0, nu1 = 0, nu2 = 0;
-                    for (int j = 0; j < D; j++) {
-                        size_t k = (size_t)i * D + j;
-                        q1 += m.Q[0][k] * m.g[0][k]; w1 += m.W[0][k] * u[0][k];
-                        nq1 += m.Q[0][k] * m.Q[0][k]; ng1 += m.g[0][k] * m.g[0][k];
-                        nw1 += m.W[0][k] * m.W[0][k]; nu1 += u[0][k] * u[0][k];
-                    }
-                    for (int c = 0; c < C; c++) {
-                        size_t k = (size_t)c * H + i;
-                        q2 += m.Q[1][k] * m.g[1][k]; w2 += m.W[1][k] * u[1][k];
-                        nq2 += m.Q[1][k] * m.Q[1][k]; ng2 += m.g[1][k] * m.g[1][k];
-                        nw2 += m.W[1][k] * m.W[1][k]; nu2 += u[1][k] * u[1][k];
-                    }
-                    double sc = sqrt(nq1 * ng1) + sqrt(nq2 * ng2);
-                    double sw = sqrt(nw1 * nu1) + sqrt(nw2 * nu2);
-                    if (it == 2) {
-                        if (sc > 0 && fabs(q1 - q2) / sc > qres) qres = fabs(q1 - q2) / sc;
-                        if (sw > 0 && fabs(w1 - w2) / sw > leak) leak = fabs(w1 - w2) / sw;
-                    } else {
-                        sq += q1 - q2; sqn += sc; sl += w1 - w2; sln += sw;
-                    }
-                }
-                if (it == 1) { qres = fabs(sq) / sqn; leak = fabs(sl) / sln; }
-            }
-            if (qres > qres_max) qres_max = qres;
-            if (iq > 0 && dz < 1e-12 && (double)changed / total > codes_inv) codes_inv = (double)changed / total;
-            char key[64];
-            snprintf(key, sizeof key, "dz_%s_%s", qlabel[iq], tlabel[it]);
-            tsv_kv(t, key, dz);
-            snprintf(key, sizeof key, "codes_%s_%s", qlabel[iq], tlabel[it]);
-            tsv_kv(t, key, iq == 0 ? 0.0 : (double)changed / total);
-            snprintf(key, sizeof key, "qres_%s_%s", qlabel[iq], tlabel[it]);
-            tsv_kv(t, key, qres);
-            snprintf(key, sizeof key, "leak_%s_%s", qlabel[iq], tlabel[it]);
-            tsv_kv(t, key, leak);
-            free(z0); free(u[0]); free(u[1]); free(alpha); free(v);
-            qnet_free(&m);
-            qnet_free(&m2);
-        }
+    const int H = 128, C = 10;
+    quant_spec q[3];
+    specs(iq, q);
+    int netA = it == 0;
+    int dims[4] = {D, H, netA ? H : C, C};
+    int L = netA ? 3 : 2;
+    qnet_t m, m2;
+    qnet_init(&m, dims, L, netA, q, B);
+    qnet_init(&m2, dims, L, netA, q, B);
+    rng_t r;
+    rng_seed(&r, (uint64_t)seed, 1);
+    qnet_init_weights(&m, &r, 1.0);
+    qnet_quantize(&m);
+    const double *z = qnet_forward(&m, x, B);
+    double *z0 = xmalloc((size_t)B * C * sizeof(double));
+    memcpy(z0, z, (size_t)B * C * sizeof(double));
+    qnet_grad(&m, x, y, B, NULL);
+    /* latent update directions u (identity or scaled STE) */
+    double *u[2];
+    for (int l = 0; l < 2; l++) {
+        u[l] = xmalloc(m.n[l] * sizeof(double));
+        quant_latent_grad(&m.q[l], u[l], m.g[l], m.T[l], m.n[l]);
     }
-    tsv_kv(t, "qres_max", qres_max);
-    tsv_kv(t, "codes_changed_where_invariant", codes_inv);
+    /* the transformation */
+    copy_w(&m2, &m);
+    rng_t rt;
+    rng_seed(&rt, (uint64_t)seed, 5);
+    double *alpha = xmalloc((size_t)H * sizeof(double));
+    for (int i = 0; i < H; i++)
+        alpha[i] = it == 2 ? pow(1.7, 2 * rng_uniform(&rt) - 1) : 1.7;
+    double *v = xmalloc((size_t)H * sizeof(double));
+    for (int j = 0; j < H; j++) v[j] = 0.05 * rng_normal(&rt);
+    if (it == 0) {
+        for (size_t k = 0; k < m.n[0]; k++) m2.W[0][k] *= 1.7;
+    } else if (it == 1 || it == 2) {
+        for (int i = 0; i < H; i++)
+            for (int j = 0; j < D; j++) m2.W[0][(size_t)i * D + j] *= alpha[i];
+        for (int c = 0; c < C; c++)
+            for (int i = 0; i < H; i++) m2.W[1][(size_t)c * H + i] /= alpha[i];
+    } else {
+        for (int c = 0; c < C; c++)
+            for (int j = 0; j < H; j++) m2.W[1][(size_t)c * H + j] += v[j];
+    }
+    qnet_quantize(&m2);
+    const double *z2 = qnet_forward(&m2, x, B);
+    double dz = logit_change(z0, z2, B, C);
+    size_t changed = 0, total = 0;
+    for (int l = 0; l < (netA ? 2 : L); l++) {
+        for (size_t k = 0; k < m.n[l]; k++) changed += m.T[l][k] != m2.T[l][k];
+        total += m.n[l];
+    }
+    /* Noether identity in Q-space and the latent leak */
+    double qres = 0, leak = 0;
+    if (it == 0) {
+        size_t n = m.n[0];
+        qres = fabs(dot(m.Q[0], m.g[0], n)) / sqrt(dot(m.Q[0], m.Q[0], n) * dot(m.g[0], m.g[0], n));
+        leak = fabs(dot(m.W[0], u[0], n)) / sqrt(dot(m.W[0], m.W[0], n) * dot(u[0], u[0], n));
+    } else if (it == 3) {
+        /* xi = 1 v^T on W2 (constant): <xi, g> = sum_j v_j sum_c g[c,j] */
+        double sg = 0, su = 0, nx = 0, ng = 0, nu = 0;
+        for (int c = 0; c < C; c++)
+            for (int j = 0; j < H; j++) {
+                size_t k = (size_t)c * H + j;
+                sg += v[j] * m.g[1][k]; su += v[j] * u[1][k];
+                nx += v[j] * v[j]; ng += m.g[1][k] * m.g[1][k]; nu += u[1][k] * u[1][k];
+            }
+        qres = fabs(sg) / sqrt(nx * ng);
+        leak = fabs(su) / sqrt(nx * nu);
+    } else {
+        /* per unit: <V1_i, g1_i> - <V2_i, g2_i>; layerwise: summed over i */
+        double sq = 0, sqn = 0, sl = 0, sln = 0;
+        for (int i = 0; i < H; i++) {
+            double q1 = 0, q2 = 0, w1 = 0, w2 = 0, nq1 = 0, nq2 = 0, ng1 = 0, ng2 = 0,
+                   nw1 = 0, nw2 = 0, nu1 = 0, nu2 = 0;
+            for (int j = 0; j < D; j++) {
+                size_t k = (size_t)i * D + j;
+                q1 += m.Q[0][k] * m.g[0][k]; w1 += m.W[0][k] * u[0][k];
+                nq1 += m.Q[0][k] * m.Q[0][k]; ng1 += m.g[0][k] * m.g[0][k];
+                nw1 += m.W[0][k] * m.W[0][k]; nu1 += u[0][k] * u[0][k];
+            }
+            for (int c = 0; c < C; c++) {
+                size_t k = (size_t)c * H + i;
+                q2 += m.Q[1][k] * m.g[1][k]; w2 += m.W[1][k] * u[1][k];
+                nq2 += m.Q[1][k] * m.Q[1][k]; ng2 += m.g[1][k] * m.g[1][k];
+                nw2 += m.W[1][k] * m.W[1][k]; nu2 += u[1][k] * u[1][k];
+            }
+            double sc = sqrt(nq1 * ng1) + sqrt(nq2 * ng2);
+            double sw = sqrt(nw1 * nu1) + sqrt(nw2 * nu2);
+            if (it == 2) {
+                if (sc > 0 && fabs(q1 - q2) / sc > qres) qres = fabs(q1 - q2) / sc;
+                if (sw > 0 && fabs(w1 - w2) / sw > leak) leak = fabs(w1 - w2) / sw;
+            } else {
+                sq += q1 - q2; sqn += sc; sl += w1 - w2; sln += sw;
+            }
+        }
+        if (it == 1) { qres = fabs(sq) / sqn; leak = fabs(sl) / sln; }
+    }
+    audit_t A = {dz, iq == 0 ? 0.0 : (double)changed / total, qres, leak};
+    free(z0); free(u[0]); free(u[1]); free(alpha); free(v);
+    qnet_free(&m);
+    qnet_free(&m2);
+    return A;
+}
 
-    /* excerpt: audit_bitexact */
-    /* Bit-exact equivalence class on Net A with ternary W1, W2 per tensor:
-     * (W0, eta) ~ (c W0, c^2 eta), W3 and its rate untouched. */
+/* excerpt: audit_bitexact */
+/* Bit-exact equivalence class on Net A with ternary W1, W2 per tensor:
+ * (W0, eta) ~ (c W0, c^2 eta), W3 and its rate untouched. */
+static void bitexact(tsv_t *t, const dataset_t *te, long seed)
+{
+    const int D = te->d, H = 128, C = 10;
     double cs[2] = {2.0, 1.7};
     for (int ic = 0; ic < 2; ic++) {
         double c = cs[ic], eta = 0.05;
@@ -239,8 +225,8 @@ int main(int argc, char **argv)
                     differ++;
                     if (first < 0) first = k;
                 }
-            const double *xb = te.x + (size_t)((k * B) % (te.n - B)) * D;
-            const int *yb = te.y + (k * B) % (te.n - B);
+            const double *xb = te->x + (size_t)((k * B) % (te->n - B)) * D;
+            const int *yb = te->y + (k * B) % (te->n - B);
             qnet_grad(&ma, xb, yb, B, NULL);
             qnet_grad(&mb, xb, yb, B, NULL);
             for (int l = 0; l < 3; l++) {
@@ -267,35 +253,74 @@ int main(int argc, char **argv)
         qnet_free(&ma);
         qnet_free(&mb);
     }
-    /* end excerpt */
-    tsv_kv(t, "bitexact_steps", 200);
+}
+/* end excerpt */
 
-    /* Why c = 1.7 is not bit-exact: 8-bit pixels times ternary codes make
-     * exact zeros of the first pre-activation (an integer sum that cancels),
-     * and round-off decides which side of the ReLU kink they fall on. */
-    {
-        quant_spec q[3] = {{QUANT_TENSOR, 0, 0, 0}, {QUANT_TENSOR, 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
-        int dims[4] = {D, H, H, C};
-        qnet_t m;
-        qnet_init(&m, dims, 3, 1, q, B);
-        rng_t r;
-        rng_seed(&r, (uint64_t)seed, 1);
-        qnet_init_weights(&m, &r, 1.0);
-        qnet_quantize(&m);
-        size_t ties = 0, total = 0;
-        for (int s0 = 0; s0 + B <= 2048; s0 += B) {
-            qnet_forward(&m, te.x + (size_t)s0 * D, B);
-            for (size_t k = 0; k < (size_t)B * H; k++) {
-                /* |z| below 1e-12 of the row's scale: zero up to round-off */
-                ties += fabs(m.z[0][k]) < 1e-12;
-                total++;
-            }
+/* Why c = 1.7 is not bit-exact: 8-bit pixels times ternary codes make
+ * exact zeros of the first pre-activation (an integer sum that cancels),
+ * and round-off decides which side of the ReLU kink they fall on. */
+static void relu_zeros(tsv_t *t, const dataset_t *te, long seed)
+{
+    const int D = te->d, H = 128, C = 10;
+    quant_spec q[3] = {{QUANT_TENSOR, 0, 0, 0}, {QUANT_TENSOR, 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
+    int dims[4] = {D, H, H, C};
+    qnet_t m;
+    qnet_init(&m, dims, 3, 1, q, B);
+    rng_t r;
+    rng_seed(&r, (uint64_t)seed, 1);
+    qnet_init_weights(&m, &r, 1.0);
+    qnet_quantize(&m);
+    size_t ties = 0, total = 0;
+    for (int s0 = 0; s0 + B <= 2048; s0 += B) {
+        qnet_forward(&m, te->x + (size_t)s0 * D, B);
+        for (size_t k = 0; k < (size_t)B * H; k++) {
+            /* |z| below 1e-12 of the row's scale: zero up to round-off */
+            ties += fabs(m.z[0][k]) < 1e-12;
+            total++;
         }
-        tsv_kv(t, "relu_zero_fraction", (double)ties / total);
-        tsv_kv(t, "relu_zero_per_image", (double)ties / 2048);
-        tsv_kv(t, "images_per_relu_zero", ties ? 2048.0 / ties : NAN);
-        qnet_free(&m);
     }
+    tsv_kv(t, "relu_zero_fraction", (double)ties / total);
+    tsv_kv(t, "relu_zero_per_image", (double)ties / 2048);
+    tsv_kv(t, "images_per_relu_zero", ties ? 2048.0 / ties : NAN);
+    qnet_free(&m);
+}
+
+int main(int argc, char **argv)
+{
+    opts_t o;
+    args_parse(options, &o, argc, argv, "Symmetry audit of the quantized networks (chapter 6, E1).");
+    const long seed = o.seed;
+    char err[512];
+    dataset_t te;
+    if (fmnist_load(&te, NULL, "test", err, sizeof err)) die("%s", err);
+
+    tsv_t *t = tsv_create(o.out, argc, argv);
+    tsv_comment(t, "seed %ld; batch of the first %d test images; Net A 784-128-128-10 (scale), "
+                "Net B 784-128-10 (rescale, translation); c = alpha = 1.7", seed, B);
+    tsv_comment(t, "keys: dz_Q_T, codes_Q_T, qres_Q_T, leak_Q_T for quantizer Q and transformation T");
+    tsv_columns(t, "key\tvalue");
+
+    double qres_max = 0, codes_inv = 0;   /* codes changed where the network is invariant */
+    for (int iq = 0; iq < NQ; iq++)
+        for (int it = 0; it < NT; it++) {
+            audit_t A = audit_one(iq, it, te.x, te.y, te.d, seed);
+            if (A.qres > qres_max) qres_max = A.qres;
+            if (iq > 0 && A.dz < 1e-12 && A.codes > codes_inv) codes_inv = A.codes;
+            char key[64];
+            snprintf(key, sizeof key, "dz_%s_%s", qlabel[iq], tlabel[it]);
+            tsv_kv(t, key, A.dz);
+            snprintf(key, sizeof key, "codes_%s_%s", qlabel[iq], tlabel[it]);
+            tsv_kv(t, key, A.codes);
+            snprintf(key, sizeof key, "qres_%s_%s", qlabel[iq], tlabel[it]);
+            tsv_kv(t, key, A.qres);
+            snprintf(key, sizeof key, "leak_%s_%s", qlabel[iq], tlabel[it]);
+            tsv_kv(t, key, A.leak);
+        }
+    tsv_kv(t, "qres_max", qres_max);
+    tsv_kv(t, "codes_changed_where_invariant", codes_inv);
+    bitexact(t, &te, seed);
+    tsv_kv(t, "bitexact_steps", 200);
+    relu_zeros(t, &te, seed);
     tsv_finish(t);
     dataset_free(&te);
     return 0;

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
+#include "core/batch.h"
 #include "core/idx.h"
 #include "core/tsv.h"
 #include "core/util.h"
@@ -28,18 +30,32 @@
 #define NCFG 5
 #define NU 3
 
+typedef struct {
+    const char *out, *summary;
+    double eta;
+    long steps, seed;
+    int batch;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "charges against the step"),
+    ARG_STRING(opts_t, summary, ARG_REQUIRED, "key/value summary"),
+    ARG_DOUBLE(opts_t, eta, "0.05", "SGD step size"),
+    ARG_LONG(opts_t, steps, "2000", "SGD steps"),
+    ARG_INT(opts_t, batch, "64", "minibatch size"),
+    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    args_t a;
-    args_init(&a, argc, argv, "--out F --summary F [--eta X] [--steps K] [--batch B] [--seed S]");
-    const char *out = args_string(&a, "--out", NULL);
-    const char *sum = args_string(&a, "--summary", NULL);
-    double eta = args_double(&a, "--eta", 0.05);
-    long steps = args_long(&a, "--steps", 2000);
-    int B = (int)args_long(&a, "--batch", 64);
-    long seed = args_long(&a, "--seed", 1);
-    args_done(&a);
-    if (!out || !sum) die("--out and --summary are required");
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Rescale charge of Net B under identity-STE SGD: full precision, ternary (chapter 6, E5).");
+    const char *out = o.out, *sum = o.summary;
+    const double eta = o.eta;
+    const long steps = o.steps, seed = o.seed;
+    const int B = o.batch;
     if (eta <= 0 || steps < 1 || B < 1) die("--eta, --steps and --batch must be positive");
 
     char err[512];
@@ -70,8 +86,9 @@ int main(int argc, char **argv)
         rng_t r;
         rng_seed(&r, (uint64_t)seed, 1);
         qnet_init_weights(&m, &r, 1.0);
-        qnet_batcher bt;
-        batcher_init(&bt, tr.x, tr.y, ntrain, D, (uint64_t)seed, 2);
+        minibatch_t bt;
+        if (minibatch_init(&bt, &tr, ntrain, MINIBATCH_STREAM, (uint64_t)seed, 2))
+            die("--ntrain %d: not in 1..%d", ntrain, tr.n);
         double nor[NU + 1] = {0}, noact = 0, C0[NU + 1] = {0}, scale0 = 0, err_max = 0;
         for (long k = 0; k <= steps; k++) {
             /* the charges now */
@@ -103,7 +120,7 @@ int main(int argc, char **argv)
                 break;
             }
 
-            batcher_next(&bt, xb, yb, B);
+            minibatch_next(&bt, xb, yb, B);
             qnet_quantize(&m);
             qnet_grad(&m, xb, yb, B, NULL);
             for (int i = 0; i < H; i++) {
@@ -133,7 +150,7 @@ int main(int argc, char **argv)
             progress_update(&pr, ic + (double)k / steps, NCFG, NULL);
         }
         rec_err[ic] = err_max;
-        free(bt.perm);
+        minibatch_free(&bt);
         qnet_free(&m);
     }
     progress_end(&pr);

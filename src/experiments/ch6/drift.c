@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
+#include "core/batch.h"
 #include "core/idx.h"
 #include "core/tsv.h"
 #include "core/util.h"
@@ -35,18 +37,32 @@ static double slope(const double *x, const double *y, int n)
     return (n * sxy - sx * sy) / (n * sxx - sx * sx);
 }
 
+typedef struct {
+    const char *out, *summary;
+    double time;
+    int batch, ntrain;
+    long seed;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "drifts per step size"),
+    ARG_STRING(opts_t, summary, ARG_REQUIRED, "key/value summary"),
+    ARG_DOUBLE(opts_t, time, "4", "training time t = eta K"),
+    ARG_INT(opts_t, batch, "128", "minibatch size"),
+    ARG_INT(opts_t, ntrain, "20000", "training images drawn from"),
+    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    args_t a;
-    args_init(&a, argc, argv, "--out F --summary F [--time T] [--batch B] [--ntrain N] [--seed S]");
-    const char *out = args_string(&a, "--out", NULL);
-    const char *sum = args_string(&a, "--summary", NULL);
-    double T = args_double(&a, "--time", 4.0);
-    int B = (int)args_long(&a, "--batch", 128);
-    int ntrain = (int)args_long(&a, "--ntrain", 20000);
-    long seed = args_long(&a, "--seed", 1);
-    args_done(&a);
-    if (!out || !sum) die("--out and --summary are required");
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Drift of the scale charge against the step size at fixed training time (chapter 6, E2).");
+    const char *out = o.out, *sum = o.summary;
+    const double T = o.time;
+    const int B = o.batch, ntrain = o.ntrain;
+    const long seed = o.seed;
     if (T <= 0 || B < 1) die("--time must be positive and --batch at least 1");
     double etas[NETA] = {0.16, 0.04, 0.01, 0.0025, 0.000625};
 
@@ -79,12 +95,13 @@ int main(int argc, char **argv)
             rng_t r;
             rng_seed(&r, (uint64_t)seed, 1);
             qnet_init_weights(&m, &r, 1.0);
-            qnet_batcher bt;
-            batcher_init(&bt, tr.x, tr.y, ntrain, D, (uint64_t)seed, 2);
+            minibatch_t bt;
+            if (minibatch_init(&bt, &tr, ntrain, MINIBATCH_STREAM, (uint64_t)seed, 2))
+                die("--ntrain %d: not in 1..%d", ntrain, tr.n);
             double N0 = dot(m.W[0], m.W[0], m.n[0]) + dot(m.W[1], m.W[1], m.n[1]);
             double ks = 0, qs = 0;
             for (long k = 0; k < K; k++) {
-                batcher_next(&bt, xb, yb, B);
+                minibatch_next(&bt, xb, yb, B);
                 qnet_quantize(&m);
                 qnet_grad(&m, xb, yb, B, NULL);
                 for (int l = 0; l < 2; l++) {
@@ -99,7 +116,7 @@ int main(int argc, char **argv)
             drift[iq] = N / N0 - 1;
             kin[iq] = ks / N0;
             quant[iq] = qs / N0;
-            free(bt.perm);
+            minibatch_free(&bt);
             qnet_free(&m);
         }
         tsv_rowv(t, 7, eta, (double)K, drift[0], drift[1], kin[1], quant[1], kin[0]);
