@@ -1,6 +1,7 @@
-/* batch.h: minibatches over a data set (idx.h's dataset_t), drawn without
- * replacement from a seeded shuffle of its first n examples, reshuffled
- * (the same RNG stream, continuing) each time the shuffle is used up.
+/* batch.h: minibatches over a data set (idx.h's dataset_t, or any n
+ * examples by index), drawn without replacement from a seeded shuffle of
+ * the first n examples, reshuffled (the same RNG stream, continuing) each
+ * time the shuffle is used up.
  *
  * Two policies at the end of a shuffle, as the chapters use them:
  *   MINIBATCH_STREAM  the shuffles form one stream: a batch that runs past
@@ -21,7 +22,7 @@
 typedef enum { MINIBATCH_STREAM, MINIBATCH_WHOLE } minibatch_policy_t;
 
 typedef struct {
-    const double *x;     /* [n, d] rows of the data set */
+    const double *x;     /* [n, d] rows of the data set (NULL: indices only) */
     const int *y;        /* [n] */
     int n, d, pos;
     minibatch_policy_t policy;
@@ -30,13 +31,16 @@ typedef struct {
 } minibatch_t;
 
 /* Batches from the first n examples of ds (1 <= n <= ds->n), shuffled by
- * PCG32 stream (seed, stream).  ds must outlive the batcher.  Returns 0, or
- * -1 if n is out of range. */
+ * PCG32 stream (seed, stream).  ds must outlive the batcher; with ds NULL
+ * the batcher draws indices of n examples (minibatch_indices) for data of
+ * another shape.  Returns 0, or -1 if n is out of range. */
 int  minibatch_init(minibatch_t *b, const dataset_t *ds, int n, minibatch_policy_t policy,
                     uint64_t seed, uint64_t stream);
 /* Starts the same sequence again from a fresh shuffle of (seed, stream). */
 void minibatch_rewind(minibatch_t *b, uint64_t seed, uint64_t stream);
-/* Copies the next B examples into x [B, d] and y [B]; WHOLE needs B <= n. */
+/* The indices of the next B examples; WHOLE needs B <= n. */
+void minibatch_indices(minibatch_t *b, size_t *idx, int B);
+/* Copies the next B examples of ds into x [B, d] and y [B]. */
 void minibatch_next(minibatch_t *b, double *x, int *y, int B);
 void minibatch_free(minibatch_t *b);
 

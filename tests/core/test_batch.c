@@ -112,3 +112,27 @@ Test(batch, subset_and_range)
     }
     minibatch_free(&b);
 }
+
+/* Without a data set the batcher draws the same indices. */
+Test(batch, indices_only)
+{
+    double x[N * D], xb[6 * D];
+    int y[N], yb[6];
+    dataset_t ds;
+    make(&ds, x, y);
+    for (int policy = MINIBATCH_STREAM; policy <= MINIBATCH_WHOLE; policy++) {
+        minibatch_t a, b;
+        cr_assert_eq(minibatch_init(&a, &ds, N, policy, 5, 9), 0);
+        cr_assert_eq(minibatch_init(&b, NULL, 0, policy, 5, 9), -1);
+        cr_assert_eq(minibatch_init(&b, NULL, N, policy, 5, 9), 0);
+        for (int k = 0; k < 7; k++) {
+            size_t idx[6];
+            minibatch_next(&a, xb, yb, 6);
+            minibatch_indices(&b, idx, 6);
+            for (int r = 0; r < 6; r++)
+                cr_assert_eq((size_t)which(xb + r * D, yb[r]), idx[r]);
+        }
+        minibatch_free(&a);
+        minibatch_free(&b);
+    }
+}
