@@ -14,7 +14,16 @@
  * Usage: dp_budget [--equal-compute] --out PREFIX RUNDIR...
  * Each RUNDIR holds lnn_train.tsv, mlp_train.tsv and dp_summary.tsv.
  * Writes PREFIX.tsv (one row per run) and PREFIX_summary.tsv (per budget). */
-#include "dp_common.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/args.h"
+#include "core/tsv.h"
+#include "core/util.h"
+#include "experiments/ch4/lib/dp.h"
 
 #define MAXRUN 64
 #define MAXBUDGET 16
@@ -50,26 +59,30 @@ typedef struct {
     double lnn_med10, base_med10, lnn_med, base_med, etheta_max;
 } run_t;
 
+typedef struct {
+    int equal_compute;
+    const char *out;
+    arg_rest_t rundirs;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_FLAG(opts_t, equal_compute, "the baseline may have had more steps than the LNN (equal CPU time)"),
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "prefix: writes PREFIX.tsv and PREFIX_summary.tsv"),
+    ARG_REST(opts_t, rundirs, "RUNDIR...", "run directories (lnn_train.tsv, mlp_train.tsv, dp_summary.tsv)"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    util_set_progname(argv[0]);
-    const char *prefix = NULL;
-    const char *dirs[MAXRUN];
-    int nrun = 0, equal_compute = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc)
-            prefix = argv[++i];
-        else if (!strcmp(argv[i], "--equal-compute"))
-            equal_compute = 1;
-        else if (argv[i][0] == '-')
-            die("unknown option '%s'\nusage: dp_budget [--equal-compute] --out PREFIX RUNDIR...", argv[i]);
-        else if (nrun < MAXRUN)
-            dirs[nrun++] = argv[i];
-        else
-            die("more than %d run directories", MAXRUN);
-    }
-    if (!prefix || nrun == 0)
-        die("usage: dp_budget [--equal-compute] --out PREFIX RUNDIR...");
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Gathers the double-pendulum runs (one directory per seed and budget) into one table\n"
+               "and totals the diverged and runaway rollouts per budget.");
+    const char *prefix = o.out;
+    const char *const *dirs = (const char *const *)o.rundirs.v;
+    const int nrun = o.rundirs.n, equal_compute = o.equal_compute;
+    if (nrun > MAXRUN)
+        die("more than %d run directories", MAXRUN);
 
     run_t r[MAXRUN];
     for (int k = 0; k < nrun; k++) {
@@ -98,9 +111,7 @@ int main(int argc, char **argv)
         if (kv_get(dirs[k], "dp_summary.tsv", "nic") != nic)
             die("%s: a different number of held-out initial conditions than %s", dirs[k], dirs[0]);
 
-    char path[1024];
-    snprintf(path, sizeof path, "%s.tsv", prefix);
-    tsv_t *t = tsv_create(path, argc, argv);
+    tsv_t *t = tsv_createf(argc, argv, "%s.tsv", prefix);
     tsv_comment(t, "one row per run: LNN and baseline trained with the same seed, batch and schedule, "
                    "and %s; rollouts from %g held-out initial conditions to t = 100",
                 equal_compute ? "the baseline for about the LNN's CPU time" : "the same steps", nic);
@@ -128,8 +139,7 @@ int main(int argc, char **argv)
             budgets[nb++] = r[k].steps;
         }
     }
-    snprintf(path, sizeof path, "%s_summary.tsv", prefix);
-    t = tsv_create(path, argc, argv);
+    t = tsv_createf(argc, argv, "%s_summary.tsv", prefix);
     tsv_comment(t, "totals per number of training steps N over the seeds run at N (key suffix _nN); "
                    "all: over every run");
     tsv_columns(t, "key\tvalue");

@@ -17,9 +17,17 @@
  * longer holds across the seam; with trig inputs nothing happens).
  *
  * Writes data/ch4/dp_{energy,traj,order,ic,summary,timing}.tsv. */
-#include "dp_common.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-#include <time.h>
+#include "core/args.h"
+#include "core/tsv.h"
+#include "core/util.h"
+#include "experiments/ch4/lib/dp.h"
+#include "physics/integrators.h"
+#include "physics/systems.h"
 
 #define MAXIC 200
 
@@ -103,193 +111,202 @@ static void count_seams(const double *y, int B, const double *div_t, long *sheet
  * which the figures clip at the top of the axis */
 static double tsvnum(double x) { return isfinite(x) ? x : 1e300; }
 
-int main(int argc, char **argv)
-{
-    args_t a;
-    args_init(&a, argc, argv,
-              "--lnn WEIGHTS --mlp WEIGHTS [--width 128] [--depth 2] [--mlp-width W]\n"
-              "       [--mlp-depth D] [--nic 40] [--tmax 100] [--dt 0.01] [--seed 0]\n"
-              "       [--outdir data/ch4] [--features trig|wrap]\n"
-              "Rollouts of the trained LNN and baseline on the double pendulum.\n");
-    const char *lnn_path = args_string(&a, "--lnn", NULL), *mlp_path = args_string(&a, "--mlp", NULL);
-    int width = (int)args_long(&a, "--width", 128), depth = (int)args_long(&a, "--depth", 2);
-    int mwidth = (int)args_long(&a, "--mlp-width", width), mdepth = (int)args_long(&a, "--mlp-depth", depth);
-    int nic = (int)args_long(&a, "--nic", 40);
-    double tmax = args_double(&a, "--tmax", 100), dt = args_double(&a, "--dt", 0.01);
-    long seed = args_long(&a, "--seed", 0);
-    const char *outdir = args_string(&a, "--outdir", "data/ch4");
-    lnn_feat feat = dp_parse_features(args_string(&a, "--features", "trig"));
-    args_done(&a);
-    if (!lnn_path || !mlp_path)
-        die("--lnn and --mlp weight files are required");
-    if (nic < 8 || nic > MAXIC || !(dt > 0) || !(tmax >= 10))
-        die("need 8 <= --nic <= %d, --dt > 0, --tmax >= 10", MAXIC);
+typedef struct {
+    const char *lnn, *mlp, *outdir;
+    int width, depth, mlp_width, mlp_depth, nic, features;
+    double tmax, dt;
+    long seed;
+} opts_t;
 
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, lnn, ARG_REQUIRED, "the LNN's weights (dp_train)"),
+    ARG_STRING(opts_t, mlp, ARG_REQUIRED, "the baseline's weights (dp_train)"),
+    ARG_INT(opts_t, width, "128", "the LNN's hidden units per layer"),
+    ARG_INT(opts_t, depth, "2", "the LNN's hidden layers"),
+    ARG_INT(opts_t, mlp_width, "--width", "the baseline's hidden units per layer"),
+    ARG_INT(opts_t, mlp_depth, "--depth", "the baseline's hidden layers"),
+    ARG_INT(opts_t, nic, "40", "held-out initial conditions, in [8, 200]"),
+    ARG_DOUBLE(opts_t, tmax, "100", "end of the rollouts, >= 10"),
+    ARG_DOUBLE(opts_t, dt, "0.01", "RK4 step"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 stream 5: initial conditions)"),
+    ARG_STRING(opts_t, outdir, "data/ch4", "output directory"),
+    ARG_CHOICE(opts_t, features, DP_FEATURES, "trig", "the LNN's input map"),
+    ARG_END
+};
+
+/* The rollouts from nic initial conditions: LNN (l), baseline (b) and the
+ * control (c, RK4 on the closed form), what is measured along them, and the
+ * numbers the summary quotes. */
+typedef struct {
+    opts_t o;
+    int nic;
     lnn_t lnn;
     fmlp_t mlp;
-    if (dp_lnn_build(&lnn, feat, width, depth, nic) || dp_mlp_build(&mlp, mwidth, mdepth, nic))
-        die("cannot build the models");
-    dp_load_weights(lnn_path, lnn.net.theta, lnn.net.n_params);
-    dp_load_weights(mlp_path, mlp.theta, mlp.n_params);
-    double *u = xmalloc(6 * (size_t)nic * sizeof(double));
-    ctx_t c = {&lnn, &mlp, u, nic};
-
-    rng_t r;
-    rng_seed(&r, (uint64_t)seed, 5);   /* held-out initial conditions */
+    ctx_t c;
+    double *work;
     double y0[4 * MAXIC], yl[4 * MAXIC], yb[4 * MAXIC], yc[4 * MAXIC];
     double E0[MAXIC], Eth0[MAXIC], Eth[MAXIC];
     double div_l[MAXIC], div_b[MAXIC], div_c[MAXIC];
     long sheet[2 * MAXIC], crossings[MAXIC];   /* which 2 pi sheet each angle is on */
-    for (int k = 0; k < nic; k++) {
-        dp_draw_ic(y0 + 4 * k, &r);
-        E0[k] = phys_dp_energy(y0 + 4 * k);
-        div_l[k] = div_b[k] = div_c[k] = -1;
-        crossings[k] = 0;
-        for (int i = 0; i < 2; i++)
-            sheet[2 * k + i] = seam_sheet(y0[4 * k + i]);
-    }
-    memcpy(yl, y0, 4 * nic * sizeof(double));
-    memcpy(yb, y0, sizeof yl);
-    memcpy(yc, y0, sizeof yl);
-    lnn_energy(&lnn, nic, y0, NULL, Eth0);
+    /* values at t = 10 and t = 100; NaN in the summary if --tmax stops short of them */
+    double at10[6], at100[6];   /* med l, med b, mean l, mean b, div l, div b */
+    double ctrl100, eth100_med, eth100_max;
+    double run_l, run_b;        /* runaways at t = 100: diverged, or |dE|/29.4 > 1 */
+    double eth_cross, eth_plain, ctrl_cross, ctrl_plain;
+    int ncross;
+    double ord[5];              /* E_theta error at dt = 0.08 ... 0.005 */
+    double roll_sec, roll_cpu;
+} eval_t;
 
-    char path[512];
-    snprintf(path, sizeof path, "%s/dp_energy.tsv", outdir);
-    tsv_t *te = tsv_create(path, argc, argv);
+/* One row of dp_energy.tsv at time t (quantiles over initial conditions),
+ * the values at t = 10 and t = 100, and one of dp_traj.tsv while t <= 20. */
+static void record(eval_t *E, double t, tsv_t *te, tsv_t *tt)
+{
+    const int nic = E->nic;
+    double el[MAXIC], eb[MAXIC], ec[MAXIC], ee[MAXIC], tmp[MAXIC];
+    int ne = 0, ndl = 0, ndb = 0;
+    double suml = 0, sumb = 0;
+    lnn_energy(&E->lnn, nic, E->yl, NULL, E->Eth);
+    for (int k = 0; k < nic; k++) {
+        el[k] = E->div_l[k] >= 0 ? INFINITY : fabs(phys_dp_energy(E->yl + 4 * k) - E->E0[k]) / PHYS_DP_EMAX;
+        eb[k] = E->div_b[k] >= 0 ? INFINITY : fabs(phys_dp_energy(E->yb + 4 * k) - E->E0[k]) / PHYS_DP_EMAX;
+        ec[k] = E->div_c[k] >= 0 ? INFINITY : fabs(phys_dp_energy(E->yc + 4 * k) - E->E0[k]) / PHYS_DP_EMAX;
+        if (E->div_l[k] < 0) {
+            ee[ne++] = fabs(E->Eth[k] - E->Eth0[k]) / PHYS_DP_EMAX;
+            suml += el[k];
+        } else {
+            ndl++;
+        }
+        if (E->div_b[k] < 0)
+            sumb += eb[k];
+        else
+            ndb++;
+    }
+    double row[13];
+    row[0] = t;
+    memcpy(tmp, el, nic * sizeof(double));
+    row[1] = dp_quantile(tmp, nic, 0.5); row[2] = dp_quantile(tmp, nic, 0.25); row[3] = dp_quantile(tmp, nic, 0.75);
+    memcpy(tmp, eb, nic * sizeof(double));
+    row[4] = dp_quantile(tmp, nic, 0.5); row[5] = dp_quantile(tmp, nic, 0.25); row[6] = dp_quantile(tmp, nic, 0.75);
+    memcpy(tmp, ec, nic * sizeof(double));
+    row[7] = dp_quantile(tmp, nic, 0.5); row[8] = tmp[nic - 1];
+    row[9] = ndl; row[10] = ndb;
+    row[11] = ne ? dp_quantile(ee, ne, 0.5) : NAN;
+    row[12] = ne ? ee[ne - 1] : NAN;
+    for (int i = 1; i < 13; i++)
+        row[i] = tsvnum(row[i]);
+    tsv_row(te, 13, row);
+    double *dst = fabs(t - 10) < 1e-9 ? E->at10 : fabs(t - 100) < 1e-9 ? E->at100 : NULL;
+    if (dst) {
+        dst[0] = row[1];
+        dst[1] = row[4];
+        dst[2] = nic > ndl ? suml / (nic - ndl) : NAN;
+        dst[3] = nic > ndb ? sumb / (nic - ndb) : NAN;
+        dst[4] = ndl;
+        dst[5] = ndb;
+        if (dst == E->at100) {
+            E->run_l = E->run_b = 0;
+            for (int k = 0; k < nic; k++) {
+                E->run_l += el[k] > 1;
+                E->run_b += eb[k] > 1;
+            }
+            E->ctrl100 = row[7];
+            E->eth100_med = row[11];
+            E->eth100_max = row[12];
+        }
+    }
+    if (t <= 20 + 1e-9) {
+        double tr[19];
+        tr[0] = t;
+        for (int k = 0; k < 3; k++)
+            for (int i = 0; i < 2; i++) {
+                tr[1 + 6 * k + 3 * i] = E->yc[4 * k + i];
+                tr[2 + 6 * k + 3 * i] = E->div_l[k] >= 0 ? NAN : E->yl[4 * k + i];
+                tr[3 + 6 * k + 3 * i] = E->div_b[k] >= 0 ? NAN : E->yb[4 * k + i];
+            }
+        tsv_row(tt, 19, tr);
+    }
+}
+
+/* The three rollouts to tmax, recorded every 0.1: dp_energy.tsv, dp_traj.tsv. */
+static void rollouts(eval_t *E, int argc, char **argv)
+{
+    const opts_t *o = &E->o;
+    const int nic = E->nic;
+    const double dt = o->dt, tmax = o->tmax;
+    tsv_t *te = tsv_createf(argc, argv, "%s/dp_energy.tsv", o->outdir);
     tsv_comment(te, "seed %ld; %d held-out initial conditions q0 ~ U[0,2pi)^2, qdot0 ~ U[0,0.1)^2; "
-                    "RK4 dt %g to t = %g; LNN %dx%d, MLP %dx%d", seed, nic, dt, tmax, width, depth,
-                mwidth, mdepth);
+                    "RK4 dt %g to t = %g; LNN %dx%d, MLP %dx%d", o->seed, nic, dt, tmax, o->width,
+                o->depth, o->mlp_width, o->mlp_depth);
     tsv_comment(te, "dE = |E(x(t)) - E(x0)| / 29.4 (true energy); quantiles over initial conditions, "
                     "a diverged rollout counts as +inf (written 1e300)");
     tsv_comment(te, "control = RK4 on the closed-form dynamics; etheta = |E_theta(x(t)) - "
                     "E_theta(x0)| / 29.4 along the LNN's rollouts (non-diverged)");
     tsv_columns(te, "t\tlnn_med\tlnn_q25\tlnn_q75\tbase_med\tbase_q25\tbase_q75\tctrl_med\tctrl_max\t"
                     "lnn_div\tbase_div\tetheta_med\tetheta_max");
-    snprintf(path, sizeof path, "%s/dp_traj.tsv", outdir);
-    tsv_t *tt = tsv_create(path, argc, argv);
+    tsv_t *tt = tsv_createf(argc, argv, "%s/dp_traj.tsv", o->outdir);
     tsv_comment(tt, "theta_1, theta_2 of held-out initial conditions 0, 1, 2 (same run as dp_energy); "
                     "true = RK4 dt %g on the closed form", dt);
     tsv_columns(tt, "t\tth1_true_0\tth1_lnn_0\tth1_base_0\tth2_true_0\tth2_lnn_0\tth2_base_0\t"
                     "th1_true_1\tth1_lnn_1\tth1_base_1\tth2_true_1\tth2_lnn_1\tth2_base_1\t"
                     "th1_true_2\tth1_lnn_2\tth1_base_2\tth2_true_2\tth2_lnn_2\tth2_base_2");
-
-    double *work = xmalloc(PHYS_RK4_WORK(4 * MAXIC) * sizeof(double));
     long nsteps = lround(tmax / dt), every = lround(0.1 / dt);
     if (every < 1)
         every = 1;
-    /* values at t = 10 and t = 100; NaN in the summary if --tmax stops short of them */
-    double at10[6], at100[6];   /* med l, med b, mean l, mean b, div l, div b */
     for (int i = 0; i < 6; i++)
-        at10[i] = at100[i] = NAN;
-    double ctrl100 = NAN, eth100_med = NAN, eth100_max = NAN;
-    double run_l = NAN, run_b = NAN;   /* runaways at t = 100: diverged, or |dE|/29.4 > 1 */
-    double el[MAXIC], eb[MAXIC], ec[MAXIC], ee[MAXIC], tmp[MAXIC];
+        E->at10[i] = E->at100[i] = NAN;
+    E->ctrl100 = E->eth100_med = E->eth100_max = NAN;
+    E->run_l = E->run_b = NAN;
     progress_t pr;
     progress_begin(&pr, "rollouts");
-    double t0 = now_seconds(), c0 = (double)clock() / CLOCKS_PER_SEC;
+    double t0 = now_seconds(), c0 = cpu_seconds();
     for (long s = 0; s <= nsteps; s++) {
         double t = s * dt;
         if (s % every == 0) {
-            int ne = 0, ndl = 0, ndb = 0;
-            double suml = 0, sumb = 0;
-            lnn_energy(&lnn, nic, yl, NULL, Eth);
-            for (int k = 0; k < nic; k++) {
-                el[k] = div_l[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yl + 4 * k) - E0[k]) / PHYS_DP_EMAX;
-                eb[k] = div_b[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yb + 4 * k) - E0[k]) / PHYS_DP_EMAX;
-                ec[k] = div_c[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yc + 4 * k) - E0[k]) / PHYS_DP_EMAX;
-                if (div_l[k] < 0) {
-                    ee[ne++] = fabs(Eth[k] - Eth0[k]) / PHYS_DP_EMAX;
-                    suml += el[k];
-                } else {
-                    ndl++;
-                }
-                if (div_b[k] < 0)
-                    sumb += eb[k];
-                else
-                    ndb++;
-            }
-            double row[13];
-            row[0] = t;
-            memcpy(tmp, el, nic * sizeof(double));
-            row[1] = dp_quantile(tmp, nic, 0.5); row[2] = dp_quantile(tmp, nic, 0.25); row[3] = dp_quantile(tmp, nic, 0.75);
-            memcpy(tmp, eb, nic * sizeof(double));
-            row[4] = dp_quantile(tmp, nic, 0.5); row[5] = dp_quantile(tmp, nic, 0.25); row[6] = dp_quantile(tmp, nic, 0.75);
-            memcpy(tmp, ec, nic * sizeof(double));
-            row[7] = dp_quantile(tmp, nic, 0.5); row[8] = tmp[nic - 1];
-            row[9] = ndl; row[10] = ndb;
-            row[11] = ne ? dp_quantile(ee, ne, 0.5) : NAN;
-            row[12] = ne ? ee[ne - 1] : NAN;
-            for (int i = 1; i < 13; i++)
-                row[i] = tsvnum(row[i]);
-            tsv_row(te, 13, row);
-            double *dst = fabs(t - 10) < 1e-9 ? at10 : fabs(t - 100) < 1e-9 ? at100 : NULL;
-            if (dst) {
-                dst[0] = row[1];
-                dst[1] = row[4];
-                dst[2] = nic > ndl ? suml / (nic - ndl) : NAN;
-                dst[3] = nic > ndb ? sumb / (nic - ndb) : NAN;
-                dst[4] = ndl;
-                dst[5] = ndb;
-                if (dst == at100) {
-                    run_l = run_b = 0;
-                    for (int k = 0; k < nic; k++) {
-                        run_l += el[k] > 1;
-                        run_b += eb[k] > 1;
-                    }
-                    ctrl100 = row[7];
-                    eth100_med = row[11];
-                    eth100_max = row[12];
-                }
-            }
-            if (t <= 20 + 1e-9) {
-                double tr[19];
-                tr[0] = t;
-                for (int k = 0; k < 3; k++)
-                    for (int i = 0; i < 2; i++) {
-                        tr[1 + 6 * k + 3 * i] = yc[4 * k + i];
-                        tr[2 + 6 * k + 3 * i] = div_l[k] >= 0 ? NAN : yl[4 * k + i];
-                        tr[3 + 6 * k + 3 * i] = div_b[k] >= 0 ? NAN : yb[4 * k + i];
-                    }
-                tsv_row(tt, 19, tr);
-            }
+            record(E, t, te, tt);
             progress_update(&pr, t, tmax, NULL);
         }
         if (s == nsteps)
             break;
-        phys_rk4_step(yl, 4 * nic, t, dt, lnn_rhs, &c, work);
-        phys_rk4_step(yb, 4 * nic, t, dt, mlp_rhs, &c, work);
-        phys_rk4_step(yc, 4 * nic, t, dt, true_rhs, &c, work);
-        check_div(yl, nic, t + dt, div_l);
-        count_seams(yl, nic, div_l, sheet, crossings);
-        check_div(yb, nic, t + dt, div_b);
-        check_div(yc, nic, t + dt, div_c);
+        phys_rk4_step(E->yl, 4 * nic, t, dt, lnn_rhs, &E->c, E->work);
+        phys_rk4_step(E->yb, 4 * nic, t, dt, mlp_rhs, &E->c, E->work);
+        phys_rk4_step(E->yc, 4 * nic, t, dt, true_rhs, &E->c, E->work);
+        check_div(E->yl, nic, t + dt, E->div_l);
+        count_seams(E->yl, nic, E->div_l, E->sheet, E->crossings);
+        check_div(E->yb, nic, t + dt, E->div_b);
+        check_div(E->yc, nic, t + dt, E->div_c);
     }
     progress_end(&pr);
-    double roll_sec = now_seconds() - t0, roll_cpu = (double)clock() / CLOCKS_PER_SEC - c0;
+    E->roll_sec = now_seconds() - t0;
+    E->roll_cpu = cpu_seconds() - c0;
     tsv_finish(te);
     tsv_finish(tt);
+}
 
-    /* per initial condition at t = tmax: seam crossings and drifts */
-    snprintf(path, sizeof path, "%s/dp_ic.tsv", outdir);
-    tsv_t *ti = tsv_create(path, argc, argv);
+/* Per initial condition at t = tmax: seam crossings and drifts (dp_ic.tsv). */
+static void per_ic(eval_t *E, int argc, char **argv)
+{
+    const opts_t *o = &E->o;
+    const int nic = E->nic;
+    tsv_t *ti = tsv_createf(argc, argv, "%s/dp_ic.tsv", o->outdir);
     tsv_comment(ti, "seed %ld; LNN with %s inputs; per held-out initial condition at t = %g: seam "
                     "crossings of the LNN's rollout (q1 or q2 passing pi mod 2 pi), |E_theta drift| / "
                     "29.4, true-energy errors / 29.4 of LNN, baseline and control (RK4 on the closed form: "
                     "what a conserved quantity drifts by under this integrator; 1e300: diverged), and "
-                    "the time of divergence (-1: none)", seed, feat == LNN_FEAT_WRAP ? "wrapped" : "trig",
-                tmax);
+                    "the time of divergence (-1: none)", o->seed, o->features ? "wrapped" : "trig",
+                o->tmax);
     tsv_columns(ti, "ic\tcrossings\tetheta_drift\tlnn_err\tbase_err\tctrl_err\tlnn_div_t\tbase_div_t");
-    lnn_energy(&lnn, nic, yl, NULL, Eth);
+    lnn_energy(&E->lnn, nic, E->yl, NULL, E->Eth);
     double dc[MAXIC], dn[MAXIC], cc[MAXIC], cn[MAXIC];   /* E_theta drift, control error */
     int ncross = 0, nplain = 0;
     for (int k = 0; k < nic; k++) {
-        double drift = div_l[k] >= 0 ? INFINITY : fabs(Eth[k] - Eth0[k]) / PHYS_DP_EMAX;
-        double erl = div_l[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yl + 4 * k) - E0[k]) / PHYS_DP_EMAX;
-        double erb = div_b[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yb + 4 * k) - E0[k]) / PHYS_DP_EMAX;
-        double erc = div_c[k] >= 0 ? INFINITY : fabs(phys_dp_energy(yc + 4 * k) - E0[k]) / PHYS_DP_EMAX;
-        tsv_rowv(ti, 8, (double)k, (double)crossings[k], tsvnum(drift), tsvnum(erl), tsvnum(erb),
-                 tsvnum(erc), div_l[k], div_b[k]);
-        if (crossings[k] > 0) {
+        double drift = E->div_l[k] >= 0 ? INFINITY : fabs(E->Eth[k] - E->Eth0[k]) / PHYS_DP_EMAX;
+        double erl = E->div_l[k] >= 0 ? INFINITY : fabs(phys_dp_energy(E->yl + 4 * k) - E->E0[k]) / PHYS_DP_EMAX;
+        double erb = E->div_b[k] >= 0 ? INFINITY : fabs(phys_dp_energy(E->yb + 4 * k) - E->E0[k]) / PHYS_DP_EMAX;
+        double erc = E->div_c[k] >= 0 ? INFINITY : fabs(phys_dp_energy(E->yc + 4 * k) - E->E0[k]) / PHYS_DP_EMAX;
+        tsv_rowv(ti, 8, (double)k, (double)E->crossings[k], tsvnum(drift), tsvnum(erl), tsvnum(erb),
+                 tsvnum(erc), E->div_l[k], E->div_b[k]);
+        if (E->crossings[k] > 0) {
             cc[ncross] = erc;
             dc[ncross++] = drift;
         } else {
@@ -298,49 +315,57 @@ int main(int argc, char **argv)
         }
     }
     tsv_finish(ti);
-    double eth_cross = ncross ? dp_quantile(dc, ncross, 0.5) : NAN;
-    double eth_plain = nplain ? dp_quantile(dn, nplain, 0.5) : NAN;
-    double ctrl_cross = ncross ? dp_quantile(cc, ncross, 0.5) : NAN;
-    double ctrl_plain = nplain ? dp_quantile(cn, nplain, 0.5) : NAN;
+    E->ncross = ncross;
+    E->eth_cross = ncross ? dp_quantile(dc, ncross, 0.5) : NAN;
+    E->eth_plain = nplain ? dp_quantile(dn, nplain, 0.5) : NAN;
+    E->ctrl_cross = ncross ? dp_quantile(cc, ncross, 0.5) : NAN;
+    E->ctrl_plain = nplain ? dp_quantile(cn, nplain, 0.5) : NAN;
+}
 
-    /* E_theta against dt: first 8 initial conditions, T = 10 */
-    snprintf(path, sizeof path, "%s/dp_order.tsv", outdir);
-    tsv_t *to = tsv_create(path, argc, argv);
+/* E_theta against dt: first 8 initial conditions, T = 10 (dp_order.tsv). */
+static void order_sweep(eval_t *E, int argc, char **argv)
+{
+    const opts_t *o = &E->o;
+    tsv_t *to = tsv_createf(argc, argv, "%s/dp_order.tsv", o->outdir);
     tsv_comment(to, "seed %ld; LNN rollouts of the first 8 held-out initial conditions to T = 10 with "
                     "RK4 at several dt; mean over them of |E_theta(T) - E_theta(0)| / 29.4 and of the "
                     "true-energy error; theory: E_theta is conserved by the exact flow, so its error is "
-                    "RK4's, O(dt^4)", seed);
+                    "RK4's, O(dt^4)", o->seed);
     tsv_columns(to, "dt\tetheta_err\ttrue_err\tdt4_line");
     const int no = 8;
-    double dts[5] = {0.08, 0.04, 0.02, 0.01, 0.005}, ord[5], anchor = 0;
-    c.B = no;
+    double dts[5] = {0.08, 0.04, 0.02, 0.01, 0.005}, anchor = 0;
+    E->c.B = no;
     double Eth0o[8];
-    lnn_energy(&lnn, no, y0, NULL, Eth0o);
+    lnn_energy(&E->lnn, no, E->y0, NULL, Eth0o);
     for (int h = 4; h >= 0; h--) {
         double y[4 * 8];
-        memcpy(y, y0, sizeof y);
+        memcpy(y, E->y0, sizeof y);
         long n = lround(10.0 / dts[h]);
         for (long s = 0; s < n; s++)
-            phys_rk4_step(y, 4 * no, s * dts[h], dts[h], lnn_rhs, &c, work);
+            phys_rk4_step(y, 4 * no, s * dts[h], dts[h], lnn_rhs, &E->c, E->work);
         double Ee[8], se = 0, st = 0;
-        lnn_energy(&lnn, no, y, NULL, Ee);
+        lnn_energy(&E->lnn, no, y, NULL, Ee);
         for (int k = 0; k < no; k++) {
             se += fabs(Ee[k] - Eth0o[k]) / PHYS_DP_EMAX / no;
-            st += fabs(phys_dp_energy(y + 4 * k) - E0[k]) / PHYS_DP_EMAX / no;
+            st += fabs(phys_dp_energy(y + 4 * k) - E->E0[k]) / PHYS_DP_EMAX / no;
         }
-        ord[h] = se;
+        E->ord[h] = se;
         if (h == 3)
             anchor = se / pow(dts[3], 4);
         tsv_rowv(to, 4, dts[h], se, st, anchor > 0 ? anchor * pow(dts[h], 4) : NAN);
     }
     tsv_finish(to);
+}
 
-    snprintf(path, sizeof path, "%s/dp_summary.tsv", outdir);
-    tsv_t *ts = tsv_create(path, argc, argv);
+static void write_summary(const eval_t *E, int argc, char **argv)
+{
+    const opts_t *o = &E->o;
+    const double *at10 = E->at10, *at100 = E->at100, *ord = E->ord;
+    tsv_t *ts = tsv_createf(argc, argv, "%s/dp_summary.tsv", o->outdir);
     tsv_comment(ts, "seed %ld; %d held-out initial conditions; RK4 dt %g; energy errors |dE|/29.4",
-                seed, nic, dt);
+                o->seed, E->nic, o->dt);
     tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "nic", nic);
+    tsv_kv(ts, "nic", E->nic);
     tsv_kv(ts, "lnn_med_t10", at10[0]);
     tsv_kv(ts, "base_med_t10", at10[1]);
     tsv_kv(ts, "lnn_mean_t10", at10[2]);
@@ -357,33 +382,75 @@ int main(int argc, char **argv)
     tsv_kv(ts, "base_div_t10", at10[5]);
     tsv_kv(ts, "lnn_div", at100[4]);
     tsv_kv(ts, "base_div", at100[5]);
-    tsv_kv(ts, "lnn_runaway", run_l);
-    tsv_kv(ts, "base_runaway", run_b);
-    tsv_kv(ts, "ctrl_med_t100", ctrl100);
-    tsv_kv(ts, "etheta_med_t100", eth100_med);
-    tsv_kv(ts, "etheta_max_t100", eth100_max);
+    tsv_kv(ts, "lnn_runaway", E->run_l);
+    tsv_kv(ts, "base_runaway", E->run_b);
+    tsv_kv(ts, "ctrl_med_t100", E->ctrl100);
+    tsv_kv(ts, "etheta_med_t100", E->eth100_med);
+    tsv_kv(ts, "etheta_max_t100", E->eth100_max);
     tsv_kv(ts, "order_etheta", log2(ord[2] / ord[3]));
     tsv_kv(ts, "order_etheta_fine", log2(ord[3] / ord[4]));
     tsv_kv(ts, "etheta_err_dt01", ord[3]);
-    tsv_kv(ts, "singular_lnn", (double)lnn.n_singular);
-    tsv_kv(ts, "seam_ics", ncross);
-    tsv_kv(ts, "etheta_med_seam", eth_cross);
-    tsv_kv(ts, "etheta_med_noseam", eth_plain);
-    tsv_kv(ts, "ctrl_med_seam", ctrl_cross);     /* the control from the same initial conditions */
-    tsv_kv(ts, "ctrl_med_noseam", ctrl_plain);
+    tsv_kv(ts, "singular_lnn", (double)E->lnn.n_singular);
+    tsv_kv(ts, "seam_ics", E->ncross);
+    tsv_kv(ts, "etheta_med_seam", E->eth_cross);
+    tsv_kv(ts, "etheta_med_noseam", E->eth_plain);
+    tsv_kv(ts, "ctrl_med_seam", E->ctrl_cross);     /* the control from the same initial conditions */
+    tsv_kv(ts, "ctrl_med_noseam", E->ctrl_plain);
     tsv_finish(ts);
-    snprintf(path, sizeof path, "%s/dp_timing.tsv", outdir);
-    ts = tsv_create(path, argc, argv);
+    ts = tsv_createf(argc, argv, "%s/dp_timing.tsv", o->outdir);
     tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
     tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "rollout_seconds", roll_sec);
-    tsv_kv(ts, "rollout_cpu_seconds", roll_cpu);
+    tsv_kv(ts, "rollout_seconds", E->roll_sec);
+    tsv_kv(ts, "rollout_cpu_seconds", E->roll_cpu);
     tsv_finish(ts);
+}
+
+int main(int argc, char **argv)
+{
+    eval_t *E = xcalloc(1, sizeof *E);
+    opts_t *o = &E->o;
+    args_parse(options, o, argc, argv, "Rollouts of the trained LNN and baseline on the double pendulum.");
+    const int nic = E->nic = o->nic;
+    if (nic < 8 || nic > MAXIC || !(o->dt > 0) || !(o->tmax >= 10))
+        die("need 8 <= --nic <= %d, --dt > 0, --tmax >= 10", MAXIC);
+
+    lnn_feat feat = o->features ? LNN_FEAT_WRAP : LNN_FEAT_TRIG;
+    if (dp_lnn_build(&E->lnn, feat, o->width, o->depth, nic) ||
+        dp_mlp_build(&E->mlp, o->mlp_width, o->mlp_depth, nic))
+        die("cannot build the models");
+    dp_load_weights(o->lnn, E->lnn.net.theta, E->lnn.net.n_params);
+    dp_load_weights(o->mlp, E->mlp.theta, E->mlp.n_params);
+    double *u = xmalloc(6 * (size_t)nic * sizeof(double));
+    E->c = (ctx_t){&E->lnn, &E->mlp, u, nic};
+
+    rng_t r;
+    rng_seed(&r, (uint64_t)o->seed, 5);   /* held-out initial conditions */
+    for (int k = 0; k < nic; k++) {
+        dp_draw_ic(E->y0 + 4 * k, &r);
+        E->E0[k] = phys_dp_energy(E->y0 + 4 * k);
+        E->div_l[k] = E->div_b[k] = E->div_c[k] = -1;
+        E->crossings[k] = 0;
+        for (int i = 0; i < 2; i++)
+            E->sheet[2 * k + i] = seam_sheet(E->y0[4 * k + i]);
+    }
+    memcpy(E->yl, E->y0, 4 * nic * sizeof(double));
+    memcpy(E->yb, E->y0, sizeof E->yl);
+    memcpy(E->yc, E->y0, sizeof E->yl);
+    lnn_energy(&E->lnn, nic, E->y0, NULL, E->Eth0);
+    E->work = xmalloc(PHYS_RK4_WORK(4 * MAXIC) * sizeof(double));
+
+    rollouts(E, argc, argv);
+    per_ic(E, argc, argv);
+    order_sweep(E, argc, argv);
+    write_summary(E, argc, argv);
     fprintf(stderr, "%s: |dE|/29.4 median t=10 LNN %.3g base %.3g; t=100 LNN %.3g base %.3g; "
                     "diverged %g / %g; E_theta drift median %.2g; %.1f s\n",
-            util_progname(), at10[0], at10[1], at100[0], at100[1], at100[4], at100[5], eth100_med,
-            roll_sec);
-    free(work);
+            util_progname(), E->at10[0], E->at10[1], E->at100[0], E->at100[1], E->at100[4],
+            E->at100[5], E->eth100_med, E->roll_sec);
+    lnn_free(&E->lnn);
+    fmlp_free(&E->mlp);
+    free(E->work);
     free(u);
+    free(E);
     return 0;
 }

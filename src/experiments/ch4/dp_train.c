@@ -11,39 +11,125 @@
  * Writes <out>_weights.tsv (the trained weights, read by dp_eval),
  * <out>_loss.tsv (loss curve), <out>_train.tsv (summary) and <out>_timing.tsv
  * (wall and CPU seconds, kept apart because they vary from run to run). */
-#include "dp_common.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "core/args.h"
+#include "core/batch.h"
+#include "core/tsv.h"
+#include "core/util.h"
+#include "experiments/ch4/lib/dp.h"
 #include "nn/optim.h"
 
-#include <time.h>
+typedef struct {
+    int model, features, width, depth, batch, ntraj;
+    const char *out;
+    long steps, seed;
+    double lr;
+} opts_t;
 
-/* CPU seconds of this process: the cost of training, whatever else the machine runs */
-static double cpu_seconds(void) { return (double)clock() / CLOCKS_PER_SEC; }
+static const arg_spec_t options[] = {
+    ARG_CHOICE(opts_t, model, "lnn|mlp", ARG_REQUIRED, "the LNN or the baseline MLP"),
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "prefix of the output files"),
+    ARG_INT(opts_t, width, "128", "hidden units per layer"),
+    ARG_INT(opts_t, depth, "2", "hidden layers"),
+    ARG_LONG(opts_t, steps, "20000", "Adam steps"),
+    ARG_INT(opts_t, batch, "256", "minibatch size"),
+    ARG_DOUBLE(opts_t, lr, "1e-3", "peak learning rate of the OneCycle schedule"),
+    ARG_INT(opts_t, ntraj, "400", "training trajectories"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 train, 2 test, 3 weights, 4 minibatches)"),
+    ARG_CHOICE(opts_t, features, DP_FEATURES, "trig", "the LNN's input map"),
+    ARG_END
+};
+
+/* The model being trained, either one: its parameters and gradient, and the
+ * feature buffer of the baseline. */
+typedef struct {
+    int is_lnn;
+    lnn_t lnn;
+    fmlp_t mlp;
+    double *theta, *grad, *u;
+    size_t np;
+} model_t;
+
+enum { EB = 1000 };   /* evaluation chunk */
+
+/* Mean per-sample L1 of qddot over n states, in chunks of EB. */
+static double eval_l1(model_t *M, const double *X, const double *A, size_t n)
+{
+    double sum = 0;
+    long ok = 0;
+    for (size_t o = 0; o < n; o += EB) {
+        int c = (int)(n - o < (size_t)EB ? n - o : (size_t)EB);
+        if (M->is_lnn) {
+            int ns;
+            sum += lnn_loss_sum(&M->lnn, c, X + 4 * o, A + 2 * o, LNN_LOSS_L1, &ns);
+            ok += c - ns;
+        } else {
+            dp_features(M->u, X + 4 * o, c);
+            fmlp_forward(&M->mlp, c, M->u);
+            for (int i = 0; i < 2 * c; i++)
+                sum += fabs(M->mlp.out[i] - A[2 * o + i]);
+            ok += c;
+        }
+    }
+    return sum / (double)ok;
+}
+
+static void model_build(model_t *M, const opts_t *o, int maxb, rng_t *rw)
+{
+    M->is_lnn = o->model == 0;
+    if (M->is_lnn) {
+        lnn_feat feat = o->features ? LNN_FEAT_WRAP : LNN_FEAT_TRIG;
+        if (dp_lnn_build(&M->lnn, feat, o->width, o->depth, maxb))
+            die("cannot build the LNN");
+        lnn_net_init_weights(&M->lnn.net, LNN_INIT_CRANMER, rw);
+        M->theta = M->lnn.net.theta;
+        M->grad = M->lnn.net.grad;
+        M->np = M->lnn.net.n_params;
+    } else {
+        if (dp_mlp_build(&M->mlp, o->width, o->depth, maxb))
+            die("cannot build the MLP");
+        fmlp_init_weights(&M->mlp, LNN_INIT_GLOROT, rw);
+        M->theta = M->mlp.theta;
+        M->grad = M->mlp.grad;
+        M->np = M->mlp.n_params;
+    }
+    M->u = xmalloc(6 * (size_t)maxb * sizeof(double));
+}
+
+/* The loss and gradient of one minibatch; counts singular samples (LNN). */
+static double model_loss_grad(model_t *M, int B, const double *xb, const double *ab, long s,
+                              long *singular)
+{
+    if (M->is_lnn) {
+        int ns;
+        double loss = lnn_loss_grad(&M->lnn, B, xb, ab, LNN_LOSS_L1, &ns);
+        *singular += ns;
+        if (ns)
+            fprintf(stderr, "%s: step %ld: %d samples with singular M skipped\n",
+                    util_progname(), s, ns);
+        return loss;
+    }
+    dp_features(M->u, xb, B);
+    fmlp_forward(&M->mlp, B, M->u);
+    return fmlp_loss_grad(&M->mlp, B, ab, LNN_LOSS_L1, 1);
+}
 
 int main(int argc, char **argv)
 {
-    args_t a;
-    args_init(&a, argc, argv,
-              "--model lnn|mlp --out PREFIX [--width 128] [--depth 2] [--steps 20000]\n"
-              "       [--batch 256] [--lr 1e-3] [--ntraj 400] [--seed 0] [--features trig|wrap]\n"
-              "Trains the LNN or the baseline MLP on double-pendulum trajectory states.\n");
-    const char *model = args_string(&a, "--model", NULL), *out = args_string(&a, "--out", NULL);
-    int width = (int)args_long(&a, "--width", 128), depth = (int)args_long(&a, "--depth", 2);
-    long steps = args_long(&a, "--steps", 20000);
-    int B = (int)args_long(&a, "--batch", 256), ntraj = (int)args_long(&a, "--ntraj", 400);
-    double lr_max = args_double(&a, "--lr", 1e-3);
-    long seed = args_long(&a, "--seed", 0);
-    const char *features = args_string(&a, "--features", "trig");
-    args_done(&a);
-    lnn_feat feat = dp_parse_features(features);
-    if (!model || (strcmp(model, "lnn") && strcmp(model, "mlp")))
-        die("--model must be lnn or mlp");
-    if (!out)
-        die("--out PREFIX is required");
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Trains the LNN or the baseline MLP on double-pendulum trajectory states.");
+    const char *model = o.model ? "mlp" : "lnn", *out = o.out;
+    const int width = o.width, depth = o.depth, B = o.batch, ntraj = o.ntraj;
+    const long steps = o.steps, seed = o.seed;
+    const double lr_max = o.lr;
     if (width < 1 || depth < 1 || steps < 1 || B < 1 || ntraj < 1 || !(lr_max > 0))
         die("bad sizes or learning rate");
-    int is_lnn = strcmp(model, "lnn") == 0;
-    if (!is_lnn && feat != LNN_FEAT_TRIG)
+    if (o.model == 1 && o.features != 0)
         die("--features applies to the LNN only (the baseline always sees cos q, sin q)");
 
     /* data: training trajectories from stream 1, test trajectories from stream 2 */
@@ -53,43 +139,21 @@ int main(int argc, char **argv)
     dp_dataset(X, A, ntraj, (uint64_t)seed, 1);
     dp_dataset(Xte, Ate, 20, (uint64_t)seed, 2);
 
-    rng_t rw, rb;
+    rng_t rw;
     rng_seed(&rw, (uint64_t)seed, 3);   /* weights */
-    rng_seed(&rb, (uint64_t)seed, 4);   /* minibatch order */
-    int EB = 1000;                      /* evaluation chunk */
-    int maxb = B > EB ? B : EB;
-    lnn_t lnn;
-    fmlp_t mlp;
-    double *theta, *grad;
-    size_t np;
-    if (is_lnn) {
-        if (dp_lnn_build(&lnn, feat, width, depth, maxb))
-            die("cannot build the LNN");
-        lnn_net_init_weights(&lnn.net, LNN_INIT_CRANMER, &rw);
-        theta = lnn.net.theta;
-        grad = lnn.net.grad;
-        np = lnn.net.n_params;
-    } else {
-        if (dp_mlp_build(&mlp, width, depth, maxb))
-            die("cannot build the MLP");
-        fmlp_init_weights(&mlp, LNN_INIT_GLOROT, &rw);
-        theta = mlp.theta;
-        grad = mlp.grad;
-        np = mlp.n_params;
-    }
-    double *u = xmalloc(6 * (size_t)maxb * sizeof(double));
+    model_t M;
+    model_build(&M, &o, B > EB ? B : EB, &rw);
+    const int is_lnn = M.is_lnn;
+    const size_t np = M.np;
+    double *theta = M.theta, *grad = M.grad;
     double *xb = xmalloc(4 * (size_t)B * sizeof(double)), *ab = xmalloc(2 * (size_t)B * sizeof(double));
     double *am = xcalloc(np, sizeof(double)), *as = xcalloc(np, sizeof(double));
-    double *keep = xmalloc(np * sizeof(double));
-    size_t *perm = xmalloc(N * sizeof(size_t));
-    for (size_t i = 0; i < N; i++)
-        perm[i] = i;
-    rng_shuffle(&rb, perm, N);
-    size_t cursor = 0;
+    minibatch_t mb;                     /* stream 4: minibatch order */
+    if (minibatch_init(&mb, NULL, (int)N, MINIBATCH_STREAM, (uint64_t)seed, 4))
+        die("no training states");
+    size_t *idx = xmalloc((size_t)B * sizeof *idx);
 
-    char path[512];
-    snprintf(path, sizeof path, "%s_loss.tsv", out);
-    tsv_t *tl = tsv_create(path, argc, argv);
+    tsv_t *tl = tsv_createf(argc, argv, "%s_loss.tsv", out);
     tsv_comment(tl, "seed %ld; model %s; width %d depth %d; %ld steps of batch %d; OneCycle lr_max %g; "
                     "%zu training states from %d trajectories", seed, model, width, depth, steps, B,
                 lr_max, N, ntraj);
@@ -97,58 +161,19 @@ int main(int argc, char **argv)
                     "%zu held-out trajectory states (every 1000 steps)", Nte);
     tsv_columns(tl, "step\tlr\ttrain_l1\ttest_l1");
 
-    /* per-sample L1 over a set of states, in chunks of EB */
-    #define EVAL_L1(Xs, As, n, res)                                                    \
-        do {                                                                           \
-            double sum_ = 0;                                                           \
-            long ok_ = 0;                                                              \
-            for (size_t o_ = 0; o_ < (n); o_ += EB) {                                  \
-                int c_ = (int)((n) - o_ < (size_t)EB ? (n) - o_ : (size_t)EB);          \
-                if (is_lnn) {                                                          \
-                    int ns_;                                                           \
-                    sum_ += lnn_loss_sum(&lnn, c_, (Xs) + 4 * o_, (As) + 2 * o_,        \
-                                         LNN_LOSS_L1, &ns_);                           \
-                    ok_ += c_ - ns_;                                                   \
-                } else {                                                               \
-                    dp_features(u, (Xs) + 4 * o_, c_);                                 \
-                    fmlp_forward(&mlp, c_, u);                                         \
-                    for (int i_ = 0; i_ < 2 * c_; i_++)                                \
-                        sum_ += fabs(mlp.out[i_] - (As)[2 * o_ + i_]);                 \
-                    ok_ += c_;                                                         \
-                }                                                                      \
-            }                                                                          \
-            (res) = sum_ / (double)ok_;                                                \
-        } while (0)
-
     progress_t pr;
     progress_begin(&pr, model);
     double t0 = now_seconds(), c0 = cpu_seconds(), run = 0, test_l1 = NAN;
     long nrun = 0, skipped = 0, singular_skips = 0;
     for (long s = 1; s <= steps; s++) {
+        minibatch_indices(&mb, idx, B);
         for (int b = 0; b < B; b++) {
-            if (cursor == N) {
-                rng_shuffle(&rb, perm, N);
-                cursor = 0;
-            }
-            size_t i = perm[cursor++];
-            memcpy(xb + 4 * b, X + 4 * i, 4 * sizeof(double));
-            memcpy(ab + 2 * b, A + 2 * i, 2 * sizeof(double));
+            memcpy(xb + 4 * b, X + 4 * idx[b], 4 * sizeof(double));
+            memcpy(ab + 2 * b, A + 2 * idx[b], 2 * sizeof(double));
         }
         double f = (double)(s - 1) / steps, p = 0.2 + 0.8 * f;
         double lr = lr_max / 1e4 + (lr_max - lr_max / 1e4) * (1 - cos(2 * PI * p)) / 2;
-        double loss;
-        if (is_lnn) {
-            int ns;
-            loss = lnn_loss_grad(&lnn, B, xb, ab, LNN_LOSS_L1, &ns);
-            singular_skips += ns;
-            if (ns)
-                fprintf(stderr, "%s: step %ld: %d samples with singular M skipped\n",
-                        util_progname(), s, ns);
-        } else {
-            dp_features(u, xb, B);
-            fmlp_forward(&mlp, B, u);
-            loss = fmlp_loss_grad(&mlp, B, ab, LNN_LOSS_L1, 1);
-        }
+        double loss = model_loss_grad(&M, B, xb, ab, s, &singular_skips);
         int finite = isfinite(loss);
         for (size_t i = 0; i < np && finite; i++)
             finite = isfinite(grad[i]);
@@ -156,14 +181,13 @@ int main(int argc, char **argv)
             skipped++;
             continue;
         }
-        memcpy(keep, theta, np * sizeof(double));
         opt_adam_step(theta, grad, am, as, np, s - skipped, lr, 0.9, 0.999, 1e-8, 2e-6,
                       OPT_WD_COUPLED);
         run += loss;
         nrun++;
         if (s % 100 == 0) {
             if (s % 1000 == 0 || s == steps)
-                EVAL_L1(Xte, Ate, Nte, test_l1);
+                test_l1 = eval_l1(&M, Xte, Ate, Nte);
             tsv_rowv(tl, 4, (double)s, lr, run / nrun, (s % 1000 == 0 || s == steps) ? test_l1 : NAN);
             char note[80];
             snprintf(note, sizeof note, "L1 %.3g", run / nrun);
@@ -174,17 +198,17 @@ int main(int argc, char **argv)
     }
     progress_end(&pr);
     double train_sec = now_seconds() - t0, train_cpu = cpu_seconds() - c0;
-    double train_l1;
-    EVAL_L1(X, A, N < 20000 ? N : 20000, train_l1);
-    EVAL_L1(Xte, Ate, Nte, test_l1);
+    double train_l1 = eval_l1(&M, X, A, N < 20000 ? N : 20000);
+    test_l1 = eval_l1(&M, Xte, Ate, Nte);
     tsv_finish(tl);
 
-    snprintf(path, sizeof path, "%s_weights.tsv", out);
+    char *path = xmalloc(strlen(out) + 16);
+    sprintf(path, "%s_weights.tsv", out);
     dp_save_weights(path, theta, np, model, width, depth, argc, argv);
-    snprintf(path, sizeof path, "%s_train.tsv", out);
-    tsv_t *ts = tsv_create(path, argc, argv);
+    free(path);
+    tsv_t *ts = tsv_createf(argc, argv, "%s_train.tsv", out);
     tsv_comment(ts, "seed %ld; model %s (%s inputs); width %d depth %d; steps %ld batch %d", seed, model,
-                is_lnn ? features : "trig", width, depth, steps, B);
+                is_lnn && o.features ? "wrap" : "trig", width, depth, steps, B);
     tsv_columns(ts, "key\tvalue");
     tsv_kv(ts, "seed", (double)seed);
     tsv_kv(ts, "width", width);
@@ -204,8 +228,7 @@ int main(int argc, char **argv)
     tsv_kv(ts, "singular_samples", (double)singular_skips);
     tsv_finish(ts);
     /* timings apart from the data: they differ from run to run */
-    snprintf(path, sizeof path, "%s_timing.tsv", out);
-    ts = tsv_create(path, argc, argv);
+    ts = tsv_createf(argc, argv, "%s_timing.tsv", out);
     tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
     tsv_columns(ts, "key\tvalue");
     tsv_kv(ts, "train_seconds", train_sec);
@@ -214,6 +237,12 @@ int main(int argc, char **argv)
     tsv_finish(ts);
     fprintf(stderr, "%s: %s test L1 %.4g train L1 %.4g, %.1f s (%.2f ms/step), %ld skipped\n",
             util_progname(), model, test_l1, train_l1, train_sec, 1e3 * train_sec / steps, skipped);
-    (void)keep;
+    minibatch_free(&mb);
+    free(idx); free(xb); free(ab); free(am); free(as); free(M.u);
+    free(X); free(A); free(Xte); free(Ate);
+    if (is_lnn)
+        lnn_free(&M.lnn);
+    else
+        fmlp_free(&M.mlp);
     return 0;
 }

@@ -19,8 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/args.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
@@ -85,129 +85,139 @@ static void advance(const ctx_t *c, double *y, double t0, double t1)
         phys_rk4_step(y, 2, t0 + s * h, h, phys_pendulum_field, NULL, work);
 }
 
-int main(int argc, char **argv)
-{
-    args_t a;
-    args_init(&a, argc, argv,
-              "--task spring|pendulum [--width 200] [--steps 2000] [--lr 1e-3] [--wd 1e-4]\n"
-              "       [--seed 0] [--outdir data/ch4]\n"
-              "HNN vs baseline MLP (Greydanus et al. 2019, tasks 1-2).\n");
-    const char *task = args_string(&a, "--task", NULL);
-    int width = (int)args_long(&a, "--width", 200);
-    long steps = args_long(&a, "--steps", 2000);
-    double lr = args_double(&a, "--lr", 1e-3), wd = args_double(&a, "--wd", 1e-4);
-    long seed = args_long(&a, "--seed", 0);
-    const char *outdir = args_string(&a, "--outdir", "data/ch4");
-    args_done(&a);
-    if (!task || (strcmp(task, "spring") && strcmp(task, "pendulum")))
-        die("--task must be spring or pendulum");
-    if (width < 1 || steps < 1)
-        die("bad --width or --steps");
-    ctx_t c = {.spring = strcmp(task, "spring") == 0};
-    int npts = c.spring ? 30 : 45;
-    double rmin = c.spring ? 0.1 : 1.3, rmax = c.spring ? 1.0 : 2.3;
+typedef struct {
+    int task, width;
+    long steps, seed;
+    double lr, wd;
+    const char *outdir;
+} opts_t;
 
-    /* ---- data */
-    rng_t rd, rn, ri, re;
-    rng_seed(&rd, (uint64_t)seed, 1);   /* initial conditions of the data */
-    rng_seed(&rn, (uint64_t)seed, 2);   /* observation noise */
-    rng_seed(&ri, (uint64_t)seed, 3);   /* weights */
-    rng_seed(&re, (uint64_t)seed, 4);   /* evaluation initial conditions */
-    int N = NTRAJ * npts, Ntr = N / 2;
-    double *X = xmalloc(2 * (size_t)N * sizeof(double)), *Y = xmalloc(2 * (size_t)N * sizeof(double));
+static const arg_spec_t options[] = {
+    ARG_CHOICE(opts_t, task, "spring|pendulum", ARG_REQUIRED, "HNN's task 1 or 2"),
+    ARG_INT(opts_t, width, "200", "hidden units of both tanh layers"),
+    ARG_LONG(opts_t, steps, "2000", "full-batch Adam steps"),
+    ARG_DOUBLE(opts_t, lr, "1e-3", "Adam step size"),
+    ARG_DOUBLE(opts_t, wd, "1e-4", "weight decay (coupled)"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 data, 2 noise, 3 weights, 4 evaluation)"),
+    ARG_STRING(opts_t, outdir, "data/ch4", "output directory"),
+    ARG_END
+};
+
+/* The data set (first half trains, second half tests) and both models. */
+typedef struct {
+    opts_t o;
+    const char *task;
+    ctx_t c;
+    int N, Ntr;
+    double *X, *Y;
+    hnn_t hnn;
+    fmlp_t base;
+    double h_tr, h_te, b_tr, b_te, train_sec, train_cpu;
+} run_t;
+
+/* HNN's data: NTRAJ noisy trajectories with their exact time derivatives. */
+static void make_data(run_t *R, rng_t *rd, rng_t *rn)
+{
+    ctx_t *c = &R->c;
+    int npts = c->spring ? 30 : 45;
+    double rmin = c->spring ? 0.1 : 1.3, rmax = c->spring ? 1.0 : 2.3;
+    R->N = NTRAJ * npts;
+    R->Ntr = R->N / 2;
+    R->X = xmalloc(2 * (size_t)R->N * sizeof(double));
+    R->Y = xmalloc(2 * (size_t)R->N * sizeof(double));
     for (int k = 0; k < NTRAJ; k++) {
-        double y[2] = {2 * rng_uniform(&rd) - 1, 2 * rng_uniform(&rd) - 1};
-        double rad = rmin + (rmax - rmin) * rng_uniform(&rd), nrm = hypot(y[0], y[1]);
+        double y[2] = {2 * rng_uniform(rd) - 1, 2 * rng_uniform(rd) - 1};
+        double rad = rmin + (rmax - rmin) * rng_uniform(rd), nrm = hypot(y[0], y[1]);
         y[0] *= rad / nrm;
         y[1] *= rad / nrm;
         double tprev = 0;
         for (int i = 0; i < npts; i++) {
             double t = 3.0 * i / (npts - 1);
-            advance(&c, y, tprev, t);
+            advance(c, y, tprev, t);
             tprev = t;
-            double *x = X + 2 * ((size_t)k * npts + i), *dy = Y + 2 * ((size_t)k * npts + i);
-            (c.spring ? phys_spring_field : phys_pendulum_field)(dy, y, t, NULL);
-            x[0] = y[0] + 0.1 * rng_normal(&rn);
-            x[1] = y[1] + 0.1 * rng_normal(&rn);
+            double *x = R->X + 2 * ((size_t)k * npts + i), *dy = R->Y + 2 * ((size_t)k * npts + i);
+            (c->spring ? phys_spring_field : phys_pendulum_field)(dy, y, t, NULL);
+            x[0] = y[0] + 0.1 * rng_normal(rn);
+            x[1] = y[1] + 0.1 * rng_normal(rn);
         }
     }
+}
 
-    /* ---- models */
-    hnn_t hnn;
-    fmlp_t base;
-    int dims[3] = {2, width, width}, bdims[4] = {2, width, width, 2};
-    if (hnn_init(&hnn, width, 2, N) || fmlp_init(&base, bdims, 3, FMLP_TANH, 0, N))
-        die("cannot build the models");
-    (void)dims;
-    lnn_net_init_weights(&hnn.net, LNN_INIT_ORTHO, &ri);
-    fmlp_init_weights(&base, LNN_INIT_ORTHO, &ri);
-    c.hnn = &hnn;
-    c.base = &base;
+/* The baseline's MSE on n points (and its gradient). */
+static double base_loss(run_t *R, int n, const double *X, const double *Y)
+{
+    fmlp_forward(&R->base, n, X);
+    return fmlp_loss_grad(&R->base, n, Y, LNN_LOSS_MSE, 0);
+}
 
-    char path[512];
-    snprintf(path, sizeof path, "%s/hnn_%s_loss.tsv", outdir, task);
-    tsv_t *tl = tsv_create(path, argc, argv);
-    tsv_comment(tl, "seed %ld; task %s; %d train / %d test points; tanh 2-%d-%d; Adam lr %g wd %g "
-                    "(coupled), full batch, %ld steps", seed, task, Ntr, N - Ntr, width, width, lr, wd, steps);
-    tsv_comment(tl, "loss = mean squared error of the predicted (qdot, pdot) (the loss of Greydanus et al. 2019)");
-    tsv_columns(tl, "step\tbase_train\tbase_test\thnn_train\thnn_test");
-    size_t nh = hnn.net.n_params, nb = base.n_params;
+/* Both models side by side, full batch; the loss curves (hnn_<task>_loss.tsv). */
+static void train(run_t *R, tsv_t *tl)
+{
+    const opts_t *o = &R->o;
+    const int N = R->N, Ntr = R->Ntr;
+    hnn_t *hnn = &R->hnn;
+    fmlp_t *base = &R->base;
+    size_t nh = hnn->net.n_params, nb = base->n_params;
     double *hm = xcalloc(nh, sizeof(double)), *hs = xcalloc(nh, sizeof(double));
     double *bm = xcalloc(nb, sizeof(double)), *bs = xcalloc(nb, sizeof(double));
-    double *Xte = X + 2 * (size_t)Ntr, *Yte = Y + 2 * (size_t)Ntr;
+    double *X = R->X, *Y = R->Y, *Xte = X + 2 * (size_t)Ntr, *Yte = Y + 2 * (size_t)Ntr;
     progress_t pr;
-    progress_begin(&pr, task);
-    double t0 = now_seconds(), c0 = (double)clock() / CLOCKS_PER_SEC, lh = 0, lb = 0;
-    for (long s = 1; s <= steps; s++) {
-        lh = hnn_loss_grad(&hnn, Ntr, X, Y);
-        opt_adam_step(hnn.net.theta, hnn.net.grad, hm, hs, nh, s, lr, 0.9, 0.999, 1e-8, wd,
+    progress_begin(&pr, R->task);
+    double t0 = now_seconds(), c0 = cpu_seconds();
+    for (long s = 1; s <= o->steps; s++) {
+        hnn_loss_grad(hnn, Ntr, X, Y);
+        opt_adam_step(hnn->net.theta, hnn->net.grad, hm, hs, nh, s, o->lr, 0.9, 0.999, 1e-8, o->wd,
                       OPT_WD_COUPLED);
-        fmlp_forward(&base, Ntr, X);
-        lb = fmlp_loss_grad(&base, Ntr, Y, LNN_LOSS_MSE, 0);
-        opt_adam_step(base.theta, base.grad, bm, bs, nb, s, lr, 0.9, 0.999, 1e-8, wd,
+        base_loss(R, Ntr, X, Y);
+        opt_adam_step(base->theta, base->grad, bm, bs, nb, s, o->lr, 0.9, 0.999, 1e-8, o->wd,
                       OPT_WD_COUPLED);
-        if (s % 20 == 0 || s == 1 || s == steps) {
+        if (s % 20 == 0 || s == 1 || s == o->steps) {
             /* losses of the updated weights, train and test */
-            double htr = hnn_loss_grad(&hnn, Ntr, X, Y), hte = hnn_loss_grad(&hnn, N - Ntr, Xte, Yte);
-            fmlp_forward(&base, Ntr, X);
-            double btr = fmlp_loss_grad(&base, Ntr, Y, LNN_LOSS_MSE, 0);
-            fmlp_forward(&base, N - Ntr, Xte);
-            double bte = fmlp_loss_grad(&base, N - Ntr, Yte, LNN_LOSS_MSE, 0);
+            double htr = hnn_loss_grad(hnn, Ntr, X, Y), hte = hnn_loss_grad(hnn, N - Ntr, Xte, Yte);
+            double btr = base_loss(R, Ntr, X, Y);
+            double bte = base_loss(R, N - Ntr, Xte, Yte);
             tsv_rowv(tl, 5, (double)s, btr, bte, htr, hte);
             char note[96];
             snprintf(note, sizeof note, "hnn %.3g base %.3g", htr, btr);
-            progress_update(&pr, (double)s, (double)steps, note);
+            progress_update(&pr, (double)s, (double)o->steps, note);
         }
     }
     progress_end(&pr);
-    double train_sec = now_seconds() - t0, train_cpu = (double)clock() / CLOCKS_PER_SEC - c0;
-    double h_tr = hnn_loss_grad(&hnn, Ntr, X, Y), h_te = hnn_loss_grad(&hnn, N - Ntr, Xte, Yte);
-    fmlp_forward(&base, Ntr, X);
-    double b_tr = fmlp_loss_grad(&base, Ntr, Y, LNN_LOSS_MSE, 0);
-    fmlp_forward(&base, N - Ntr, Xte);
-    double b_te = fmlp_loss_grad(&base, N - Ntr, Yte, LNN_LOSS_MSE, 0);
-    (void)lh;
-    (void)lb;
+    R->train_sec = now_seconds() - t0;
+    R->train_cpu = cpu_seconds() - c0;
+    R->h_tr = hnn_loss_grad(hnn, Ntr, X, Y);
+    R->h_te = hnn_loss_grad(hnn, N - Ntr, Xte, Yte);
+    R->b_tr = base_loss(R, Ntr, X, Y);
+    R->b_te = base_loss(R, N - Ntr, Xte, Yte);
+    free(hm);
+    free(hs);
+    free(bm);
+    free(bs);
+}
 
-    /* ---- evaluation rollouts, all NEVAL initial conditions in one batch */
-    double erad_min = c.spring ? 0.2 : rmin, erad_max = c.spring ? 1.0 : rmax;
+/* Rollouts from NEVAL fresh initial conditions in one batch
+ * (hnn_<task>_rollout.tsv), then the summary. */
+static void evaluate(run_t *R, rng_t *re, int argc, char **argv)
+{
+    const opts_t *o = &R->o;
+    ctx_t *c = &R->c;
+    double erad_min = c->spring ? 0.2 : 1.3, erad_max = c->spring ? 1.0 : 2.3;
     double yt[2 * NEVAL], yh[2 * NEVAL], yb[2 * NEVAL], E0[NEVAL];
     for (int k = 0; k < NEVAL; k++) {
-        double y[2] = {2 * rng_uniform(&re) - 1, 2 * rng_uniform(&re) - 1};
-        double rad = erad_min + (erad_max - erad_min) * rng_uniform(&re), nrm = hypot(y[0], y[1]);
+        double y[2] = {2 * rng_uniform(re) - 1, 2 * rng_uniform(re) - 1};
+        double rad = erad_min + (erad_max - erad_min) * rng_uniform(re), nrm = hypot(y[0], y[1]);
         yt[2 * k] = yh[2 * k] = yb[2 * k] = y[0] * rad / nrm;
         yt[2 * k + 1] = yh[2 * k + 1] = yb[2 * k + 1] = y[1] * rad / nrm;
-        E0[k] = energy(&c, yt + 2 * k);
+        E0[k] = energy(c, yt + 2 * k);
     }
     double Hth0[NEVAL], Hth[NEVAL];
-    hnn_value(&hnn, NEVAL, yh, Hth0);
-    snprintf(path, sizeof path, "%s/hnn_%s_rollout.tsv", outdir, task);
-    tsv_t *tr = tsv_create(path, argc, argv);
+    hnn_value(&R->hnn, NEVAL, yh, Hth0);
+    tsv_t *tr = tsv_createf(argc, argv, "%s/hnn_%s_rollout.tsv", o->outdir, R->task);
     tsv_comment(tr, "seed %ld; %d evaluation initial conditions, radius U[%g, %g]; RK4 dt %g to t = %g",
-                seed, NEVAL, erad_min, erad_max, DT, T_EVAL);
+                o->seed, NEVAL, erad_min, erad_max, DT, T_EVAL);
     tsv_comment(tr, "columns *_0: the first initial condition; E = true energy (%s) of each "
                     "model's state; Htheta_0 = learned H shifted to E(0); mse_*: means over the "
-                    "initial conditions", c.spring ? "q^2 + p^2" : "3(1 - cos q) + p^2");
+                    "initial conditions", c->spring ? "q^2 + p^2" : "3(1 - cos q) + p^2");
     tsv_columns(tr, "t\tq_true_0\tp_true_0\tq_base_0\tp_base_0\tq_hnn_0\tp_hnn_0\tE_true_0\t"
                     "E_base_0\tE_hnn_0\tHtheta_0\tcoord_mse_base\tcoord_mse_hnn\t"
                     "energy_se_base\tenergy_se_hnn");
@@ -215,14 +225,14 @@ int main(int argc, char **argv)
     long nsteps = lround(T_EVAL / DT);
     double se_b = 0, se_h = 0, cm_b = 0, cm_h = 0;
     long nrows = 0;
-    c.B = NEVAL;
+    c->B = NEVAL;
     for (long s = 0; s <= nsteps; s++) {
         double t = s * DT;
         if (s % OUT_EVERY == 0) {
             double row[15], cb = 0, ch = 0, eb = 0, eh = 0;
             for (int k = 0; k < NEVAL; k++) {
-                double Et = energy(&c, yt + 2 * k);
-                double db = energy(&c, yb + 2 * k) - Et, dh = energy(&c, yh + 2 * k) - Et;
+                double Et = energy(c, yt + 2 * k);
+                double db = energy(c, yb + 2 * k) - Et, dh = energy(c, yh + 2 * k) - Et;
                 eb += db * db / NEVAL;
                 eh += dh * dh / NEVAL;
                 for (int i = 0; i < 2; i++) {
@@ -230,14 +240,14 @@ int main(int argc, char **argv)
                     ch += (yh[2 * k + i] - yt[2 * k + i]) * (yh[2 * k + i] - yt[2 * k + i]) / NEVAL;
                 }
             }
-            hnn_value(&hnn, NEVAL, yh, Hth);
+            hnn_value(&R->hnn, NEVAL, yh, Hth);
             row[0] = t;
             row[1] = yt[0]; row[2] = yt[1];
             row[3] = yb[0]; row[4] = yb[1];
             row[5] = yh[0]; row[6] = yh[1];
-            row[7] = energy(&c, yt);
-            row[8] = energy(&c, yb);
-            row[9] = energy(&c, yh);
+            row[7] = energy(c, yt);
+            row[8] = energy(c, yb);
+            row[9] = energy(c, yh);
             row[10] = Hth[0] - Hth0[0] + E0[0];
             row[11] = cb; row[12] = ch; row[13] = eb; row[14] = eh;
             tsv_row(tr, 15, row);
@@ -249,46 +259,76 @@ int main(int argc, char **argv)
         }
         if (s == nsteps)
             break;
-        phys_rk4_step(yt, 2 * NEVAL, t, DT, true_field, &c, work);
-        phys_rk4_step(yh, 2 * NEVAL, t, DT, hnn_rhs, &c, work);
-        phys_rk4_step(yb, 2 * NEVAL, t, DT, base_rhs, &c, work);
+        phys_rk4_step(yt, 2 * NEVAL, t, DT, true_field, c, work);
+        phys_rk4_step(yh, 2 * NEVAL, t, DT, hnn_rhs, c, work);
+        phys_rk4_step(yb, 2 * NEVAL, t, DT, base_rhs, c, work);
     }
     tsv_finish(tr);
-    tsv_finish(tl);
-
-    snprintf(path, sizeof path, "%s/hnn_%s_summary.tsv", outdir, task);
-    tsv_t *ts = tsv_create(path, argc, argv);
+    tsv_t *ts = tsv_createf(argc, argv, "%s/hnn_%s_summary.tsv", o->outdir, R->task);
     tsv_comment(ts, "seed %ld; task %s; width %d; steps %ld; energy MSE over %d initial conditions x "
-                    "%ld times in [0, %g]", seed, task, width, steps, NEVAL, nrows, T_EVAL);
+                    "%ld times in [0, %g]", o->seed, R->task, o->width, o->steps, NEVAL, nrows, T_EVAL);
     tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "train_points", Ntr);
-    tsv_kv(ts, "test_points", N - Ntr);
-    tsv_kv(ts, "base_train_loss", b_tr);
-    tsv_kv(ts, "base_test_loss", b_te);
-    tsv_kv(ts, "hnn_train_loss", h_tr);
-    tsv_kv(ts, "hnn_test_loss", h_te);
+    tsv_kv(ts, "train_points", R->Ntr);
+    tsv_kv(ts, "test_points", R->N - R->Ntr);
+    tsv_kv(ts, "base_train_loss", R->b_tr);
+    tsv_kv(ts, "base_test_loss", R->b_te);
+    tsv_kv(ts, "hnn_train_loss", R->h_tr);
+    tsv_kv(ts, "hnn_test_loss", R->h_te);
     tsv_kv(ts, "base_energy_mse", se_b / nrows);
     tsv_kv(ts, "hnn_energy_mse", se_h / nrows);
     tsv_kv(ts, "energy_mse_ratio", (se_b / nrows) / (se_h / nrows));
     tsv_kv(ts, "base_coord_mse", cm_b / nrows);
     tsv_kv(ts, "hnn_coord_mse", cm_h / nrows);
     tsv_finish(ts);
-    snprintf(path, sizeof path, "%s/hnn_%s_timing.tsv", outdir, task);
-    ts = tsv_create(path, argc, argv);
+    ts = tsv_createf(argc, argv, "%s/hnn_%s_timing.tsv", o->outdir, R->task);
     tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
     tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "train_seconds", train_sec);
-    tsv_kv(ts, "train_cpu_seconds", train_cpu);
+    tsv_kv(ts, "train_seconds", R->train_sec);
+    tsv_kv(ts, "train_cpu_seconds", R->train_cpu);
     tsv_finish(ts);
     fprintf(stderr, "%s: %s energy MSE base %.3g hnn %.3g (ratio %.1f), test loss %.3g / %.3g, %.1f s\n",
-            util_progname(), task, se_b / nrows, se_h / nrows, se_b / se_h, b_te, h_te, train_sec);
-    hnn_free(&hnn);
-    fmlp_free(&base);
-    free(X);
-    free(Y);
-    free(hm);
-    free(hs);
-    free(bm);
-    free(bs);
+            util_progname(), R->task, se_b / nrows, se_h / nrows, se_b / se_h, R->b_te, R->h_te, R->train_sec);
+}
+
+int main(int argc, char **argv)
+{
+    run_t *R = xcalloc(1, sizeof *R);
+    opts_t *o = &R->o;
+    args_parse(options, o, argc, argv, "HNN vs baseline MLP (Greydanus et al. 2019, tasks 1-2).");
+    if (o->width < 1 || o->steps < 1)
+        die("bad --width or --steps");
+    R->task = o->task == 0 ? "spring" : "pendulum";
+    R->c.spring = o->task == 0;
+    const int width = o->width;
+
+    rng_t rd, rn, ri, re;
+    rng_seed(&rd, (uint64_t)o->seed, 1);   /* initial conditions of the data */
+    rng_seed(&rn, (uint64_t)o->seed, 2);   /* observation noise */
+    rng_seed(&ri, (uint64_t)o->seed, 3);   /* weights */
+    rng_seed(&re, (uint64_t)o->seed, 4);   /* evaluation initial conditions */
+    make_data(R, &rd, &rn);
+
+    int bdims[4] = {2, width, width, 2};
+    if (hnn_init(&R->hnn, width, 2, R->N) || fmlp_init(&R->base, bdims, 3, FMLP_TANH, 0, R->N))
+        die("cannot build the models");
+    lnn_net_init_weights(&R->hnn.net, LNN_INIT_ORTHO, &ri);
+    fmlp_init_weights(&R->base, LNN_INIT_ORTHO, &ri);
+    R->c.hnn = &R->hnn;
+    R->c.base = &R->base;
+
+    tsv_t *tl = tsv_createf(argc, argv, "%s/hnn_%s_loss.tsv", o->outdir, R->task);
+    tsv_comment(tl, "seed %ld; task %s; %d train / %d test points; tanh 2-%d-%d; Adam lr %g wd %g "
+                    "(coupled), full batch, %ld steps", o->seed, R->task, R->Ntr, R->N - R->Ntr, width,
+                width, o->lr, o->wd, o->steps);
+    tsv_comment(tl, "loss = mean squared error of the predicted (qdot, pdot) (the loss of Greydanus et al. 2019)");
+    tsv_columns(tl, "step\tbase_train\tbase_test\thnn_train\thnn_test");
+    train(R, tl);
+    tsv_finish(tl);
+    evaluate(R, &re, argc, argv);
+    hnn_free(&R->hnn);
+    fmlp_free(&R->base);
+    free(R->X);
+    free(R->Y);
+    free(R);
     return 0;
 }

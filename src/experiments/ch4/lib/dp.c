@@ -1,19 +1,5 @@
-/* dp_common.h: what the two double-pendulum programs of chapter 4 share
- * (header only: dp_train writes the weights, dp_eval reads them).
- *
- *  - the data of the LNN repo's new_get_dataset path (Cranmer et al. 2020, as
- *    recommended in the brief, sec. 6.3): trajectories from q0 ~ U[0, 2pi)^2,
- *    qdot0 ~ U[0, 0.1)^2, integrated by RK4 (dt = 0.01) on the closed-form
- *    dynamics, states sampled at 10 Hz on [0, 50); targets are the
- *    closed-form accelerations at those states;
- *  - the two models: the LNN (L = MLP(cos q, sin q, qdot/10) + |qdot|^2/2,
- *    softplus, Cranmer et al. custom init; or MLP(wrap q, qdot/10) + ... to
- *    show what wrapping does to E_theta) and the black-box baseline
- *    (ReLU MLP on the same features -> qddot, Glorot init);
- *  - weights as TSV (index, value; %.17g round-trips);
- *  - quantiles over initial conditions or seeds. */
-#ifndef CH4_DP_COMMON_H
-#define CH4_DP_COMMON_H
+/* dp.c: what the double-pendulum programs of chapter 4 share (see dp.h). */
+#include "experiments/ch4/lib/dp.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,20 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
-#include "nn/hnn.h"
-#include "nn/lnn.h"
 #include "physics/integrators.h"
 #include "physics/systems.h"
 
-#define DP_VSCALE 10.0
-#define DP_KAPPA 1.0
-#define DP_PTS 500          /* states per trajectory: t = 0, 0.1, ..., 49.9 */
-
 /* Initial condition of the paper's test distribution. */
-static inline void dp_draw_ic(double *y, rng_t *r)
+void dp_draw_ic(double *y, rng_t *r)
 {
     y[0] = 2 * PI * rng_uniform(r);
     y[1] = 2 * PI * rng_uniform(r);
@@ -43,7 +22,7 @@ static inline void dp_draw_ic(double *y, rng_t *r)
 }
 
 /* ntraj trajectories from stream (seed, stream): X[n, 4] states, A[n, 2] targets. */
-static inline void dp_dataset(double *X, double *A, int ntraj, uint64_t seed, uint64_t stream)
+void dp_dataset(double *X, double *A, int ntraj, uint64_t seed, uint64_t stream)
 {
     rng_t r;
     rng_seed(&r, seed, stream);
@@ -62,7 +41,7 @@ static inline void dp_dataset(double *X, double *A, int ntraj, uint64_t seed, ui
 }
 
 /* Baseline input features, the same map as the LNN's (cos q, sin q, qdot/10). */
-static inline void dp_features(double *u, const double *x, int B)
+void dp_features(double *u, const double *x, int B)
 {
     for (int b = 0; b < B; b++) {
         const double *s = x + 4 * (size_t)b;
@@ -73,23 +52,12 @@ static inline void dp_features(double *u, const double *x, int B)
     }
 }
 
-/* The LNN's input map by name: "trig" (cos q, sin q; periodic, the default)
- * or "wrap" (q wrapped into [-pi, pi), as the LNN repository does). */
-static inline lnn_feat dp_parse_features(const char *name)
-{
-    if (!strcmp(name, "trig"))
-        return LNN_FEAT_TRIG;
-    if (!strcmp(name, "wrap"))
-        return LNN_FEAT_WRAP;
-    die("--features must be trig or wrap, not '%s'", name);
-}
-
-static inline int dp_lnn_build(lnn_t *m, lnn_feat feat, int width, int depth, int max_batch)
+int dp_lnn_build(lnn_t *m, lnn_feat feat, int width, int depth, int max_batch)
 {
     return lnn_init(m, feat, DP_VSCALE, DP_KAPPA, width, depth, max_batch);
 }
 
-static inline int dp_mlp_build(fmlp_t *f, int width, int depth, int max_batch)
+int dp_mlp_build(fmlp_t *f, int width, int depth, int max_batch)
 {
     int dims[FMLP_MAX_LAYERS + 1];
     if (depth < 1 || depth + 1 > FMLP_MAX_LAYERS)
@@ -101,8 +69,8 @@ static inline int dp_mlp_build(fmlp_t *f, int width, int depth, int max_batch)
     return fmlp_init(f, dims, depth + 1, FMLP_RELU, 1, max_batch);
 }
 
-static inline void dp_save_weights(const char *path, const double *theta, size_t n, const char *model,
-                            int width, int depth, int argc, char **argv)
+void dp_save_weights(const char *path, const double *theta, size_t n, const char *model,
+                     int width, int depth, int argc, char **argv)
 {
     tsv_t *t = tsv_create(path, argc, argv);
     tsv_comment(t, "model %s width %d depth %d params %zu", model, width, depth, n);
@@ -113,7 +81,7 @@ static inline void dp_save_weights(const char *path, const double *theta, size_t
 }
 
 /* Reads exactly n weights; dies naming file and line on any mismatch. */
-static inline void dp_load_weights(const char *path, double *theta, size_t n)
+void dp_load_weights(const char *path, double *theta, size_t n)
 {
     FILE *f = fopen(path, "r");
     if (!f)
@@ -148,14 +116,14 @@ static inline void dp_load_weights(const char *path, double *theta, size_t n)
         die("%s: %zu weights, the model has %zu (wrong --width/--depth?)", path, got, n);
 }
 
-static inline int dp_cmp_double(const void *a, const void *b)
+static int dp_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
 }
 
 /* quantile (linear interpolation) of v[0..n), sorted in place; inf sorts last */
-static inline double dp_quantile(double *v, int n, double q)
+double dp_quantile(double *v, int n, double q)
 {
     qsort(v, n, sizeof(double), dp_cmp_double);
     double pos = q * (n - 1);
@@ -168,4 +136,3 @@ static inline double dp_quantile(double *v, int n, double q)
     return v[i] + f * (v[i + 1] - v[i]);
 }
 
-#endif
