@@ -206,11 +206,13 @@ static void store(const arg_spec_t *a, void *opts, const char *v, int given)
     case ARG_T_DOUBLES: {
         arg_doubles_t *l = (arg_doubles_t *)field;
         l->n = v ? parse_list(opt, v, what, l->v, NULL) : 0;
+        l->text = v;
         break;
     }
     case ARG_T_INTS: {
         arg_ints_t *l = (arg_ints_t *)field;
         l->n = v ? parse_list(opt, v, what, NULL, l->v) : 0;
+        l->text = v;
         break;
     }
     case ARG_T_REST: break;

@@ -48,8 +48,9 @@ typedef enum {
 } arg_type_t;
 
 #define ARG_LIST_MAX 64
-typedef struct { int n; double v[ARG_LIST_MAX]; } arg_doubles_t;
-typedef struct { int n; int v[ARG_LIST_MAX]; } arg_ints_t;
+/* A list and the text it was parsed from (NULL when absent: n = 0). */
+typedef struct { int n; double v[ARG_LIST_MAX]; const char *text; } arg_doubles_t;
+typedef struct { int n; int v[ARG_LIST_MAX]; const char *text; } arg_ints_t;
 typedef struct { int n; char **v; } arg_rest_t;   /* v points into argv */
 
 typedef struct {

@@ -103,7 +103,9 @@ Test(args, defaults)
     cr_assert_eq(o.etas.v[0], 0.1);
     cr_assert_eq(o.etas.v[1], 0.05);
     cr_assert_eq(o.etas.v[2], 0.025);
+    cr_assert_str_eq(o.etas.text, "0.1,0.05,2.5e-2");
     cr_assert_eq(o.units.n, 0);
+    cr_assert_null(o.units.text);
 }
 
 Test(args, values_in_any_order)

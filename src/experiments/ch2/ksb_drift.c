@@ -21,13 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
+#include "core/batch.h"
+#include "core/idx.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "nn/optim.h"
 #include "nn/symmetry.h"
-
-#include "common.h"
 
 enum { NE_MAX = 10 };
 
@@ -69,23 +70,39 @@ static double translation_drift(const sym_smooth_t *s, const double *th, const d
     return w;
 }
 
+typedef struct {
+    const char *out_dir;
+    long seed;
+    int batch, h1, h2;
+    double time, dt;
+    arg_doubles_t etas;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
+    ARG_LONG(opts_t, seed, "20210505", "seed (PCG32 streams 1 init, 2 the batch)"),
+    ARG_INT(opts_t, batch, "128", "the fixed batch, >= 2"),
+    ARG_INT(opts_t, h1, "32", "width of the BN tanh layer"),
+    ARG_INT(opts_t, h2, "16", "width of the linear layer"),
+    ARG_DOUBLE(opts_t, time, "2", "training time T = eta K"),
+    ARG_DOUBLES(opts_t, etas, "0.1,0.05,0.025,0.0125,0.00625,0.003125,0.0015625",
+                "step sizes, each dividing T (2 to 10 of them)"),
+    ARG_DOUBLE(opts_t, dt, "0.0025", "RK4 step of the gradient flow"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    util_set_progname("ksb_drift");
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--out-dir data/ch2] [--seed S] [--batch 128] [--h1 32] [--h2 16] [--time 2]\n"
-              "    [--etas 0.1,0.05,0.025,0.0125,0.00625,0.003125,0.0015625] [--dt 0.0025]");
-    const char *dir = args_string(&a, "--out-dir", "data/ch2");
-    uint64_t seed = (uint64_t)args_long(&a, "--seed", 20210505);
-    int B = (int)args_long(&a, "--batch", 128);
-    int H1 = (int)args_long(&a, "--h1", 32), H2 = (int)args_long(&a, "--h2", 16);
-    double T = args_double(&a, "--time", 2.0);
-    const char *eta_text = args_string(&a, "--etas", "0.1,0.05,0.025,0.0125,0.00625,0.003125,0.0015625");
-    double dt = args_double(&a, "--dt", 0.0025);
-    args_done(&a);
-    double etas[NE_MAX];
-    int NE = parse_list("--etas", eta_text, etas, NE_MAX);
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Kinetic symmetry breaking: drift of the scale and rescale charges against eta at fixed\n"
+               "time, against the first-order prediction (Tanaka & Kunin 2021).");
+    const char *dir = o.out_dir;
+    const uint64_t seed = (uint64_t)o.seed;
+    const int B = o.batch, H1 = o.h1, H2 = o.h2, NE = o.etas.n;
+    const double T = o.time, dt = o.dt, *etas = o.etas.v;
+    if (NE > NE_MAX)
+        die("--etas '%s': more than %d values", o.etas.text, NE_MAX);
     if (B < 2 || H1 < 1 || H2 < 1 || T <= 0 || dt <= 0 || NE < 2)
         die("need batch >= 2, widths >= 1, time > 0, dt > 0, two or more etas");
     for (int e = 0; e < NE; e++) {
@@ -94,13 +111,18 @@ int main(int argc, char **argv)
             die("--etas: each eta must divide --time %g into whole steps", T);
     }
 
-    sampler_t smp;
-    sampler_open(&smp, B, seed, 2);              /* the fixed batch: B examples */
-    double *x = xmalloc((size_t)B * smp.ds.d * sizeof *x);
+    char err[512];
+    dataset_t ds;
+    if (fmnist_load(&ds, NULL, "train", err, sizeof err))
+        die("%s", err);
+    minibatch_t mb;                              /* the fixed batch: B examples */
+    if (minibatch_init(&mb, &ds, B, MINIBATCH_STREAM, seed, 2))
+        die("--batch %d: must be in 1..%d", B, ds.n);
+    double *x = xmalloc((size_t)B * ds.d * sizeof *x);
     int *y = xmalloc((size_t)B * sizeof *y);
-    sampler_next(&smp, x, y, B);
+    minibatch_next(&mb, x, y, B);
     sym_smooth_t s;
-    if (sym_smooth_init(&s, smp.ds.d, H1, H2, 10, B, x, y))
+    if (sym_smooth_init(&s, ds.d, H1, H2, 10, B, x, y))
         die("sym_smooth_init failed");
     size_t n = s.n_params;
     double *th0 = xmalloc(n * sizeof *th0), *th = xmalloc(n * sizeof *th);
@@ -130,17 +152,14 @@ int main(int argc, char **argv)
     double flowS = translation_drift(&s, th, th0, ta, tb, tl);
     double lossT = sym_smooth_grad(g, th, &s), loss0 = sym_smooth_grad(g, th0, &s);
 
-    char path[600];
-    snprintf(path, sizeof path, "%s/ksb_drift.tsv", dir);
-    tsv_t *t = tsv_create(path, argc, argv);
+    tsv_t *t = tsv_createf(argc, argv, "%s/ksb_drift.tsv", dir);
     tsv_comment(t, "seed %llu, fixed batch %d, widths %d-%d-%d-10, time T = %g, RK4 dt %g, lambda 0",
                 (unsigned long long)seed, B, s.d, H1, H2, T, dt);
     tsv_comment(t, "first-order (NLD) prediction: Delta Q = eta * int_0^T |g_A|^2 dt along "
                    "gradient flow; translation: 0");
     tsv_comment(t, "orderQ, orderD: c eta^2 through the smallest eta (the O(eta^2) law)");
     tsv_columns(t, "eta\tdQ\tpredQ\terrQ\tdD\tpredD\terrD\ttranslation\torderQ\torderD");
-    snprintf(path, sizeof path, "%s/ksb_summary.tsv", dir);
-    tsv_t *sum = tsv_create(path, argc, argv);
+    tsv_t *sum = tsv_createf(argc, argv, "%s/ksb_summary.tsv", dir);
     tsv_columns(sum, "key\tvalue");
     tsv_kv(sum, "time", T);
     tsv_kv(sum, "batch", B);
@@ -200,6 +219,7 @@ int main(int argc, char **argv)
     tsv_finish(sum);
     free(th0), free(th), free(g), free(ws), free(q), free(ta), free(tb), free(tl), free(x), free(y);
     sym_smooth_free(&s);
-    sampler_close(&smp);
+    minibatch_free(&mb);
+    dataset_free(&ds);
     return 0;
 }

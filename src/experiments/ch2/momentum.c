@@ -20,14 +20,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
+#include "core/batch.h"
+#include "core/idx.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "nn/mlp.h"
 #include "nn/optim.h"
 #include "nn/symmetry.h"
-
-#include "common.h"
 
 enum { H = 128, IN = 784, C = 10, NB_MAX = 4 };
 
@@ -67,256 +68,339 @@ static void rescale_all(double *D, const mlp_t *m, int unused, double *nrm, doub
     }
 }
 
+typedef struct {
+    const char *out_dir;
+    long seed, steps, every;
+    double eta, lambda;
+    arg_doubles_t betas;
+    int batch, subset;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
+    ARG_LONG(opts_t, seed, "20210301", "seed (PCG32 streams 1 init, 2 minibatches)"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
+    ARG_DOUBLE(opts_t, lambda, "1e-3", "weight decay (coupled)"),
+    ARG_DOUBLES(opts_t, betas, "0.9,0.99", "momenta, one block each (at most 4)"),
+    ARG_INT(opts_t, batch, "64", "minibatch size, >= 2"),
+    ARG_LONG(opts_t, steps, "3000", "SGD steps per run, >= 10"),
+    ARG_INT(opts_t, subset, "10000", "the first N training images"),
+    ARG_LONG(opts_t, every, "5", "steps between rows"),
+    ARG_END
+};
+
+/* The runs (one per beta and network) and what they share. */
+typedef struct {
+    opts_t o;
+    dataset_t ds;
+    minibatch_t mb;
+    double *x;
+    int *y;
+    tsv_t *tt, *ts, *tr, *sum;
+    double *strace;            /* translation s/s0 of unit 0, or mean scale charge, per step */
+    sym_conv_t *conv, *convD;
+    progress_t pr;
+} run_t;
+
+/* One beta: the damped oscillators of translation (oT) and scale (oS). */
+typedef struct {
+    int ib;
+    double beta, gamma;
+    sym_osc_t oT, oS;
+} beta_t;
+
+static void open_outputs(run_t *R, int argc, char **argv)
+{
+    const opts_t *o = &R->o;
+    const char *bt = o->betas.text;
+    const unsigned long long seed = (unsigned long long)o->seed;
+    R->tt = tsv_createf(argc, argv, "%s/momentum_translation.tsv", o->out_dir);
+    tsv_comment(R->tt, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
+                seed, o->eta, o->lambda, o->batch, o->steps, bt);
+    tsv_comment(R->tt, "s_j/s_j(0) of softmax column j; exact: u' = beta u + lambda s, s' = s - eta u'; "
+                       "osc: e^{-gamma t}(cos Omega t + gamma/Omega sin Omega t)");
+    tsv_columns(R->tt, "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu3_meas\tdev_exact");
+    R->ts = tsv_createf(argc, argv, "%s/momentum_scale.tsv", o->out_dir);
+    tsv_comment(R->ts, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
+                seed, o->eta, o->lambda, o->batch, o->steps, bt);
+    tsv_comment(R->ts, "Q = |theta_A|^2 / Q(0) of BN units; exact: (Q,P) law driven by |v_A|^2; "
+                       "osc: Q(0) x_free(t) + sum_j G(t - t_j) 2 eta |v_A,j|^2");
+    tsv_columns(R->ts, "step\tt\tmean_meas\tmean_exact\tmean_osc\tu1_meas\tu1_exact\tu1_osc\t"
+                       "u2_meas\tu2_exact\tu2_osc\tdev_exact\tdev_osc");
+    R->tr = tsv_createf(argc, argv, "%s/momentum_rescale.tsv", o->out_dir);
+    tsv_comment(R->tr, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
+                seed, o->eta, o->lambda, o->batch, o->steps, bt);
+    tsv_comment(R->tr, "D = |theta_out|^2 - |theta_in|^2 of ReLU units (plain MLP), both hidden "
+                       "layers; exact: (D,P) law driven by R_out - R_in; osc: D(0) x_free(t) + sum_j "
+                       "G(t - t_j) 2 eta (R_out - R_in)_j; dev relative to the initial |in|^2 + |out|^2");
+    tsv_columns(R->tr, "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu2_exact\tu2_osc\t"
+                       "u3_meas\tu3_exact\tu3_osc\tdev_exact\tdev_osc");
+    R->sum = tsv_createf(argc, argv, "%s/momentum_summary.tsv", o->out_dir);
+    tsv_columns(R->sum, "key\tvalue");
+    tsv_kv(R->sum, "eta", o->eta);
+    tsv_kv(R->sum, "lambda", o->lambda);
+    tsv_kv(R->sum, "steps", (double)o->steps);
+}
+
+/* The network of one run (BN or plain), from the shared initialisation, and
+ * the batches rewound. */
+static void model_init(run_t *R, mlp_t *m, int bn)
+{
+    const int dims[4] = {IN, H, H, C};
+    rng_t ri;
+    rng_seed(&ri, (uint64_t)R->o.seed, 1);
+    if (mlp_init(m, dims, 3, 1, bn, 0.0, R->o.batch, &ri))
+        die("mlp_init failed");
+    minibatch_rewind(&R->mb, (uint64_t)R->o.seed, 2);
+}
+
+/* One heavy-ball step on the next minibatch; returns its loss. */
+static double train_step(run_t *R, mlp_t *m, double *v, double beta)
+{
+    const opts_t *o = &R->o;
+    minibatch_next(&R->mb, R->x, R->y, o->batch);
+    double loss = mlp_train_batch(m, R->x, R->y, o->batch, NULL);
+    opt_sgd_step(m->theta, m->grad, v, m->n_params, o->eta, beta, o->lambda, OPT_WD_COUPLED);
+    return loss;
+}
+
+/* The plain network: translation of the softmax columns and rescale of both
+ * hidden layers against their exact laws and the oscillator. */
+static void run_plain(run_t *R, const beta_t *bt)
+{
+    const opts_t *o = &R->o;
+    const double eta = o->eta, beta = bt->beta, lambda = o->lambda;
+    const long K = o->steps;
+    const int NT = H + 1, NS = 2 * H, ib = bt->ib;
+    double D0[2 * H], Dm[2 * H], De[2 * H], PD[2 * H], Do[2 * H], RD[2 * H], tmp[2 * H];
+    double nrm0[2 * H], s0[H + 1], s[H + 1], se[H + 1], su[H + 1], l1[H + 1];
+    mlp_t m;
+    model_init(R, &m, 0);
+    double *v = xcalloc(m.n_params, sizeof *v);
+    sym_col_sum(s0, m.W[2], m.b[2], C, H);
+    rescale_all(D0, &m, 0, nrm0, tmp);
+    memcpy(De, D0, sizeof D0);
+    for (int i = 0; i < NS; i++) {
+        PD[i] = 0.0;
+        Do[i] = D0[i];
+        sym_conv_init(&R->convD[i], &bt->oS, eta);
+    }
+    double worst_De = 0.0, worst_Do = 0.0, worst_e = 0.0;
+    memcpy(se, s0, sizeof s0);
+    for (int j = 0; j < NT; j++)
+        su[j] = 0.0;
+    for (int i = 0; i < NS; i++)
+        sym_conv_init(&R->conv[i], &bt->oS, eta);
+    for (long k = 0; k <= K; k++) {
+        double t = eta * k;
+        sym_col_sum(s, m.W[2], m.b[2], C, H);
+        sym_col_abs(l1, m.W[2], m.b[2], C, H);
+        double de = 0.0;
+        for (int j = 0; j < NT; j++)
+            de = fmax(de, fabs(s[j] - se[j]) / l1[j]);
+        worst_e = fmax(worst_e, de);
+        R->strace[k] = s[0] / s0[0];
+        /* relative to the initial |in|^2 + |out|^2: with momentum a
+         * dead unit's weights ring through zero, so the current norm
+         * is no scale */
+        rescale_all(Dm, &m, 0, NULL, tmp);
+        double dde = 0.0, ddo = 0.0;
+        for (int i = 0; i < NS; i++) {
+            dde = fmax(dde, fabs(Dm[i] - De[i]) / nrm0[i]);
+            ddo = fmax(ddo, fabs(Dm[i] - Do[i]) / nrm0[i]);
+        }
+        worst_De = fmax(worst_De, dde);
+        worst_Do = fmax(worst_Do, ddo);
+        if (k % o->every == 0 || k == K)
+            tsv_rowv(R->tr, 13, (double)k, t, Dm[H], De[H], Do[H], Dm[H + 1], De[H + 1],
+                     Do[H + 1], Dm[H + 2], De[H + 2], Do[H + 2], dde, ddo);
+        if (k % o->every == 0 || k == K)
+            tsv_rowv(R->tt, 8, (double)k, t, s[0] / s0[0], se[0] / s0[0],
+                     sym_osc_free(&bt->oT, t), s[1] / s0[1], s[2] / s0[2], de);
+        if (k == K)
+            break;
+        double loss = train_step(R, &m, v, beta);
+        for (int j = 0; j < NT; j++)
+            sym_translation_momentum_step(&se[j], &su[j], eta, beta, lambda);
+        /* R_out - R_in of the buffer after the step, same layout as theta */
+        mlp_t mv = m;
+        for (int l = 0; l < 3; l++) {
+            mv.W[l] = v + (m.W[l] - m.theta);
+            mv.b[l] = v + (m.b[l] - m.theta);
+        }
+        rescale_all(RD, &mv, 0, NULL, tmp);
+        double tn = eta * (k + 1);
+        for (int i = 0; i < NS; i++) {
+            sym_scale_momentum_step(&De[i], &PD[i], RD[i], eta, beta, lambda);
+            Do[i] = D0[i] * sym_osc_free(&bt->oS, tn) + sym_conv_push(&R->convD[i], 2.0 * eta * RD[i]);
+        }
+        char note[64];
+        snprintf(note, sizeof note, "beta %g %s loss %.3f", beta, "plain", loss);
+        progress_update(&R->pr, (double)(2 * ib) * K + k + 1, 2.0 * o->betas.n * K, note);
+    }
+    tsv_line(R->tt, "%s", "");
+    tsv_line(R->tt, "%s", "");
+    tsv_line(R->tr, "%s", "");
+    tsv_line(R->tr, "%s", "");
+    char key[80];
+    snprintf(key, sizeof key, "rescale_dev_exact_%d", ib);
+    tsv_kv(R->sum, key, worst_De);
+    snprintf(key, sizeof key, "rescale_dev_osc_%d", ib);
+    tsv_kv(R->sum, key, worst_Do);
+    snprintf(key, sizeof key, "translation_dev_exact_%d", ib);
+    tsv_kv(R->sum, key, worst_e);
+    int n;
+    double hp = half_period(R->strace, K, &n);
+    snprintf(key, sizeof key, "translation_zero_crossings_%d", ib);
+    tsv_kv(R->sum, key, n);
+    if (n >= 2) {
+        snprintf(key, sizeof key, "translation_period_meas_steps_%d", ib);
+        tsv_kv(R->sum, key, 2 * hp);
+        snprintf(key, sizeof key, "translation_period_relerr_%d", ib);
+        tsv_kv(R->sum, key, fabs(2 * hp * eta / sym_osc_period(&bt->oT) - 1));
+    }
+    free(v);
+    mlp_free(&m);
+}
+
+/* The BN network: scale charges of both hidden layers against their exact
+ * law and the driven oscillator. */
+static void run_bn(run_t *R, const beta_t *bt)
+{
+    const opts_t *o = &R->o;
+    const double eta = o->eta, beta = bt->beta, lambda = o->lambda;
+    const long K = o->steps;
+    const int NS = 2 * H, ib = bt->ib;
+    double Q0[2 * H], Q[2 * H], Qe[2 * H], Pe[2 * H], Rv[2 * H], Qo[2 * H];
+    mlp_t m;
+    model_init(R, &m, 1);
+    double *v = xcalloc(m.n_params, sizeof *v);
+    for (int i = 0; i < NS; i++)
+        sym_conv_init(&R->convD[i], &bt->oS, eta);
+    sym_in_sqnorm(Q0, m.W[0], m.b[0], H, IN);
+    sym_in_sqnorm(Q0 + H, m.W[1], m.b[1], H, H);
+    memcpy(Qe, Q0, sizeof Q0);
+    for (int i = 0; i < NS; i++) {
+        Pe[i] = 0.0;
+        sym_conv_init(&R->conv[i], &bt->oS, eta);
+        Qo[i] = Q0[i];
+    }
+    double worst_e = 0.0, worst_o = 0.0;
+    for (long k = 0; k <= K; k++) {
+        double t = eta * k;
+        sym_in_sqnorm(Q, m.W[0], m.b[0], H, IN);
+        sym_in_sqnorm(Q + H, m.W[1], m.b[1], H, H);
+        double de = 0.0, dosc = 0.0, mm = 0.0, me = 0.0, mo = 0.0;
+        for (int i = 0; i < NS; i++) {
+            de = fmax(de, fabs(Q[i] - Qe[i]) / Q[i]);
+            dosc = fmax(dosc, fabs(Q[i] - Qo[i]) / Q[i]);
+            mm += Q[i] / Q0[i] / NS, me += Qe[i] / Q0[i] / NS, mo += Qo[i] / Q0[i] / NS;
+        }
+        worst_e = fmax(worst_e, de);
+        worst_o = fmax(worst_o, dosc);
+        R->strace[k] = mm;
+        if (k % o->every == 0 || k == K)
+            tsv_rowv(R->ts, 13, (double)k, t, mm, me, mo, Q[0] / Q0[0], Qe[0] / Q0[0],
+                     Qo[0] / Q0[0], Q[H] / Q0[H], Qe[H] / Q0[H], Qo[H] / Q0[H], de, dosc);
+        if (k == K)
+            break;
+        double loss = train_step(R, &m, v, beta);
+        /* R = |v_A|^2 of the buffer after the step, same layout as theta */
+        double *vW0 = v + (m.W[0] - m.theta), *vb0 = v + (m.b[0] - m.theta);
+        double *vW1 = v + (m.W[1] - m.theta), *vb1 = v + (m.b[1] - m.theta);
+        sym_in_sqnorm(Rv, vW0, vb0, H, IN);
+        sym_in_sqnorm(Rv + H, vW1, vb1, H, H);
+        double tn = eta * (k + 1);
+        for (int i = 0; i < NS; i++) {
+            sym_scale_momentum_step(&Qe[i], &Pe[i], Rv[i], eta, beta, lambda);
+            /* forcing 2|theta'|^2 dt with theta' = -v, dt = eta */
+            double forced = sym_conv_push(&R->conv[i], 2.0 * eta * Rv[i]);
+            Qo[i] = Q0[i] * sym_osc_free(&bt->oS, tn) + forced;
+        }
+        char note[64];
+        snprintf(note, sizeof note, "beta %g %s loss %.3f", beta, "bn", loss);
+        progress_update(&R->pr, (double)(2 * ib + 1) * K + k + 1, 2.0 * o->betas.n * K, note);
+    }
+    tsv_line(R->ts, "%s", "");
+    tsv_line(R->ts, "%s", "");
+    char key[80];
+    snprintf(key, sizeof key, "scale_dev_exact_%d", ib);
+    tsv_kv(R->sum, key, worst_e);
+    snprintf(key, sizeof key, "scale_dev_osc_%d", ib);
+    tsv_kv(R->sum, key, worst_o);
+    free(v);
+    mlp_free(&m);
+}
+
+static void beta_summary(run_t *R, const beta_t *bt)
+{
+    const double eta = R->o.eta;
+    const int ib = bt->ib;
+    char key[80];
+    snprintf(key, sizeof key, "beta_%d", ib);
+    tsv_kv(R->sum, key, bt->beta);
+    snprintf(key, sizeof key, "gamma_%d", ib);
+    tsv_kv(R->sum, key, bt->gamma);
+    snprintf(key, sizeof key, "damping_steps_%d", ib);
+    tsv_kv(R->sum, key, 1.0 / (bt->gamma * eta));
+    snprintf(key, sizeof key, "translation_regime_%d", ib);
+    tsv_kv(R->sum, key, bt->oT.regime);
+    snprintf(key, sizeof key, "scale_regime_%d", ib);
+    tsv_kv(R->sum, key, bt->oS.regime);
+    if (bt->oT.regime > 0) {
+        snprintf(key, sizeof key, "translation_period_steps_%d", ib);
+        tsv_kv(R->sum, key, sym_osc_period(&bt->oT) / eta);
+    }
+    if (bt->oS.regime > 0) {
+        snprintf(key, sizeof key, "scale_period_steps_%d", ib);
+        tsv_kv(R->sum, key, sym_osc_period(&bt->oS) / eta);
+    }
+}
+
 int main(int argc, char **argv)
 {
-    util_set_progname("momentum");
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--out-dir data/ch2] [--seed S] [--eta 0.1] [--lambda 1e-3] [--betas 0.9,0.99]\n"
-              "    [--batch 64] [--steps 3000] [--subset 10000] [--every 5]");
-    const char *dir = args_string(&a, "--out-dir", "data/ch2");
-    uint64_t seed = (uint64_t)args_long(&a, "--seed", 20210301);
-    double eta = args_double(&a, "--eta", 0.1);
-    double lambda = args_double(&a, "--lambda", 1e-3);
-    const char *beta_text = args_string(&a, "--betas", "0.9,0.99");
-    int B = (int)args_long(&a, "--batch", 64);
-    long K = args_long(&a, "--steps", 3000);
-    int subset = (int)args_long(&a, "--subset", 10000);
-    long every = args_long(&a, "--every", 5);
-    args_done(&a);
-    double betas[NB_MAX];
-    int NB = parse_list("--betas", beta_text, betas, NB_MAX);
-    if (eta <= 0 || lambda <= 0 || B < 2 || K < 10 || every < 1)
+    run_t *R = xcalloc(1, sizeof *R);
+    opts_t *o = &R->o;
+    args_parse(options, o, argc, argv,
+               "Heavy-ball SGD with weight decay on a Fashion-MNIST MLP: the charges as damped,\n"
+               "driven oscillators (Kunin et al. 2021).");
+    const int NB = o->betas.n;
+    if (NB > NB_MAX)
+        die("--betas '%s': more than %d values", o->betas.text, NB_MAX);
+    if (o->eta <= 0 || o->lambda <= 0 || o->batch < 2 || o->steps < 10 || o->every < 1)
         die("need eta > 0, lambda > 0, batch >= 2, steps >= 10, every >= 1");
     for (int i = 0; i < NB; i++)
-        if (betas[i] <= 0 || betas[i] >= 1)
+        if (o->betas.v[i] <= 0 || o->betas.v[i] >= 1)
             die("--betas: need 0 < beta < 1");
-
-    sampler_t smp;
-    sampler_open(&smp, subset, seed, 2);
-    const int dims[4] = {IN, H, H, C};
-    double *x = xmalloc((size_t)B * IN * sizeof *x);
-    int *y = xmalloc((size_t)B * sizeof *y);
-
-    char path[600];
-    snprintf(path, sizeof path, "%s/momentum_translation.tsv", dir);
-    tsv_t *tt = tsv_create(path, argc, argv);
-    tsv_comment(tt, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
-                (unsigned long long)seed, eta, lambda, B, K, beta_text);
-    tsv_comment(tt, "s_j/s_j(0) of softmax column j; exact: u' = beta u + lambda s, s' = s - eta u'; "
-                    "osc: e^{-gamma t}(cos Omega t + gamma/Omega sin Omega t)");
-    tsv_columns(tt, "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu3_meas\tdev_exact");
-    snprintf(path, sizeof path, "%s/momentum_scale.tsv", dir);
-    tsv_t *ts = tsv_create(path, argc, argv);
-    tsv_comment(ts, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
-                (unsigned long long)seed, eta, lambda, B, K, beta_text);
-    tsv_comment(ts, "Q = |theta_A|^2 / Q(0) of BN units; exact: (Q,P) law driven by |v_A|^2; "
-                    "osc: Q(0) x_free(t) + sum_j G(t - t_j) 2 eta |v_A,j|^2");
-    tsv_columns(ts, "step\tt\tmean_meas\tmean_exact\tmean_osc\tu1_meas\tu1_exact\tu1_osc\t"
-                    "u2_meas\tu2_exact\tu2_osc\tdev_exact\tdev_osc");
-    snprintf(path, sizeof path, "%s/momentum_rescale.tsv", dir);
-    tsv_t *tr = tsv_create(path, argc, argv);
-    tsv_comment(tr, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
-                (unsigned long long)seed, eta, lambda, B, K, beta_text);
-    tsv_comment(tr, "D = |theta_out|^2 - |theta_in|^2 of ReLU units (plain MLP), both hidden "
-                    "layers; exact: (D,P) law driven by R_out - R_in; osc: D(0) x_free(t) + sum_j "
-                    "G(t - t_j) 2 eta (R_out - R_in)_j; dev relative to the initial |in|^2 + |out|^2");
-    tsv_columns(tr, "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu2_exact\tu2_osc\t"
-                    "u3_meas\tu3_exact\tu3_osc\tdev_exact\tdev_osc");
-    snprintf(path, sizeof path, "%s/momentum_summary.tsv", dir);
-    tsv_t *sum = tsv_create(path, argc, argv);
-    tsv_columns(sum, "key\tvalue");
-    tsv_kv(sum, "eta", eta);
-    tsv_kv(sum, "lambda", lambda);
-    tsv_kv(sum, "steps", (double)K);
-
-    const int NT = H + 1, NS = 2 * H;
-    double D0[2 * H], Dm[2 * H], De[2 * H], PD[2 * H], Do[2 * H], RD[2 * H], tmp[2 * H];
-    double nrm0[2 * H];
-    double s0[H + 1], s[H + 1], se[H + 1], su[H + 1], l1[H + 1];
-    double Q0[2 * H], Q[2 * H], Qe[2 * H], Pe[2 * H], R[2 * H], Qo[2 * H];
-    double *strace = xmalloc((size_t)(K + 1) * sizeof *strace);
-    sym_conv_t *conv = xmalloc((size_t)NS * sizeof *conv);
-    sym_conv_t *convD = xmalloc((size_t)NS * sizeof *convD);
-    progress_t pr;
-    progress_begin(&pr, "momentum");
+    char err[512];
+    if (fmnist_load(&R->ds, NULL, "train", err, sizeof err))
+        die("%s", err);
+    if (minibatch_init(&R->mb, &R->ds, o->subset, MINIBATCH_STREAM, (uint64_t)o->seed, 2))
+        die("--subset %d: must be in 1..%d", o->subset, R->ds.n);
+    R->x = xmalloc((size_t)o->batch * IN * sizeof *R->x);
+    R->y = xmalloc((size_t)o->batch * sizeof *R->y);
+    open_outputs(R, argc, argv);
+    R->strace = xmalloc((size_t)(o->steps + 1) * sizeof *R->strace);
+    R->conv = xmalloc((size_t)2 * H * sizeof *R->conv);
+    R->convD = xmalloc((size_t)2 * H * sizeof *R->convD);
+    progress_begin(&R->pr, "momentum");
     for (int ib = 0; ib < NB; ib++) {
-        double beta = betas[ib];
-        double gamma = (1 - beta) / (eta * (1 + beta));
-        sym_osc_t oT, oS;
-        sym_osc_init(&oT, gamma, 2 * lambda / (eta * (1 + beta)));
-        sym_osc_init(&oS, gamma, 4 * lambda / (eta * (1 + beta)));
-        for (int bn = 0; bn <= 1; bn++) {
-            rng_t ri;
-            rng_seed(&ri, seed, 1);
-            mlp_t m;
-            if (mlp_init(&m, dims, 3, 1, bn, 0.0, B, &ri))
-                die("mlp_init failed");
-            double *v = xcalloc(m.n_params, sizeof *v);
-            sampler_rewind(&smp, seed, 2);
-            sym_col_sum(s0, m.W[2], m.b[2], C, H);
-            rescale_all(D0, &m, 0, nrm0, tmp);
-            memcpy(De, D0, sizeof D0);
-            for (int i = 0; i < NS; i++) {
-                PD[i] = 0.0;
-                Do[i] = D0[i];
-                sym_conv_init(&convD[i], &oS, eta);
-            }
-            double worst_De = 0.0, worst_Do = 0.0;
-            memcpy(se, s0, sizeof s0);
-            for (int j = 0; j < NT; j++)
-                su[j] = 0.0;
-            sym_in_sqnorm(Q0, m.W[0], m.b[0], H, IN);
-            sym_in_sqnorm(Q0 + H, m.W[1], m.b[1], H, H);
-            memcpy(Qe, Q0, sizeof Q0);
-            for (int i = 0; i < NS; i++) {
-                Pe[i] = 0.0;
-                sym_conv_init(&conv[i], &oS, eta);
-                Qo[i] = Q0[i];
-            }
-            double worst_e = 0.0, worst_o = 0.0;
-            for (long k = 0; k <= K; k++) {
-                double t = eta * k;
-                if (!bn) {
-                    sym_col_sum(s, m.W[2], m.b[2], C, H);
-                    sym_col_abs(l1, m.W[2], m.b[2], C, H);
-                    double de = 0.0;
-                    for (int j = 0; j < NT; j++)
-                        de = fmax(de, fabs(s[j] - se[j]) / l1[j]);
-                    worst_e = fmax(worst_e, de);
-                    strace[k] = s[0] / s0[0];
-                    /* relative to the initial |in|^2 + |out|^2: with momentum a
-                     * dead unit's weights ring through zero, so the current norm
-                     * is no scale */
-                    rescale_all(Dm, &m, 0, NULL, tmp);
-                    double dde = 0.0, ddo = 0.0;
-                    for (int i = 0; i < NS; i++) {
-                        dde = fmax(dde, fabs(Dm[i] - De[i]) / nrm0[i]);
-                        ddo = fmax(ddo, fabs(Dm[i] - Do[i]) / nrm0[i]);
-                    }
-                    worst_De = fmax(worst_De, dde);
-                    worst_Do = fmax(worst_Do, ddo);
-                    if (k % every == 0 || k == K)
-                        tsv_rowv(tr, 13, (double)k, t, Dm[H], De[H], Do[H], Dm[H + 1], De[H + 1],
-                                 Do[H + 1], Dm[H + 2], De[H + 2], Do[H + 2], dde, ddo);
-                    if (k % every == 0 || k == K)
-                        tsv_rowv(tt, 8, (double)k, t, s[0] / s0[0], se[0] / s0[0],
-                                 sym_osc_free(&oT, t), s[1] / s0[1], s[2] / s0[2], de);
-                } else {
-                    sym_in_sqnorm(Q, m.W[0], m.b[0], H, IN);
-                    sym_in_sqnorm(Q + H, m.W[1], m.b[1], H, H);
-                    double de = 0.0, dosc = 0.0, mm = 0.0, me = 0.0, mo = 0.0;
-                    for (int i = 0; i < NS; i++) {
-                        de = fmax(de, fabs(Q[i] - Qe[i]) / Q[i]);
-                        dosc = fmax(dosc, fabs(Q[i] - Qo[i]) / Q[i]);
-                        mm += Q[i] / Q0[i] / NS, me += Qe[i] / Q0[i] / NS, mo += Qo[i] / Q0[i] / NS;
-                    }
-                    worst_e = fmax(worst_e, de);
-                    worst_o = fmax(worst_o, dosc);
-                    strace[k] = mm;
-                    if (k % every == 0 || k == K)
-                        tsv_rowv(ts, 13, (double)k, t, mm, me, mo, Q[0] / Q0[0], Qe[0] / Q0[0],
-                                 Qo[0] / Q0[0], Q[H] / Q0[H], Qe[H] / Q0[H], Qo[H] / Q0[H], de,
-                                 dosc);
-                }
-                if (k == K)
-                    break;
-                sampler_next(&smp, x, y, B);
-                double loss = mlp_train_batch(&m, x, y, B, NULL);
-                opt_sgd_step(m.theta, m.grad, v, m.n_params, eta, beta, lambda, OPT_WD_COUPLED);
-                if (!bn) {
-                    for (int j = 0; j < NT; j++)
-                        sym_translation_momentum_step(&se[j], &su[j], eta, beta, lambda);
-                    /* R_out - R_in of the buffer after the step, same layout as theta */
-                    mlp_t mv = m;
-                    for (int l = 0; l < 3; l++) {
-                        mv.W[l] = v + (m.W[l] - m.theta);
-                        mv.b[l] = v + (m.b[l] - m.theta);
-                    }
-                    rescale_all(RD, &mv, 0, NULL, tmp);
-                    double tn = eta * (k + 1);
-                    for (int i = 0; i < NS; i++) {
-                        sym_scale_momentum_step(&De[i], &PD[i], RD[i], eta, beta, lambda);
-                        Do[i] = D0[i] * sym_osc_free(&oS, tn) +
-                                sym_conv_push(&convD[i], 2.0 * eta * RD[i]);
-                    }
-                } else {
-                    /* R = |v_A|^2 of the buffer after the step, same layout as theta */
-                    double *vW0 = v + (m.W[0] - m.theta), *vb0 = v + (m.b[0] - m.theta);
-                    double *vW1 = v + (m.W[1] - m.theta), *vb1 = v + (m.b[1] - m.theta);
-                    sym_in_sqnorm(R, vW0, vb0, H, IN);
-                    sym_in_sqnorm(R + H, vW1, vb1, H, H);
-                    double tn = eta * (k + 1);
-                    for (int i = 0; i < NS; i++) {
-                        sym_scale_momentum_step(&Qe[i], &Pe[i], R[i], eta, beta, lambda);
-                        /* forcing 2|theta'|^2 dt with theta' = -v, dt = eta */
-                        double forced = sym_conv_push(&conv[i], 2.0 * eta * R[i]);
-                        Qo[i] = Q0[i] * sym_osc_free(&oS, tn) + forced;
-                    }
-                }
-                char note[64];
-                snprintf(note, sizeof note, "beta %g %s loss %.3f", beta, bn ? "bn" : "plain", loss);
-                progress_update(&pr, (double)(2 * ib + bn) * K + k + 1, 2.0 * NB * K, note);
-            }
-            tsv_t *t = bn ? ts : tt;
-            tsv_line(t, "%s", "");
-            tsv_line(t, "%s", "");
-            if (!bn) {
-                tsv_line(tr, "%s", "");
-                tsv_line(tr, "%s", "");
-                char k2[80];
-                snprintf(k2, sizeof k2, "rescale_dev_exact_%d", ib);
-                tsv_kv(sum, k2, worst_De);
-                snprintf(k2, sizeof k2, "rescale_dev_osc_%d", ib);
-                tsv_kv(sum, k2, worst_Do);
-            }
-            char key[80];
-            snprintf(key, sizeof key, "%s_dev_exact_%d", bn ? "scale" : "translation", ib);
-            tsv_kv(sum, key, worst_e);
-            if (bn) {
-                snprintf(key, sizeof key, "scale_dev_osc_%d", ib);
-                tsv_kv(sum, key, worst_o);
-            } else {
-                int n;
-                double hp = half_period(strace, K, &n);
-                snprintf(key, sizeof key, "translation_zero_crossings_%d", ib);
-                tsv_kv(sum, key, n);
-                if (n >= 2) {
-                    snprintf(key, sizeof key, "translation_period_meas_steps_%d", ib);
-                    tsv_kv(sum, key, 2 * hp);
-                    snprintf(key, sizeof key, "translation_period_relerr_%d", ib);
-                    tsv_kv(sum, key, fabs(2 * hp * eta / sym_osc_period(&oT) - 1));
-                }
-            }
-            free(v);
-            mlp_free(&m);
-        }
-        char key[80];
-        snprintf(key, sizeof key, "beta_%d", ib);
-        tsv_kv(sum, key, beta);
-        snprintf(key, sizeof key, "gamma_%d", ib);
-        tsv_kv(sum, key, gamma);
-        snprintf(key, sizeof key, "damping_steps_%d", ib);
-        tsv_kv(sum, key, 1.0 / (gamma * eta));
-        snprintf(key, sizeof key, "translation_regime_%d", ib);
-        tsv_kv(sum, key, oT.regime);
-        snprintf(key, sizeof key, "scale_regime_%d", ib);
-        tsv_kv(sum, key, oS.regime);
-        if (oT.regime > 0) {
-            snprintf(key, sizeof key, "translation_period_steps_%d", ib);
-            tsv_kv(sum, key, sym_osc_period(&oT) / eta);
-        }
-        if (oS.regime > 0) {
-            snprintf(key, sizeof key, "scale_period_steps_%d", ib);
-            tsv_kv(sum, key, sym_osc_period(&oS) / eta);
-        }
+        beta_t bt = {.ib = ib, .beta = o->betas.v[ib]};
+        bt.gamma = (1 - bt.beta) / (o->eta * (1 + bt.beta));
+        sym_osc_init(&bt.oT, bt.gamma, 2 * o->lambda / (o->eta * (1 + bt.beta)));
+        sym_osc_init(&bt.oS, bt.gamma, 4 * o->lambda / (o->eta * (1 + bt.beta)));
+        run_plain(R, &bt);
+        run_bn(R, &bt);
+        beta_summary(R, &bt);
     }
-    progress_end(&pr);
-    tsv_finish(tt);
-    tsv_finish(ts);
-    tsv_finish(tr);
-    tsv_finish(sum);
-    free(strace), free(conv), free(convD), free(x), free(y);
-    sampler_close(&smp);
+    progress_end(&R->pr);
+    tsv_finish(R->tt);
+    tsv_finish(R->ts);
+    tsv_finish(R->tr);
+    tsv_finish(R->sum);
+    free(R->strace), free(R->conv), free(R->convD), free(R->x), free(R->y);
+    minibatch_free(&R->mb);
+    dataset_free(&R->ds);
+    free(R);
     return 0;
 }

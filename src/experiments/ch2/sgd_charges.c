@@ -29,14 +29,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
+#include "core/batch.h"
+#include "core/idx.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "nn/mlp.h"
 #include "nn/optim.h"
 #include "nn/symmetry.h"
-
-#include "common.h"
 
 enum { NL_MAX = 8, NSHOW = 3, H = 128, IN = 784, C = 10 };
 #define EPS_MACH 2.220446049250313e-16
@@ -224,304 +225,378 @@ static double translation_vs_act(const double *gW, const double *h, int B, int C
 
 /* ----------------------------------------------------------- main */
 
-int main(int argc, char **argv)
+typedef struct {
+    int net, batch, subset, resid_run;
+    double eta;
+    long seed, steps, every;
+    const char *out_dir;
+    arg_doubles_t lambdas;
+    arg_ints_t units;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_CHOICE(opts_t, net, "plain|bn", ARG_REQUIRED, "biases and no BN (translation, rescale), or BN (scale)"),
+    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
+    ARG_LONG(opts_t, seed, "20210301", "seed (PCG32 streams 1 init, 2 minibatches, 3 Hessian control)"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
+    ARG_INT(opts_t, batch, "64", "minibatch size, >= 2"),
+    ARG_LONG(opts_t, steps, "1000", "SGD steps per lambda"),
+    ARG_INT(opts_t, subset, "10000", "the first N training images"),
+    ARG_DOUBLES(opts_t, lambdas, "0,4e-3,2e-2,4e-2", "weight decays, one run each (at most 8)"),
+    ARG_LONG(opts_t, every, "5", "steps between rows"),
+    ARG_INT(opts_t, resid_run, "1", "index into --lambdas of the run whose constraints are logged"),
+    ARG_INTS(opts_t, units, NULL, "units shown, three per charge (default 0,1,2 and H+0,H+1,H+2)"),
+    ARG_END
+};
+
+/* One run per lambda from the same initialisation and the same batches. */
+typedef struct {
+    opts_t o;
+    int bn, nk, NL;
+    kind_t kinds[2];
+    int ushow[NSHOW * 2];
+    dataset_t ds;
+    minibatch_t mb;
+    double *x;
+    int *y;
+    tsv_t *out[2], *raw, *cons, *sum;
+    double *c, *mag, *tmp, *gg, *c0[2], *ex[2], *fl[2];
+    double worst_exact_all[2], worst_res[6], min_ctrl[3];
+} run_t;
+
+static void open_outputs(run_t *R, int argc, char **argv)
 {
-    util_set_progname("sgd_charges");
-    args_t a;
-    args_init(&a, argc, argv,
-              "--net plain|bn [--out-dir data/ch2] [--seed S] [--eta 0.1] [--batch 64]\n"
-              "    [--steps 1000] [--subset 10000] [--lambdas 0,4e-3,2e-2,4e-2] [--every 5]\n"
-              "    [--resid-run 1] [--units 0,1,2]");
-    const char *net = args_string(&a, "--net", NULL);
-    const char *dir = args_string(&a, "--out-dir", "data/ch2");
-    uint64_t seed = (uint64_t)args_long(&a, "--seed", 20210301);
-    double eta = args_double(&a, "--eta", 0.1);
-    int B = (int)args_long(&a, "--batch", 64);
-    long K = args_long(&a, "--steps", 1000);
-    int subset = (int)args_long(&a, "--subset", 10000);
-    const char *lam_text = args_string(&a, "--lambdas", "0,4e-3,2e-2,4e-2");
-    long every = args_long(&a, "--every", 5);
-    int resid_run = (int)args_long(&a, "--resid-run", 1);
-    const char *units_text = args_string(&a, "--units", NULL);
-    args_done(&a);
-    if (!net || (strcmp(net, "plain") && strcmp(net, "bn")))
-        die("--net must be plain or bn");
-    if (eta <= 0 || B < 2 || K < 1 || every < 1)
-        die("need eta > 0, batch >= 2, steps >= 1, every >= 1");
-    double lambdas[NL_MAX];
-    int NL = parse_list("--lambdas", lam_text, lambdas, NL_MAX);
-    for (int l = 0; l < NL; l++)
-        if (lambdas[l] < 0 || eta * lambdas[l] >= 1)
-            die("--lambdas: need 0 <= lambda < 1/eta");
-    if (resid_run < 0 || resid_run >= NL)
-        die("--resid-run must index --lambdas");
-    int bn = !strcmp(net, "bn");
-
-    int nk = bn ? 1 : 2;
-    kind_t kinds[2] = {bn ? K_SCALE : K_TRANSLATION, K_RESCALE};
-    /* units shown in the figures, one triple per kind (defaults chosen by index) */
-    double ushow[NSHOW * 2] = {0, 1, 2, H + 0, H + 1, H + 2};
-    if (units_text) {
-        int nu = parse_list("--units", units_text, ushow, NSHOW * 2);
-        if (nu != NSHOW * nk)
-            die("--units: need %d indices", NSHOW * nk);
-    }
-
-    sampler_t smp;
-    sampler_open(&smp, subset, seed, 2);
-    const int dims[4] = {IN, H, H, C};
-    double *x = xmalloc((size_t)B * IN * sizeof *x);
-    int *y = xmalloc((size_t)B * sizeof *y);
-
-    char path[600];
-    tsv_t *out[2], *cons, *sum;
-    for (int q = 0; q < nk; q++) {
-        snprintf(path, sizeof path, "%s/%s.tsv", dir, kind_name[kinds[q]]);
-        out[q] = tsv_create(path, argc, argv);
-        tsv_comment(out[q], "seed %llu, eta %g, batch %d, steps %ld, subset %d, net %s",
-                    (unsigned long long)seed, eta, B, K, subset, net);
-        tsv_comment(out[q], "exact: %s; flow: NM eqs. 18-20 with measured |g_A|^2 per step",
-                    kinds[q] == K_TRANSLATION ? "s' = (1 - eta lambda) s"
-                                              : "Q' = (1 - eta lambda)^2 Q + eta^2 G");
-        tsv_comment(out[q], "one block per lambda (gnuplot index), lambdas %s", lam_text);
-        tsv_columns(out[q], "step\tt\telk\tmean_meas\tmean_exact\tmean_flow\t"
-                            "u1_meas\tu1_exact\tu1_flow\tu2_meas\tu2_exact\tu2_flow\t"
-                            "u3_meas\tu3_exact\tu3_flow\tdev_exact\tdev_flow");
+    const opts_t *o = &R->o;
+    const char *net = R->bn ? "bn" : "plain";
+    for (int q = 0; q < R->nk; q++) {
+        R->out[q] = tsv_createf(argc, argv, "%s/%s.tsv", o->out_dir, kind_name[R->kinds[q]]);
+        tsv_comment(R->out[q], "seed %llu, eta %g, batch %d, steps %ld, subset %d, net %s",
+                    (unsigned long long)o->seed, o->eta, o->batch, o->steps, o->subset, net);
+        tsv_comment(R->out[q], "exact: %s; flow: NM eqs. 18-20 with measured |g_A|^2 per step",
+                    R->kinds[q] == K_TRANSLATION ? "s' = (1 - eta lambda) s"
+                                                 : "Q' = (1 - eta lambda)^2 Q + eta^2 G");
+        tsv_comment(R->out[q], "one block per lambda (gnuplot index), lambdas %s", o->lambdas.text);
+        tsv_columns(R->out[q], "step\tt\telk\tmean_meas\tmean_exact\tmean_flow\t"
+                               "u1_meas\tu1_exact\tu1_flow\tu2_meas\tu2_exact\tu2_flow\t"
+                               "u3_meas\tu3_exact\tu3_flow\tdev_exact\tdev_flow");
     }
     /* NM Fig. 1 in miniature: a few raw weights of one unit against the unit's
      * charge, in the run with index --resid-run */
-    tsv_t *raw = NULL;
-    if (bn) {
-        snprintf(path, sizeof path, "%s/units_bn.tsv", dir);
-        raw = tsv_create(path, argc, argv);
-        tsv_comment(raw, "lambda %g; unit 0 of hidden layer 2: W1[0, j] for j = 0..5, and its "
-                         "scale charge Q (measured, exact law)", lambdas[resid_run]);
-        tsv_columns(raw, "step\tt\tw0\tw1\tw2\tw3\tw4\tw5\tQ_meas\tQ_exact");
+    R->raw = NULL;
+    if (R->bn) {
+        R->raw = tsv_createf(argc, argv, "%s/units_bn.tsv", o->out_dir);
+        tsv_comment(R->raw, "lambda %g; unit 0 of hidden layer 2: W1[0, j] for j = 0..5, and its "
+                            "scale charge Q (measured, exact law)", o->lambdas.v[o->resid_run]);
+        tsv_columns(R->raw, "step\tt\tw0\tw1\tw2\tw3\tw4\tw5\tQ_meas\tQ_exact");
     }
-    snprintf(path, sizeof path, "%s/constraints_%s.tsv", dir, net);
-    cons = tsv_create(path, argc, argv);
-    tsv_comment(cons, "relative residuals of the gradient constraints (symmetry.h), lambda %g",
-                lambdas[resid_run]);
-    if (bn)
-        tsv_columns(cons, "step\tscale_l1\tscale_l2\ttranslation\tctrl_rescale_l1\tloss");
+    R->cons = tsv_createf(argc, argv, "%s/constraints_%s.tsv", o->out_dir, net);
+    tsv_comment(R->cons, "relative residuals of the gradient constraints (symmetry.h), lambda %g",
+                o->lambdas.v[o->resid_run]);
+    if (R->bn)
+        tsv_columns(R->cons, "step\tscale_l1\tscale_l2\ttranslation\tctrl_rescale_l1\tloss");
     else
-        tsv_columns(cons, "step\ttranslation\trescale_l1\trescale_l2\tctrl_translation_hidden\t"
-                          "ctrl_scale_l1\tloss\ttranslation_vs_act");
-    snprintf(path, sizeof path, "%s/sgd_%s_summary.tsv", dir, net);
-    sum = tsv_create(path, argc, argv);
-    tsv_columns(sum, "key\tvalue");
-    tsv_kv(sum, "eta", eta);
-    tsv_kv(sum, "batch", B);
-    tsv_kv(sum, "steps", (double)K);
-    tsv_kv(sum, "subset", subset);
-    tsv_kv(sum, "n_lambdas", NL);
+        tsv_columns(R->cons, "step\ttranslation\trescale_l1\trescale_l2\tctrl_translation_hidden\t"
+                             "ctrl_scale_l1\tloss\ttranslation_vs_act");
+    R->sum = tsv_createf(argc, argv, "%s/sgd_%s_summary.tsv", o->out_dir, net);
+    tsv_columns(R->sum, "key\tvalue");
+    tsv_kv(R->sum, "eta", o->eta);
+    tsv_kv(R->sum, "batch", o->batch);
+    tsv_kv(R->sum, "steps", (double)o->steps);
+    tsv_kv(R->sum, "subset", o->subset);
+    tsv_kv(R->sum, "n_lambdas", R->NL);
+}
+
+/* Per-run worst deviations and the final means of one kind of charge. */
+typedef struct {
+    double worst_exact[2], worst_flow[2], final_mean[2][3];
+} devs_t;
+
+/* The charges after k steps against both predictions: a row every --every
+ * steps, and the worst deviations so far. */
+static void record(run_t *R, const mlp_t *m, long k, double lambda, int l, devs_t *d)
+{
+    const opts_t *o = &R->o;
+    double *c = R->c, *mag = R->mag;
+    for (int q = 0; q < R->nk; q++) {
+        int ng = n_groups(R->kinds[q]);
+        measure(R->kinds[q], m, 0, c, mag, R->tmp);
+        double de = 0.0, df = 0.0, mm = 0.0, me = 0.0, mf = 0.0;
+        double *ex = R->ex[q], *fl = R->fl[q], *c0 = R->c0[q];
+        for (int i = 0; i < ng; i++) {
+            double e = fabs(c[i] - ex[i]) / mag[i], f = fabs(c[i] - fl[i]) / mag[i];
+            if (e > de)
+                de = e;
+            if (f > df)
+                df = f;
+            mm += c[i] / c0[i], me += ex[i] / c0[i], mf += fl[i] / c0[i];
+        }
+        mm /= ng, me /= ng, mf /= ng;
+        if (de > d->worst_exact[q])
+            d->worst_exact[q] = de;
+        if (df > d->worst_flow[q])
+            d->worst_flow[q] = df;
+        d->final_mean[q][0] = mm, d->final_mean[q][1] = me, d->final_mean[q][2] = mf;
+        if (k % o->every == 0 || k == o->steps) {
+            double row[17] = {(double)k, o->eta * k, o->eta * lambda * k, mm, me, mf};
+            for (int u = 0; u < NSHOW; u++) {
+                int i = R->ushow[q * NSHOW + u];
+                /* translation units are shown as s/s0 (they collapse on one law) */
+                double s = R->kinds[q] == K_TRANSLATION ? 1.0 / c0[i] : 1.0;
+                row[6 + 3 * u] = c[i] * s;
+                row[7 + 3 * u] = ex[i] * s;
+                row[8 + 3 * u] = fl[i] * s;
+            }
+            row[15] = de, row[16] = df;
+            tsv_row(R->out[q], 17, row);
+        }
+    }
+    if (R->raw && l == o->resid_run) {
+        const double *w = m->W[1];     /* row 0 of layer 1: unit H + 0 */
+        double Qm = 0.0;
+        for (int j = 0; j < H; j++)
+            Qm += w[j] * w[j];
+        Qm += m->b[1][0] * m->b[1][0];
+        tsv_rowv(R->raw, 10, (double)k, o->eta * k, w[0], w[1], w[2], w[3], w[4], w[5], Qm,
+                 R->ex[0][H]);
+    }
+}
+
+/* The gradient constraints on this minibatch gradient (symmetry.h). */
+static void constraints(run_t *R, const mlp_t *m, long k, int l, double loss)
+{
+    double r[6], *worst = R->worst_res, *min_ctrl = R->min_ctrl;
+    int logged = l == R->o.resid_run;
+    if (R->bn) {
+        r[0] = sym_scale_residual(m->W[0], m->b[0], m->dW[0], m->db[0], H, IN);
+        r[1] = sym_scale_residual(m->W[1], m->b[1], m->dW[1], m->db[1], H, H);
+        r[2] = sym_translation_residual(m->dW[2], m->db[2], C, H);
+        r[3] = sym_rescale_residual(m->W[0], m->b[0], m->dW[0], m->db[0], m->W[1], m->dW[1], H,
+                                    IN, H);
+        for (int j = 0; j < 3; j++)
+            if (r[j] > worst[j])
+                worst[j] = r[j];
+        if (r[3] < min_ctrl[0])
+            min_ctrl[0] = r[3];
+        if (logged)
+            tsv_rowv(R->cons, 6, (double)k, r[0], r[1], r[2], r[3], loss);
+        return;
+    }
+    r[0] = sym_translation_residual(m->dW[2], m->db[2], C, H);
+    r[1] = sym_rescale_residual(m->W[0], m->b[0], m->dW[0], m->db[0], m->W[1], m->dW[1], H,
+                                IN, H);
+    r[2] = sym_rescale_residual(m->W[1], m->b[1], m->dW[1], m->db[1], m->W[2], m->dW[2], H,
+                                H, C);
+    r[3] = sym_translation_residual(m->dW[1], m->db[1], H, H);
+    r[4] = sym_scale_residual(m->W[0], m->b[0], m->dW[0], m->db[0], H, IN);
+    for (int j = 0; j < 3; j++)
+        if (r[j] > worst[j])
+            worst[j] = r[j];
+    if (r[3] < min_ctrl[0])
+        min_ctrl[0] = r[3];
+    if (r[4] < min_ctrl[1])
+        min_ctrl[1] = r[4];
+    /* translation against the scale set by the activations instead of
+     * by the gradient: |sum_c g_cj| / ((1/B) sum_b |h_bj|).  Since
+     * sum_c g_cj = sum_b h_bj sum_c dlogit_bc, and each softmax row sums
+     * to 1 up to rounding, this should sit at round-off even where the
+     * gradient itself is tiny. */
+    r[5] = translation_vs_act(m->dW[2], m->act[2], R->o.batch, C, H);
+    if (r[5] > worst[3])
+        worst[3] = r[5];
+    if (logged)
+        tsv_rowv(R->cons, 8, (double)k, r[0], r[1], r[2], r[3], r[4], loss, r[5]);
+}
+
+/* Predictions one step on, driven by this step's measured gradient norms. */
+static void predict(run_t *R, const mlp_t *m, double lambda)
+{
+    const double eta = R->o.eta;
+    for (int q = 0; q < R->nk; q++) {
+        int ng = n_groups(R->kinds[q]);
+        double *ex = R->ex[q], *fl = R->fl[q];
+        if (R->kinds[q] == K_TRANSLATION) {
+            for (int i = 0; i < ng; i++) {
+                ex[i] = sym_translation_step(ex[i], eta, lambda);
+                fl[i] = sym_translation_flow_step(fl[i], eta, lambda);
+            }
+        } else {
+            measure(R->kinds[q], m, 1, R->gg, NULL, R->tmp);
+            for (int i = 0; i < ng; i++) {
+                ex[i] = sym_scale_step(ex[i], R->gg[i], eta, lambda);
+                fl[i] = sym_scale_flow_step(fl[i], R->gg[i], eta, lambda);
+            }
+        }
+    }
+}
+
+/* The run with weight decay lambdas[l]: training, its summary keys, and
+ * (for --resid-run) the Hessian constraints on the trained network. */
+static void run_lambda(run_t *R, int l, progress_t *pr, int argc, char **argv)
+{
+    const opts_t *o = &R->o;
+    const uint64_t seed = (uint64_t)o->seed;
+    const int B = o->batch;
+    const long K = o->steps;
+    const double lambda = o->lambdas.v[l];
+    const int dims[4] = {IN, H, H, C};
+    rng_t ri;
+    rng_seed(&ri, seed, 1);
+    mlp_t m;
+    if (mlp_init(&m, dims, 3, 1, R->bn, 0.0, B, &ri))
+        die("mlp_init failed");
+    minibatch_rewind(&R->mb, seed, 2);
+    for (int q = 0; q < R->nk; q++) {
+        measure(R->kinds[q], &m, 0, R->c0[q], NULL, R->tmp);
+        memcpy(R->ex[q], R->c0[q], n_groups(R->kinds[q]) * sizeof(double));
+        memcpy(R->fl[q], R->c0[q], n_groups(R->kinds[q]) * sizeof(double));
+    }
+    devs_t d = {{0, 0}, {0, 0}, {{0}}};
+    double loss = 0.0;
+    for (long k = 0; k <= K; k++) {
+        record(R, &m, k, lambda, l, &d);       /* the state after k steps */
+        if (k == K)
+            break;
+        minibatch_next(&R->mb, R->x, R->y, B);
+        loss = mlp_train_batch(&m, R->x, R->y, B, NULL);
+        constraints(R, &m, k, l, loss);
+        predict(R, &m, lambda);
+        opt_sgd_step(m.theta, m.grad, NULL, m.n_params, o->eta, 0.0, lambda, OPT_WD_COUPLED);
+        char note[64];
+        snprintf(note, sizeof note, "lambda %g loss %.3f", lambda, loss);
+        progress_update(pr, (double)l * K + k + 1, (double)R->NL * K, note);
+    }
+    for (int q = 0; q < R->nk; q++) {
+        tsv_line(R->out[q], "%s", "");
+        tsv_line(R->out[q], "%s", "");
+        char key[80];
+        const char *kn = kind_name[R->kinds[q]];
+        snprintf(key, sizeof key, "%s_dev_exact_%d", kn, l);
+        tsv_kv(R->sum, key, d.worst_exact[q]);
+        snprintf(key, sizeof key, "%s_dev_flow_%d", kn, l);
+        tsv_kv(R->sum, key, d.worst_flow[q]);
+        snprintf(key, sizeof key, "%s_final_mean_meas_%d", kn, l);
+        tsv_kv(R->sum, key, d.final_mean[q][0]);
+        snprintf(key, sizeof key, "%s_final_mean_flow_%d", kn, l);
+        tsv_kv(R->sum, key, d.final_mean[q][2]);
+        if (d.worst_exact[q] > R->worst_exact_all[q])
+            R->worst_exact_all[q] = d.worst_exact[q];
+    }
+    char key[64];
+    snprintf(key, sizeof key, "lambda_%d", l);
+    tsv_kv(R->sum, key, lambda);
+    snprintf(key, sizeof key, "elk_%d", l);
+    tsv_kv(R->sum, key, o->eta * lambda * K);
+    snprintf(key, sizeof key, "final_loss_%d", l);
+    tsv_kv(R->sum, key, loss);
+
+    if (l == o->resid_run) {
+        /* Hessian constraints on the trained network, last batch */
+        rng_t rh;
+        rng_seed(&rh, seed, 3);
+        for (int q = 0; q < R->nk; q++) {
+            tsv_t *t = tsv_createf(argc, argv, "%s/hessian_%s_%s.tsv", o->out_dir,
+                                   R->bn ? "bn" : "plain", kind_name[R->kinds[q]]);
+            tsv_comment(t, "H xi + (d xi)^T g by central differences of step h, unit 3, "
+                           "relative to |H r| for a random r on the same group");
+            tsv_columns(t, "h\tresidual_rel\tctrl\ttheory_rel\tresidual");
+            hessian_check(&m, R->kinds[q], R->x, R->y, B, &rh, t, R->sum);
+            tsv_finish(t);
+        }
+    }
+    mlp_free(&m);
+}
+
+static void write_totals(run_t *R)
+{
+    tsv_t *sum = R->sum;
+    for (int q = 0; q < R->nk; q++) {
+        char key[64];
+        snprintf(key, sizeof key, "%s_dev_exact_max", kind_name[R->kinds[q]]);
+        tsv_kv(sum, key, R->worst_exact_all[q]);
+    }
+    if (R->bn) {
+        tsv_kv(sum, "resid_scale_max", fmax(R->worst_res[0], R->worst_res[1]));
+        tsv_kv(sum, "resid_translation_max", R->worst_res[2]);
+        tsv_kv(sum, "ctrl_rescale_min", R->min_ctrl[0]);
+    } else {
+        tsv_kv(sum, "resid_translation_max", R->worst_res[0]);
+        tsv_kv(sum, "resid_translation_vs_act_max", R->worst_res[3]);
+        tsv_kv(sum, "resid_rescale_max", fmax(R->worst_res[1], R->worst_res[2]));
+        tsv_kv(sum, "ctrl_translation_min", R->min_ctrl[0]);
+        tsv_kv(sum, "ctrl_scale_min", R->min_ctrl[1]);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    run_t *R = xcalloc(1, sizeof *R);
+    opts_t *o = &R->o;
+    args_parse(options, o, argc, argv,
+               "SGD with weight decay on a Fashion-MNIST MLP: Noether charges against their exact\n"
+               "one-step laws and the flow of Kunin et al. 2021, and the gradient and Hessian\n"
+               "constraints.");
+    if (o->eta <= 0 || o->batch < 2 || o->steps < 1 || o->every < 1)
+        die("need eta > 0, batch >= 2, steps >= 1, every >= 1");
+    R->NL = o->lambdas.n;
+    if (R->NL > NL_MAX)
+        die("--lambdas '%s': more than %d values", o->lambdas.text, NL_MAX);
+    for (int l = 0; l < R->NL; l++)
+        if (o->lambdas.v[l] < 0 || o->eta * o->lambdas.v[l] >= 1)
+            die("--lambdas: need 0 <= lambda < 1/eta");
+    if (o->resid_run < 0 || o->resid_run >= R->NL)
+        die("--resid-run must index --lambdas");
+    R->bn = o->net == 1;
+    R->nk = R->bn ? 1 : 2;
+    R->kinds[0] = R->bn ? K_SCALE : K_TRANSLATION;
+    R->kinds[1] = K_RESCALE;
+    /* units shown in the figures, one triple per kind (defaults chosen by index) */
+    const int udef[NSHOW * 2] = {0, 1, 2, H + 0, H + 1, H + 2};
+    memcpy(R->ushow, udef, sizeof udef);
+    if (o->units.n) {
+        if (o->units.n != NSHOW * R->nk)
+            die("--units: need %d indices", NSHOW * R->nk);
+        memcpy(R->ushow, o->units.v, (size_t)o->units.n * sizeof(int));
+    }
+
+    char err[512];
+    if (fmnist_load(&R->ds, NULL, "train", err, sizeof err))
+        die("%s", err);
+    if (minibatch_init(&R->mb, &R->ds, o->subset, MINIBATCH_STREAM, (uint64_t)o->seed, 2))
+        die("--subset %d: must be in 1..%d", o->subset, R->ds.n);
+    R->x = xmalloc((size_t)o->batch * IN * sizeof *R->x);
+    R->y = xmalloc((size_t)o->batch * sizeof *R->y);
+    open_outputs(R, argc, argv);
 
     int G = 2 * H + 1;
-    double *c = xmalloc(G * sizeof *c), *mag = xmalloc(G * sizeof *mag), *tmp = xmalloc(G * sizeof *tmp);
-    double *c0[2], *ex[2], *fl[2], *gg = xmalloc(G * sizeof *gg);
+    R->c = xmalloc(G * sizeof *R->c);
+    R->mag = xmalloc(G * sizeof *R->mag);
+    R->tmp = xmalloc(G * sizeof *R->tmp);
+    R->gg = xmalloc(G * sizeof *R->gg);
     for (int q = 0; q < 2; q++) {
-        c0[q] = xmalloc(G * sizeof(double));
-        ex[q] = xmalloc(G * sizeof(double));
-        fl[q] = xmalloc(G * sizeof(double));
+        R->c0[q] = xmalloc(G * sizeof(double));
+        R->ex[q] = xmalloc(G * sizeof(double));
+        R->fl[q] = xmalloc(G * sizeof(double));
     }
-    double worst_exact_all[2] = {0, 0}, worst_res[6] = {0}, min_ctrl[3] = {1e300, 1e300, 1e300};
+    for (int j = 0; j < 3; j++)
+        R->min_ctrl[j] = 1e300;
 
     progress_t pr;
-    progress_begin(&pr, bn ? "sgd_charges bn" : "sgd_charges plain");
-    for (int l = 0; l < NL; l++) {
-        double lambda = lambdas[l];
-        rng_t ri;
-        rng_seed(&ri, seed, 1);
-        mlp_t m;
-        if (mlp_init(&m, dims, 3, 1, bn, 0.0, B, &ri))
-            die("mlp_init failed");
-        sampler_rewind(&smp, seed, 2);
-        for (int q = 0; q < nk; q++) {
-            measure(kinds[q], &m, 0, c0[q], NULL, tmp);
-            memcpy(ex[q], c0[q], n_groups(kinds[q]) * sizeof(double));
-            memcpy(fl[q], c0[q], n_groups(kinds[q]) * sizeof(double));
-        }
-        double worst_exact[2] = {0, 0}, worst_flow[2] = {0, 0}, loss = 0.0;
-        double final_mean[2][3];
-        for (long k = 0; k <= K; k++) {
-            /* record the state after k steps */
-            for (int q = 0; q < nk; q++) {
-                int ng = n_groups(kinds[q]);
-                measure(kinds[q], &m, 0, c, mag, tmp);
-                double de = 0.0, df = 0.0, mm = 0.0, me = 0.0, mf = 0.0;
-                for (int i = 0; i < ng; i++) {
-                    double e = fabs(c[i] - ex[q][i]) / mag[i], f = fabs(c[i] - fl[q][i]) / mag[i];
-                    if (e > de)
-                        de = e;
-                    if (f > df)
-                        df = f;
-                    mm += c[i] / c0[q][i], me += ex[q][i] / c0[q][i], mf += fl[q][i] / c0[q][i];
-                }
-                mm /= ng, me /= ng, mf /= ng;
-                if (de > worst_exact[q])
-                    worst_exact[q] = de;
-                if (df > worst_flow[q])
-                    worst_flow[q] = df;
-                final_mean[q][0] = mm, final_mean[q][1] = me, final_mean[q][2] = mf;
-                if (k % every == 0 || k == K) {
-                    double row[17] = {(double)k, eta * k, eta * lambda * k, mm, me, mf};
-                    for (int u = 0; u < NSHOW; u++) {
-                        int i = (int)ushow[q * NSHOW + u];
-                        /* translation units are shown as s/s0 (they collapse on one law) */
-                        double s = kinds[q] == K_TRANSLATION ? 1.0 / c0[q][i] : 1.0;
-                        row[6 + 3 * u] = c[i] * s;
-                        row[7 + 3 * u] = ex[q][i] * s;
-                        row[8 + 3 * u] = fl[q][i] * s;
-                    }
-                    row[15] = de, row[16] = df;
-                    tsv_row(out[q], 17, row);
-                }
-            }
-            if (raw && l == resid_run) {
-                const double *w = m.W[1];     /* row 0 of layer 1: unit H + 0 */
-                double Qm = 0.0;
-                for (int j = 0; j < H; j++)
-                    Qm += w[j] * w[j];
-                Qm += m.b[1][0] * m.b[1][0];
-                tsv_rowv(raw, 10, (double)k, eta * k, w[0], w[1], w[2], w[3], w[4], w[5], Qm,
-                         ex[0][H]);
-            }
-            if (k == K)
-                break;
-
-            sampler_next(&smp, x, y, B);
-            loss = mlp_train_batch(&m, x, y, B, NULL);
-
-            /* gradient constraints (on this minibatch gradient) */
-            double r[6];
-            if (bn) {
-                r[0] = sym_scale_residual(m.W[0], m.b[0], m.dW[0], m.db[0], H, IN);
-                r[1] = sym_scale_residual(m.W[1], m.b[1], m.dW[1], m.db[1], H, H);
-                r[2] = sym_translation_residual(m.dW[2], m.db[2], C, H);
-                r[3] = sym_rescale_residual(m.W[0], m.b[0], m.dW[0], m.db[0], m.W[1], m.dW[1], H,
-                                            IN, H);
-                for (int j = 0; j < 3; j++)
-                    if (r[j] > worst_res[j])
-                        worst_res[j] = r[j];
-                if (r[3] < min_ctrl[0])
-                    min_ctrl[0] = r[3];
-                if (l == resid_run)
-                    tsv_rowv(cons, 6, (double)k, r[0], r[1], r[2], r[3], loss);
-            } else {
-                r[0] = sym_translation_residual(m.dW[2], m.db[2], C, H);
-                r[1] = sym_rescale_residual(m.W[0], m.b[0], m.dW[0], m.db[0], m.W[1], m.dW[1], H,
-                                            IN, H);
-                r[2] = sym_rescale_residual(m.W[1], m.b[1], m.dW[1], m.db[1], m.W[2], m.dW[2], H,
-                                            H, C);
-                r[3] = sym_translation_residual(m.dW[1], m.db[1], H, H);
-                r[4] = sym_scale_residual(m.W[0], m.b[0], m.dW[0], m.db[0], H, IN);
-                for (int j = 0; j < 3; j++)
-                    if (r[j] > worst_res[j])
-                        worst_res[j] = r[j];
-                if (r[3] < min_ctrl[0])
-                    min_ctrl[0] = r[3];
-                if (r[4] < min_ctrl[1])
-                    min_ctrl[1] = r[4];
-                /* translation against the scale set by the activations instead of
-                 * by the gradient: |sum_c g_cj| / ((1/B) sum_b |h_bj|).  Since
-                 * sum_c g_cj = sum_b h_bj sum_c dlogit_bc, and each softmax row sums
-                 * to 1 up to rounding, this should sit at round-off even where the
-                 * gradient itself is tiny. */
-                r[5] = translation_vs_act(m.dW[2], m.act[2], B, C, H);
-                if (r[5] > worst_res[3])
-                    worst_res[3] = r[5];
-                if (l == resid_run)
-                    tsv_rowv(cons, 8, (double)k, r[0], r[1], r[2], r[3], r[4], loss, r[5]);
-            }
-
-            /* predictions: driven by this step's measured gradient norms */
-            for (int q = 0; q < nk; q++) {
-                int ng = n_groups(kinds[q]);
-                if (kinds[q] == K_TRANSLATION) {
-                    for (int i = 0; i < ng; i++) {
-                        ex[q][i] = sym_translation_step(ex[q][i], eta, lambda);
-                        fl[q][i] = sym_translation_flow_step(fl[q][i], eta, lambda);
-                    }
-                } else {
-                    measure(kinds[q], &m, 1, gg, NULL, tmp);
-                    for (int i = 0; i < ng; i++) {
-                        ex[q][i] = sym_scale_step(ex[q][i], gg[i], eta, lambda);
-                        fl[q][i] = sym_scale_flow_step(fl[q][i], gg[i], eta, lambda);
-                    }
-                }
-            }
-            opt_sgd_step(m.theta, m.grad, NULL, m.n_params, eta, 0.0, lambda, OPT_WD_COUPLED);
-
-            char note[64];
-            snprintf(note, sizeof note, "lambda %g loss %.3f", lambda, loss);
-            progress_update(&pr, (double)l * K + k + 1, (double)NL * K, note);
-        }
-        for (int q = 0; q < nk; q++) {
-            tsv_line(out[q], "%s", "");
-            tsv_line(out[q], "%s", "");
-            char key[80];
-            const char *kn = kind_name[kinds[q]];
-            snprintf(key, sizeof key, "%s_dev_exact_%d", kn, l);
-            tsv_kv(sum, key, worst_exact[q]);
-            snprintf(key, sizeof key, "%s_dev_flow_%d", kn, l);
-            tsv_kv(sum, key, worst_flow[q]);
-            snprintf(key, sizeof key, "%s_final_mean_meas_%d", kn, l);
-            tsv_kv(sum, key, final_mean[q][0]);
-            snprintf(key, sizeof key, "%s_final_mean_flow_%d", kn, l);
-            tsv_kv(sum, key, final_mean[q][2]);
-            if (worst_exact[q] > worst_exact_all[q])
-                worst_exact_all[q] = worst_exact[q];
-        }
-        char key[64];
-        snprintf(key, sizeof key, "lambda_%d", l);
-        tsv_kv(sum, key, lambda);
-        snprintf(key, sizeof key, "elk_%d", l);
-        tsv_kv(sum, key, eta * lambda * K);
-        snprintf(key, sizeof key, "final_loss_%d", l);
-        tsv_kv(sum, key, loss);
-
-        if (l == resid_run) {
-            /* Hessian constraints on the trained network, last batch */
-            rng_t rh;
-            rng_seed(&rh, seed, 3);
-            for (int q = 0; q < nk; q++) {
-                snprintf(path, sizeof path, "%s/hessian_%s_%s.tsv", dir, net, kind_name[kinds[q]]);
-                tsv_t *t = tsv_create(path, argc, argv);
-                tsv_comment(t, "H xi + (d xi)^T g by central differences of step h, unit 3, "
-                               "relative to |H r| for a random r on the same group");
-                tsv_columns(t, "h\tresidual_rel\tctrl\ttheory_rel\tresidual");
-                hessian_check(&m, kinds[q], x, y, B, &rh, t, sum);
-                tsv_finish(t);
-            }
-        }
-        mlp_free(&m);
-    }
+    progress_begin(&pr, R->bn ? "sgd_charges bn" : "sgd_charges plain");
+    for (int l = 0; l < R->NL; l++)
+        run_lambda(R, l, &pr, argc, argv);
     progress_end(&pr);
-    for (int q = 0; q < nk; q++) {
-        char key[64];
-        snprintf(key, sizeof key, "%s_dev_exact_max", kind_name[kinds[q]]);
-        tsv_kv(sum, key, worst_exact_all[q]);
-    }
-    if (bn) {
-        tsv_kv(sum, "resid_scale_max", fmax(worst_res[0], worst_res[1]));
-        tsv_kv(sum, "resid_translation_max", worst_res[2]);
-        tsv_kv(sum, "ctrl_rescale_min", min_ctrl[0]);
-    } else {
-        tsv_kv(sum, "resid_translation_max", worst_res[0]);
-        tsv_kv(sum, "resid_translation_vs_act_max", worst_res[3]);
-        tsv_kv(sum, "resid_rescale_max", fmax(worst_res[1], worst_res[2]));
-        tsv_kv(sum, "ctrl_translation_min", min_ctrl[0]);
-        tsv_kv(sum, "ctrl_scale_min", min_ctrl[1]);
-    }
-    for (int q = 0; q < nk; q++)
-        tsv_finish(out[q]);
-    tsv_finish(cons);
-    if (raw)
-        tsv_finish(raw);
-    tsv_finish(sum);
-    free(x), free(y), free(c), free(mag), free(tmp), free(gg);
+    write_totals(R);
+    for (int q = 0; q < R->nk; q++)
+        tsv_finish(R->out[q]);
+    tsv_finish(R->cons);
+    if (R->raw)
+        tsv_finish(R->raw);
+    tsv_finish(R->sum);
+    free(R->x), free(R->y), free(R->c), free(R->mag), free(R->tmp), free(R->gg);
     for (int q = 0; q < 2; q++)
-        free(c0[q]), free(ex[q]), free(fl[q]);
-    sampler_close(&smp);
+        free(R->c0[q]), free(R->ex[q]), free(R->fl[q]);
+    minibatch_free(&R->mb);
+    dataset_free(&R->ds);
+    free(R);
     return 0;
 }

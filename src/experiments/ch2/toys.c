@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
@@ -195,39 +196,16 @@ static double quad_err(int model, double eta, double beta, int steps)
 
 /* --------------------------------------------------------------- main */
 
-int main(int argc, char **argv)
+static const gradfn G[3] = {grad_translation, grad_scale, grad_rescale};
+static const char *const names[3] = {"translation", "scale", "rescale"};
+
+/* The gradient fields, one block per toy: arrows of fixed length along -g,
+ * and the residual of the gradient constraint <g, xi> = 0. */
+static void write_field(const toydata_t *dp, int ng, uint64_t seed, const char *dir, tsv_t *sum,
+                        int argc, char **argv)
 {
-    util_set_progname("toys");
-    args_t a;
-    args_init(&a, argc, argv, "[--out-dir data/ch2] [--seed S] [--grid 17]");
-    const char *dir = args_string(&a, "--out-dir", "data/ch2");
-    uint64_t seed = (uint64_t)args_long(&a, "--seed", 20201208);
-    int ng = (int)args_long(&a, "--grid", 17);
-    args_done(&a);
-    if (ng < 3 || ng > 200)
-        die("--grid must be in 3..200");
-
-    toydata_t d;
-    rng_t r;
-    rng_seed(&r, seed, 1);
-    for (int i = 0; i < NS; i++) {
-        d.x[i] = rng_normal(&r);
-        d.x2[i] = rng_normal(&r) + 0.6 * d.x[i];
-        d.c[i] = (int)rng_below(&r, 2);
-        d.t[i] = 0.8 * d.x[i] + 0.3 * rng_normal(&r);
-    }
-    gradfn G[3] = {grad_translation, grad_scale, grad_rescale};
-    const char *names[3] = {"translation", "scale", "rescale"};
-    char path[600];
-
-    tsv_t *sum;
-    snprintf(path, sizeof path, "%s/toy_summary.tsv", dir);
-    sum = tsv_create(path, argc, argv);
-    tsv_columns(sum, "key\tvalue");
-
     /* field: one block per toy; arrows of fixed length along -g */
-    snprintf(path, sizeof path, "%s/toy_field.tsv", dir);
-    tsv_t *tf = tsv_create(path, argc, argv);
+    tsv_t *tf = tsv_createf(argc, argv, "%s/toy_field.tsv", dir);
     tsv_comment(tf, "seed %llu; -g/|g| scaled to 0.07; residual <g,xi>/(|g||xi|)",
                 (unsigned long long)seed);
     tsv_columns(tf, "w1\tw2\tdw1\tdw2\tlog10_gnorm\tresidual");
@@ -238,7 +216,7 @@ int main(int argc, char **argv)
                 double w[2] = {-1.0 + 2.0 * i / (ng - 1), -1.0 + 2.0 * j / (ng - 1)}, g[2], xi[2];
                 if (toy == 1 && hypot(w[0], w[1]) < 0.2)
                     continue;                   /* BN: |g| ~ 1/|w| at the origin */
-                G[toy](&d, w, g);
+                G[toy](dp, w, g);
                 generator(toy, w, xi);
                 double gn = hypot(g[0], g[1]), xn = hypot(xi[0], xi[1]);
                 if (gn == 0.0 || xn == 0.0)
@@ -256,9 +234,12 @@ int main(int argc, char **argv)
     }
     tsv_finish(tf);
 
-    /* level sets of the charges (the theory): one block per toy, curves by blank lines */
-    snprintf(path, sizeof path, "%s/toy_levels.tsv", dir);
-    tsv_t *tl = tsv_create(path, argc, argv);
+}
+
+/* Level sets of the charges (the theory): one block per toy, curves by blank lines. */
+static void write_levels(const char *dir, int argc, char **argv)
+{
+    tsv_t *tl = tsv_createf(argc, argv, "%s/toy_levels.tsv", dir);
     tsv_comment(tl, "w1 + w2 = c; w1^2 + w2^2 = c; w2^2 - w1^2 = c");
     tsv_columns(tl, "w1\tw2");
     for (int toy = 0; toy < 3; toy++) {
@@ -299,9 +280,12 @@ int main(int argc, char **argv)
     }
     tsv_finish(tl);
 
-    /* gradient-flow trajectories by RK4: the charge is conserved */
-    snprintf(path, sizeof path, "%s/toy_flows.tsv", dir);
-    tsv_t *tr = tsv_create(path, argc, argv);
+}
+
+/* Gradient-flow trajectories by RK4: the charge is conserved. */
+static void write_flows(const toydata_t *dp, const char *dir, tsv_t *sum, int argc, char **argv)
+{
+    tsv_t *tr = tsv_createf(argc, argv, "%s/toy_flows.tsv", dir);
     tsv_comment(tr, "RK4, dt 1e-3, until t = 30 or the trajectory leaves [-1.2, 1.2]^2");
     tsv_columns(tr, "t\tw1\tw2\tcharge");
     const double starts[3][4][2] = {
@@ -321,7 +305,7 @@ int main(int argc, char **argv)
                     drift = e;
                 if (fabs(w[0]) > 1.2 || fabs(w[1]) > 1.2)
                     break;
-                rk4(G[toy], &d, w, dt);
+                rk4(G[toy], dp, w, dt);
             }
             tsv_line(tr, "%s", "");
         }
@@ -332,9 +316,12 @@ int main(int argc, char **argv)
     }
     tsv_finish(tr);
 
-    /* the quadratic */
-    snprintf(path, sizeof path, "%s/toy_quadratic.tsv", dir);
-    tsv_t *tq = tsv_create(path, argc, argv);
+}
+
+/* The quadratic: GD, gradient flow, the modified loss and flow, heavy ball. */
+static void write_quadratic(const char *dir, int argc, char **argv)
+{
+    tsv_t *tq = tsv_createf(argc, argv, "%s/toy_quadratic.tsv", dir);
     tsv_comment(tq, "A = [[2.5,-1.5],[-1.5,2.5]], w0 = (1,0); blocks: 0 GD (eta 0.1), 1 gradient "
                     "flow, 2 modified loss, 3 modified flow, 4 loss contours, 5 heavy ball "
                     "(eta 0.01, beta 0.9), 6 gradient flow at t = eta k/(1-beta), 7 momentum "
@@ -395,8 +382,12 @@ int main(int argc, char **argv)
     }
     tsv_finish(tq);
 
-    /* orders: halving eta divides the distance to gradient flow by ~2 and to
-     * the modified equations by ~4 (GD over a fixed time t = 2) */
+}
+
+/* Orders: halving eta divides the distance to gradient flow by ~2 and to
+ * the modified equations by ~4 (GD over a fixed time t = 2). */
+static void quad_orders(tsv_t *sum)
+{
     const char *mname[3] = {"gf", "modloss", "modflow"};
     for (int model = 0; model < 3; model++) {
         double e1 = quad_err(model, 0.1, 0.0, 20), e2 = quad_err(model, 0.05, 0.0, 40);
@@ -411,6 +402,48 @@ int main(int argc, char **argv)
     tsv_kv(sum, "quad_mom_err_modflow", m2);
     tsv_kv(sum, "quad_mom_ratio_modflow",
            m2 / quad_err(3, 0.005, 0.9, 100));
+}
+
+typedef struct {
+    const char *out_dir;
+    long seed;
+    int grid;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
+    ARG_LONG(opts_t, seed, "20201208", "seed of the toy data (PCG32 stream 1)"),
+    ARG_INT(opts_t, grid, "17", "points per side of the field's grid, in [3, 200]"),
+    ARG_END
+};
+
+int main(int argc, char **argv)
+{
+    opts_t o;
+    args_parse(options, &o, argc, argv,
+               "Two-parameter toys of the three symmetries: fields, level sets, flows, and the\n"
+               "modified equations of GD on a quadratic.");
+    const char *dir = o.out_dir;
+    const uint64_t seed = (uint64_t)o.seed;
+    if (o.grid < 3 || o.grid > 200)
+        die("--grid must be in 3..200");
+
+    toydata_t d;
+    rng_t r;
+    rng_seed(&r, seed, 1);
+    for (int i = 0; i < NS; i++) {
+        d.x[i] = rng_normal(&r);
+        d.x2[i] = rng_normal(&r) + 0.6 * d.x[i];
+        d.c[i] = (int)rng_below(&r, 2);
+        d.t[i] = 0.8 * d.x[i] + 0.3 * rng_normal(&r);
+    }
+    tsv_t *sum = tsv_createf(argc, argv, "%s/toy_summary.tsv", dir);
+    tsv_columns(sum, "key\tvalue");
+    write_field(&d, o.grid, seed, dir, sum, argc, argv);
+    write_levels(dir, argc, argv);
+    write_flows(&d, dir, sum, argc, argv);
+    write_quadratic(dir, argc, argv);
+    quad_orders(sum);
     tsv_finish(sum);
     return 0;
 }
