@@ -12,51 +12,64 @@
  *     per-parameter RMSProp on the network without normalization, both with
  *     lr = sqrt(2 eta lambda) and decay 1 - 4 eta lambda.
  * Writes data/ch3/adaptive_{units,steps,eval,summary}.tsv. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#include "ch3_run.h"
+#include "core/args.h"
 #include "core/tsv.h"
+#include "core/util.h"
+#include "experiments/ch3/lib/data.h"
+#include "experiments/ch3/lib/run.h"
+#include "nn/scale_dynamics.h"
 
-int main(int argc, char **argv)
-{
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--out-dir data/ch3] [--seed S] [--eta 0.1] [--lambda 5e-3] [--steps 3000]\n"
-              "    [--width 128] [--batch 128] [--train 10000] [--test 2000]");
-    const char *dir = args_string(&a, "--out-dir", "data/ch3");
-    uint64_t seed = (uint64_t)args_long(&a, "--seed", 3);
-    double eta = args_double(&a, "--eta", 0.1);
-    double lambda = args_double(&a, "--lambda", 5e-3);
-    long K = args_long(&a, "--steps", 3000);
-    int width = (int)args_long(&a, "--width", 128);
-    int B = (int)args_long(&a, "--batch", 128);
-    int ntrain = (int)args_long(&a, "--train", 10000);
-    int ntest = (int)args_long(&a, "--test", 2000);
-    args_done(&a);
-    if (K < 10 || width < 8 || B < 2 || ntrain < B || ntest < 500 || eta <= 0 || lambda <= 0)
-        die("bad parameters (need steps >= 10, width >= 8, batch >= 2, train >= batch, "
-            "test >= 500, eta > 0, lambda > 0)");
+typedef struct {
+    const char *out_dir;
+    long seed, steps;
+    double eta, lambda;
+    int width, batch, train, test;
+} opts_t;
 
-    ch3_data_t train, test;
-    ch3_load(&train, "train", ntrain);
-    ch3_load(&test, "test", ntest);
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
+    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 init, 7 minibatches)"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
+    ARG_DOUBLE(opts_t, lambda, "5e-3", "weight decay (coupled)"),
+    ARG_LONG(opts_t, steps, "3000", "steps per run, >= 10"),
+    ARG_INT(opts_t, width, "128", "hidden units per layer, >= 8"),
+    ARG_INT(opts_t, batch, "128", "minibatch size"),
+    ARG_INT(opts_t, train, "10000", "training images"),
+    ARG_INT(opts_t, test, "2000", "test images, >= 500"),
+    ARG_END
+};
 
-    /* The momentum run keeps the same effective rate eta/(1-beta) and the same
-     * relaxation time (1-beta)/(4 eta lambda) as the plain run. */
-    const double beta9 = 0.9, eta9 = eta * (1.0 - beta9);
-    enum { FREE0, FREE9, SPHERE, RMSP, RMSPM, EPS, NOWD, NRUN };
-    const char *name[NRUN] = {"free_b0", "free_b9", "sphere", "rmsprop", "rmsprop_m", "eps",
-                              "nowd"};
-    const double bn_eps = 1e-5;   /* PyTorch's default */
-    ch3_cfg_t cfg[NRUN];
+/* The momentum run keeps the same effective rate eta/(1-beta) and the same
+ * relaxation time (1-beta)/(4 eta lambda) as the plain run. */
+static const double beta9 = 0.9;
+static const double bn_eps = 1e-5;   /* PyTorch's default */
+enum { FREE0, FREE9, SPHERE, RMSP, RMSPM, EPS, NOWD, NRUN };
+static const char *name[NRUN] = {"free_b0", "free_b9", "sphere", "rmsprop", "rmsprop_m", "eps",
+                                 "nowd"};
+
+typedef struct {
+    opts_t o;
+    double eta9, tau, eq0, eq9;
+    long Kmin;                 /* steps of the shortest run (a diverged one stops early) */
     ch3_rec_t rec[NRUN];
+} adaptive_t;
+
+/* The seven runs, same initialisation and batches. */
+static void run_all(adaptive_t *A, const dataset_t *train, const dataset_t *test)
+{
+    const opts_t *o = &A->o;
+    ch3_cfg_t cfg[NRUN];
     for (int i = 0; i < NRUN; i++) {
-        cfg[i] = (ch3_cfg_t){.mode = CH3_FREE, .eta = eta, .beta = 0.0, .lambda = lambda,
-                             .steps = K, .B = B, .width = width, .seed = seed,
-                             .eval_every = 100, .n_sample = 4};
+        cfg[i] = (ch3_cfg_t){.mode = CH3_FREE, .eta = o->eta, .beta = 0.0, .lambda = o->lambda,
+                             .steps = o->steps, .B = o->batch, .width = o->width,
+                             .seed = (uint64_t)o->seed, .eval_every = 100, .n_sample = 4};
     }
     cfg[FREE9].beta = beta9;
-    cfg[FREE9].eta = eta9;
+    cfg[FREE9].eta = A->eta9;
     cfg[SPHERE].mode = CH3_SPHERE;
     cfg[RMSP].mode = CH3_RMSPROP;
     cfg[RMSPM].mode = CH3_RMSPROP;
@@ -66,20 +79,23 @@ int main(int argc, char **argv)
     progress_t pr;
     progress_begin(&pr, "E6 runs");
     for (int i = 0; i < NRUN; i++) {
-        ch3_run(&cfg[i], &train, &test, &rec[i]);
+        ch3_run(&cfg[i], train, test, &A->rec[i]);
         progress_update(&pr, i + 1, NRUN, name[i]);
-        if (rec[i].diverged)
-            fprintf(stderr, "adaptive: run %s diverged at step %ld\n", name[i], rec[i].steps);
+        if (A->rec[i].diverged)
+            fprintf(stderr, "adaptive: run %s diverged at step %ld\n", name[i], A->rec[i].steps);
     }
     progress_end(&pr);
+}
 
-    char path[512];
-    double tau = scale_relax_steps(eta, lambda, 0.0);
-    double eq0 = scale_angle_eq(eta, lambda, 0.0), eq9 = scale_angle_eq(eta9, lambda, beta9);
-    const ch3_rec_t *f = &rec[FREE0];
-
-    snprintf(path, sizeof path, "%s/adaptive_units.tsv", dir);
-    tsv_t *t = tsv_create(path, argc, argv);
+/* nu of four units against its EMA, free run (adaptive_units.tsv). */
+static void write_units(const adaptive_t *A, int argc, char **argv)
+{
+    const opts_t *o = &A->o;
+    const uint64_t seed = (uint64_t)o->seed;
+    const double eta = o->eta, lambda = o->lambda;
+    const ch3_rec_t *rec = A->rec, *f = &rec[FREE0];
+    const int width = o->width, B = o->batch, ntrain = o->train;
+    tsv_t *t = tsv_createf(argc, argv, "%s/adaptive_units.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; MLP 784-%d-%d-10, BatchNorm eps = 0, no biases; SGD eta = %g, "
                 "lambda = %g (coupled), batch %d, %d training images",
                 (unsigned long long)seed, width, width, eta, lambda, B, ntrain);
@@ -92,8 +108,21 @@ int main(int argc, char **argv)
                  f->nu_ema[3][k]);
     tsv_finish(t);
 
-    snprintf(path, sizeof path, "%s/adaptive_steps.tsv", dir);
-    t = tsv_create(path, argc, argv);
+}
+
+/* Rows every W steps: angles as the RMS over the block, losses and the
+ * EMA gap as block means, effective rates at the block's last step
+ * (adaptive_steps.tsv). */
+static void write_steps(const adaptive_t *A, int argc, char **argv)
+{
+    const opts_t *o = &A->o;
+    const uint64_t seed = (uint64_t)o->seed;
+    const double eta = o->eta, lambda = o->lambda;
+    const ch3_rec_t *rec = A->rec, *f = &rec[FREE0];
+    const double eta9 = A->eta9, tau = A->tau, eq0 = A->eq0, eq9 = A->eq9;
+    const int width = o->width;
+    const long Kmin = A->Kmin;
+    tsv_t *t = tsv_createf(argc, argv, "%s/adaptive_steps.tsv", o->out_dir);
     tsv_comment(t, "rows every 20 steps (step = end of the block): angles RMS over the block, "
                 "losses and nu_gap block means, eta_eff at the block's last step");
     tsv_comment(t, "seed %llu; per step, over the %d units of each hidden layer (L1, L2): RMS angle "
@@ -117,14 +146,8 @@ int main(int argc, char **argv)
                 "ang_rmsm_L1\tang_rmsm_L2\tpred_rmsm_L1\tpred_rmsm_L2\teff_rmsm_L1\teff_rmsm_L2\t"
                 "effpred_rmsm_L1\teffpred_rmsm_L2\tloss_rmsm\teffpred_rms_L2\t"
                 "ang_eps_L1\tpred_eps_L1\tang_nowd_L1\tpred_nowd_L1\teff_nowd_L1\teffpred_nowd_L1");
-    long Kmin = K;
-    for (int i = 0; i < NRUN; i++)
-        if (rec[i].steps < Kmin)
-            Kmin = rec[i].steps;
     const ch3_rec_t *m9 = &rec[FREE9], *sp = &rec[SPHERE], *rp = &rec[RMSP], *rm = &rec[RMSPM];
     const ch3_rec_t *re = &rec[EPS], *rn = &rec[NOWD];
-    /* Rows every W steps: angles as the RMS over the block, losses and the
-     * EMA gap as block means, effective rates at the block's last step. */
     enum { W = 20 };
     typedef struct { const double *x; char kind; double c; } col_t;
     col_t cols[46] = {
@@ -167,8 +190,15 @@ int main(int argc, char **argv)
     }
     tsv_finish(t);
 
-    snprintf(path, sizeof path, "%s/adaptive_eval.tsv", dir);
-    t = tsv_create(path, argc, argv);
+}
+
+static void write_eval(const adaptive_t *A, int argc, char **argv)
+{
+    const opts_t *o = &A->o;
+    const uint64_t seed = (uint64_t)o->seed;
+    const ch3_rec_t *rec = A->rec;
+    const int ntest = o->test;
+    tsv_t *t = tsv_createf(argc, argv, "%s/adaptive_eval.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; test loss and accuracy on %d test images (BatchNorm with batch "
                 "statistics, batches of 500)", (unsigned long long)seed, ntest);
     tsv_columns(t, "step\tloss_b0\tacc_b0\tloss_b9\tacc_b9\tloss_sph\tacc_sph\tloss_rms\tacc_rms\t"
@@ -183,8 +213,19 @@ int main(int argc, char **argv)
                  rec[3].test_loss[e], rec[3].test_acc[e], rec[4].test_loss[e], rec[4].test_acc[e]);
     tsv_finish(t);
 
-    /* Summary: the late-time RMS angle (last 2 tau steps) against the law, the
-     * EMA gap after the first tau, timings. */
+}
+
+/* Summary: the late-time RMS angle (last 2 tau steps) against the law, the
+ * EMA gap after the first tau. */
+static void write_summary(const adaptive_t *A, int argc, char **argv)
+{
+    const opts_t *o = &A->o;
+    const uint64_t seed = (uint64_t)o->seed;
+    const double eta = o->eta, lambda = o->lambda;
+    const ch3_rec_t *rec = A->rec, *f = &rec[FREE0];
+    const double eta9 = A->eta9, tau = A->tau, eq0 = A->eq0, eq9 = A->eq9;
+    const long K = o->steps, Kmin = A->Kmin;
+    const int width = o->width, B = o->batch, ntrain = o->train, ntest = o->test;
     double late[NRUN][CH3_NL];
     long k0 = Kmin - (long)(2 * tau);
     if (k0 < Kmin / 2)
@@ -208,8 +249,7 @@ int main(int argc, char **argv)
         if (f->nu_gap[k] > gap_first)
             gap_first = f->nu_gap[k];
 
-    snprintf(path, sizeof path, "%s/adaptive_summary.tsv", dir);
-    t = tsv_create(path, argc, argv);
+    tsv_t *t = tsv_createf(argc, argv, "%s/adaptive_summary.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; E6 summary (late = RMS over steps %ld..%ld)",
                 (unsigned long long)seed, k0, Kmin);
     tsv_columns(t, "key\tvalue");
@@ -263,9 +303,40 @@ int main(int argc, char **argv)
     tsv_kv(t, "late_rel_sph_L2", late[SPHERE][1] / eq0 - 1);
     tsv_finish(t);
 
+}
+
+int main(int argc, char **argv)
+{
+    adaptive_t *A = xcalloc(1, sizeof *A);
+    const opts_t *o = &A->o;
+    args_parse(options, &A->o, argc, argv,
+               "A BatchNorm MLP under SGD with weight decay read as RMSProp (Tanaka & Kunin 2021),\n"
+               "beside the RMSProp of the derivation and optim.h's RMSProp.");
+    const double eta = o->eta, lambda = o->lambda;
+    if (o->steps < 10 || o->width < 8 || o->batch < 2 || o->train < o->batch || o->test < 500 ||
+        eta <= 0 || lambda <= 0)
+        die("bad parameters (need steps >= 10, width >= 8, batch >= 2, train >= batch, "
+            "test >= 500, eta > 0, lambda > 0)");
+    dataset_t train, test;
+    ch3_load(&train, "train", o->train);
+    ch3_load(&test, "test", o->test);
+    A->eta9 = eta * (1.0 - beta9);
+    run_all(A, &train, &test);
+    A->tau = scale_relax_steps(eta, lambda, 0.0);
+    A->eq0 = scale_angle_eq(eta, lambda, 0.0);
+    A->eq9 = scale_angle_eq(A->eta9, lambda, beta9);
+    A->Kmin = o->steps;
     for (int i = 0; i < NRUN; i++)
-        ch3_rec_free(&rec[i]);
-    ch3_data_free(&train);
-    ch3_data_free(&test);
+        if (A->rec[i].steps < A->Kmin)
+            A->Kmin = A->rec[i].steps;
+    write_units(A, argc, argv);
+    write_steps(A, argc, argv);
+    write_eval(A, argc, argv);
+    write_summary(A, argc, argv);
+    for (int i = 0; i < NRUN; i++)
+        ch3_rec_free(&A->rec[i]);
+    dataset_free(&train);
+    dataset_free(&test);
+    free(A);
     return 0;
 }

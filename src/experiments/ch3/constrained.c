@@ -4,95 +4,99 @@
  * weights scaled back to their initial norm after each step (which removes the
  * adaptive mechanism: eta_eff = eta/|q_0|^2 stays fixed), across learning
  * rates.  At two learning rates the explicit per-unit RMSProp of the
- * derivation (CH3_SPHERE in ch3_run.h) is run as the prediction for the free run.
+ * derivation (CH3_SPHERE in lib/run.c) is run as the prediction for the free run.
  * Writes data/ch3/constrained_{scan,curves,summary}.tsv. */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
-#include "ch3_run.h"
+#include "core/args.h"
 #include "core/tsv.h"
+#include "core/util.h"
+#include "experiments/ch3/lib/data.h"
+#include "experiments/ch3/lib/run.h"
 
 #define MAXE 16
 
-static int parse_list(const char *s, double *out, int max)
-{
-    int n = 0;
-    while (*s && n < max) {
-        char *end;
-        out[n++] = strtod(s, &end);
-        if (end == s)
-            return -1;
-        s = *end == ',' ? end + 1 : end;
-        if (*end && *end != ',')
-            return -1;
-    }
-    return n;
-}
+typedef struct {
+    const char *out_dir;
+    long seed, steps;
+    double lambda, curve_small, curve_large, acc_tol, loss_tol;
+    arg_doubles_t etas;
+    int width, batch, train, test;
+} opts_t;
 
-int main(int argc, char **argv)
-{
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--out-dir data/ch3] [--seed S] [--lambda 5e-4] [--steps 1200] [--etas LIST]\n"
-              "    [--curve-small 0.001] [--curve-large 3] [--width 128] [--batch 128]\n"
-              "    [--train 10000] [--test 2000] [--acc-tol 0.01] [--loss-tol 0.05]");
-    const char *dir = args_string(&a, "--out-dir", "data/ch3");
-    uint64_t seed = (uint64_t)args_long(&a, "--seed", 3);
-    double lambda = args_double(&a, "--lambda", 5e-4);
-    long K = args_long(&a, "--steps", 1200);
-    const char *etas_s = args_string(&a, "--etas", "0.001,0.003,0.01,0.03,0.1,0.3,1,3,10");
-    double eta_small = args_double(&a, "--curve-small", 0.001);
-    double eta_large = args_double(&a, "--curve-large", 3.0);
-    int width = (int)args_long(&a, "--width", 128);
-    int B = (int)args_long(&a, "--batch", 128);
-    int ntrain = (int)args_long(&a, "--train", 10000);
-    int ntest = (int)args_long(&a, "--test", 2000);
-    double acc_tol = args_double(&a, "--acc-tol", 0.01);
-    double loss_tol = args_double(&a, "--loss-tol", 0.05);
-    args_done(&a);
-    double etas[MAXE];
-    int ne = parse_list(etas_s, etas, MAXE);
-    if (ne < 2)
-        die("--etas: need a comma-separated list of at least two learning rates, got '%s'", etas_s);
-    for (int i = 0; i < ne; i++)
-        if (!(etas[i] > 0) || (i > 0 && etas[i] <= etas[i - 1]))
-            die("--etas: learning rates must be positive and increasing ('%s')", etas_s);
-    if (K < 100 || width < 8 || B < 2 || ntrain < B || ntest < 500 || lambda <= 0)
-        die("bad parameters (need steps >= 100, width >= 8, batch >= 2, train >= batch, "
-            "test >= 500, lambda > 0)");
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
+    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 init, 7 minibatches)"),
+    ARG_DOUBLE(opts_t, lambda, "5e-4", "weight decay (coupled)"),
+    ARG_LONG(opts_t, steps, "1200", "steps per run, >= 100"),
+    ARG_DOUBLES(opts_t, etas, "0.001,0.003,0.01,0.03,0.1,0.3,1,3,10",
+                "learning rates of the scan, increasing (2 to 16)"),
+    ARG_DOUBLE(opts_t, curve_small, "0.001", "small rate of the curves (one of --etas)"),
+    ARG_DOUBLE(opts_t, curve_large, "3", "large rate of the curves (one of --etas)"),
+    ARG_INT(opts_t, width, "128", "hidden units per layer, >= 8"),
+    ARG_INT(opts_t, batch, "128", "minibatch size"),
+    ARG_INT(opts_t, train, "10000", "training images"),
+    ARG_INT(opts_t, test, "2000", "test images, >= 500"),
+    ARG_DOUBLE(opts_t, acc_tol, "0.01", "the runs part where test accuracies differ by more"),
+    ARG_DOUBLE(opts_t, loss_tol, "0.05", "... or test losses by more (relative)"),
+    ARG_END
+};
 
-    ch3_data_t train, test;
-    ch3_load(&train, "train", ntrain);
-    ch3_load(&test, "test", ntest);
-
+/* The runs: free and constrained at every rate of the scan, the sphere
+ * RMSProp at the two rates of the curves. */
+typedef struct {
+    opts_t o;
     ch3_rec_t free_r[MAXE], con_r[MAXE], sph_r[2];
-    int curve_idx[2] = {-1, -1};
+    int curve_idx[2];
+    double eta_part;           /* first rate where the runs part */
+    int part_i;
+} scan_t;
+
+static void run_all(scan_t *E, const dataset_t *train, const dataset_t *test)
+{
+    const opts_t *o = &E->o;
+    const double *etas = o->etas.v;
+    const int ne = o->etas.n;
+    E->curve_idx[0] = E->curve_idx[1] = -1;
     progress_t pr;
     progress_begin(&pr, "E7 scan");
     for (int i = 0; i < ne; i++) {
-        ch3_cfg_t c = {.mode = CH3_FREE, .eta = etas[i], .beta = 0.0, .lambda = lambda,
-                       .steps = K, .B = B, .width = width, .seed = seed, .eval_every = 100,
-                       .n_sample = 0};
-        ch3_run(&c, &train, &test, &free_r[i]);
+        ch3_cfg_t c = {.mode = CH3_FREE, .eta = etas[i], .beta = 0.0, .lambda = o->lambda,
+                       .steps = o->steps, .B = o->batch, .width = o->width,
+                       .seed = (uint64_t)o->seed, .eval_every = 100, .n_sample = 0};
+        ch3_run(&c, train, test, &E->free_r[i]);
         c.mode = CH3_CONSTRAINED;
-        ch3_run(&c, &train, &test, &con_r[i]);
+        ch3_run(&c, train, test, &E->con_r[i]);
         for (int j = 0; j < 2; j++)
-            if (etas[i] == (j == 0 ? eta_small : eta_large))
-                curve_idx[j] = i;
+            if (etas[i] == (j == 0 ? o->curve_small : o->curve_large))
+                E->curve_idx[j] = i;
         progress_update(&pr, i + 1, ne, NULL);
     }
     progress_end(&pr);
-    if (curve_idx[0] < 0 || curve_idx[1] < 0)
+    if (E->curve_idx[0] < 0 || E->curve_idx[1] < 0)
         die("--curve-small and --curve-large must be members of --etas");
     for (int j = 0; j < 2; j++) {
-        ch3_cfg_t c = {.mode = CH3_SPHERE, .eta = etas[curve_idx[j]], .beta = 0.0,
-                       .lambda = lambda, .steps = K, .B = B, .width = width, .seed = seed,
-                       .eval_every = 100, .n_sample = 0};
-        ch3_run(&c, &train, &test, &sph_r[j]);
+        ch3_cfg_t c = {.mode = CH3_SPHERE, .eta = etas[E->curve_idx[j]], .beta = 0.0,
+                       .lambda = o->lambda, .steps = o->steps, .B = o->batch, .width = o->width,
+                       .seed = (uint64_t)o->seed, .eval_every = 100, .n_sample = 0};
+        ch3_run(&c, train, test, &E->sph_r[j]);
     }
+}
 
-    char path[512];
-    snprintf(path, sizeof path, "%s/constrained_scan.tsv", dir);
-    tsv_t *t = tsv_create(path, argc, argv);
+/* One row per rate (constrained_scan.tsv); finds where the runs part. */
+static void write_scan(scan_t *E, int argc, char **argv)
+{
+    const opts_t *o = &E->o;
+    const uint64_t seed = (uint64_t)o->seed;
+    const double lambda = o->lambda, *etas = o->etas.v;
+    const int ne = o->etas.n;
+    const ch3_rec_t *free_r = E->free_r, *con_r = E->con_r;
+    const long K = o->steps;
+    const int width = o->width, B = o->batch, ntrain = o->train, ntest = o->test;
+    const double acc_tol = o->acc_tol, loss_tol = o->loss_tol;
+    tsv_t *t = tsv_createf(argc, argv, "%s/constrained_scan.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; MLP 784-%d-%d-10, BatchNorm eps = 0, no biases; SGD, coupled weight "
                 "decay lambda = %g, batch %d, %ld steps, %d training / %d test images",
                 (unsigned long long)seed, width, width, lambda, B, K, ntrain, ntest);
@@ -132,8 +136,20 @@ int main(int argc, char **argv)
     }
     tsv_finish(t);
 
-    snprintf(path, sizeof path, "%s/constrained_curves.tsv", dir);
-    t = tsv_create(path, argc, argv);
+    E->eta_part = eta_part;
+    E->part_i = part_i;
+}
+
+/* Test loss and accuracy during training at the two rates (constrained_curves.tsv). */
+static void write_curves(const scan_t *E, int argc, char **argv)
+{
+    const opts_t *o = &E->o;
+    const uint64_t seed = (uint64_t)o->seed;
+    const double lambda = o->lambda;
+    const ch3_rec_t *free_r = E->free_r, *con_r = E->con_r, *sph_r = E->sph_r;
+    const int *curve_idx = E->curve_idx;
+    const double eta_small = o->curve_small, eta_large = o->curve_large;
+    tsv_t *t = tsv_createf(argc, argv, "%s/constrained_curves.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; test loss and accuracy during training at eta = %g and %g, "
                 "lambda = %g: free, constrained, and the explicit per-unit RMSProp on the sphere "
                 "(lr = sqrt(2 eta lambda), rho = 1 - 4 eta lambda) that the derivation says the "
@@ -156,8 +172,20 @@ int main(int argc, char **argv)
     }
     tsv_finish(t);
 
-    snprintf(path, sizeof path, "%s/constrained_summary.tsv", dir);
-    t = tsv_create(path, argc, argv);
+}
+
+static void write_summary(const scan_t *E, int argc, char **argv)
+{
+    const opts_t *o = &E->o;
+    const uint64_t seed = (uint64_t)o->seed;
+    const double lambda = o->lambda, *etas = o->etas.v;
+    const int ne = o->etas.n;
+    const ch3_rec_t *free_r = E->free_r, *con_r = E->con_r, *sph_r = E->sph_r;
+    const long K = o->steps;
+    const int *curve_idx = E->curve_idx, part_i = E->part_i;
+    const double eta_small = o->curve_small, eta_large = o->curve_large, eta_part = E->eta_part;
+    const double acc_tol = o->acc_tol, loss_tol = o->loss_tol;
+    tsv_t *t = tsv_createf(argc, argv, "%s/constrained_summary.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; E7 summary; the runs part at the first eta of the scan where the "
                 "final test accuracies differ by more than acc_tol or the test losses by more "
                 "than loss_tol (relative)", (unsigned long long)seed);
@@ -230,13 +258,42 @@ int main(int argc, char **argv)
     tsv_kv(t, "acc_con_max_eta", con_r[ne - 1].final_acc);
     tsv_finish(t);
 
+}
+
+int main(int argc, char **argv)
+{
+    scan_t *E = xcalloc(1, sizeof *E);
+    const opts_t *o = &E->o;
+    args_parse(options, &E->o, argc, argv,
+               "The BatchNorm MLP trained free and with its units held at their initial norm,\n"
+               "across learning rates (the analogue of Tanaka & Kunin 2021, Fig. 4).");
+    const double *etas = o->etas.v;
+    const int ne = o->etas.n;
+    if (ne < 2 || ne > MAXE)
+        die("--etas: need a comma-separated list of 2 to %d learning rates, got '%s'", MAXE,
+            o->etas.text);
+    for (int i = 0; i < ne; i++)
+        if (!(etas[i] > 0) || (i > 0 && etas[i] <= etas[i - 1]))
+            die("--etas: learning rates must be positive and increasing ('%s')", o->etas.text);
+    if (o->steps < 100 || o->width < 8 || o->batch < 2 || o->train < o->batch || o->test < 500 ||
+        o->lambda <= 0)
+        die("bad parameters (need steps >= 100, width >= 8, batch >= 2, train >= batch, "
+            "test >= 500, lambda > 0)");
+    dataset_t train, test;
+    ch3_load(&train, "train", o->train);
+    ch3_load(&test, "test", o->test);
+    run_all(E, &train, &test);
+    write_scan(E, argc, argv);
+    write_curves(E, argc, argv);
+    write_summary(E, argc, argv);
     for (int i = 0; i < ne; i++) {
-        ch3_rec_free(&free_r[i]);
-        ch3_rec_free(&con_r[i]);
+        ch3_rec_free(&E->free_r[i]);
+        ch3_rec_free(&E->con_r[i]);
     }
-    ch3_rec_free(&sph_r[0]);
-    ch3_rec_free(&sph_r[1]);
-    ch3_data_free(&train);
-    ch3_data_free(&test);
+    ch3_rec_free(&E->sph_r[0]);
+    ch3_rec_free(&E->sph_r[1]);
+    dataset_free(&train);
+    dataset_free(&test);
+    free(E);
     return 0;
 }

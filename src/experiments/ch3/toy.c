@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/args.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
@@ -54,32 +55,36 @@ static double walker_step(walker_t *w, scale_toy_t *toy, rng_t *r, double eta, d
     return scale_angle(w->qold, w->q, D);
 }
 
-int main(int argc, char **argv)
+typedef struct {
+    const char *out_dir;
+    long seed, steps;
+    double eta, lambda;
+    int replicas;
+} opts_t;
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
+    ARG_LONG(opts_t, seed, "20211206", "seed (PCG32 streams 10.. per run)"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
+    ARG_DOUBLE(opts_t, lambda, "5e-3", "weight decay (coupled)"),
+    ARG_INT(opts_t, replicas, "200", "walkers of the ensemble, >= 2"),
+    ARG_LONG(opts_t, steps, "4000", "steps of the relaxation runs, >= 10"),
+    ARG_END
+};
+
+static const double sigma = 0.8, amin = 0.3, amax = 2.1;
+/* Starting norms: |q|^2 = 0.5 (below equilibrium: large first angles) and
+ * 25 (above: small first angles). */
+static const double q2_start[2] = {0.5, 25.0};
+
+/* Relaxation of the ensemble from below and above, beta = 0 and 0.9
+ * (toy_relax.tsv); tail[] the RMS angle over the last 2 tau steps. */
+static void relaxation(const opts_t *o, scale_toy_t *toy, double tail[4], int argc, char **argv)
 {
-    args_t a;
-    args_init(&a, argc, argv,
-              "[--out-dir data/ch3] [--seed S] [--eta 0.1] [--lambda 5e-3] [--replicas 200]\n"
-              "    [--steps 4000]");
-    const char *dir = args_string(&a, "--out-dir", "data/ch3");
-    uint64_t seed = (uint64_t)args_long(&a, "--seed", 20211206);
-    double eta = args_double(&a, "--eta", 0.1);
-    double lambda = args_double(&a, "--lambda", 5e-3);
-    int R = (int)args_long(&a, "--replicas", 200);
-    long K = args_long(&a, "--steps", 4000);
-    args_done(&a);
-    if (R < 2 || K < 10 || eta <= 0 || lambda <= 0)
-        die("need replicas >= 2, steps >= 10, eta > 0, lambda > 0");
-
-    const double sigma = 0.8, amin = 0.3, amax = 2.1;
-    scale_toy_t toy;
-    if (scale_toy_init(&toy, D, amin, amax, sigma))
-        die("toy init failed");
-    char path[512];
-
-    /* ---------------------------------------------------------------- relaxation */
-    /* Starting norms: |q|^2 = 0.5 (below equilibrium: large first angles) and
-     * 25 (above: small first angles). */
-    const double q2_start[2] = {0.5, 25.0};
+    const uint64_t seed = (uint64_t)o->seed;
+    const double eta = o->eta, lambda = o->lambda;
+    const int R = o->replicas;
+    const long K = o->steps;
     const double betas[2] = {0.0, 0.9};
     walker_t *w = xmalloc((size_t)R * sizeof *w);
     double *rms = xcalloc((size_t)4 * K, sizeof *rms);     /* [case][k] */
@@ -94,7 +99,7 @@ int main(int argc, char **argv)
         for (long k = 0; k < K; k++) {
             double s2 = 0.0, sg = 0.0;
             for (int i = 0; i < R; i++) {
-                double gt2, th = walker_step(&w[i], &toy, &r, eta, betas[ib], lambda, &gt2);
+                double gt2, th = walker_step(&w[i], toy, &r, eta, betas[ib], lambda, &gt2);
                 s2 += th * th;
                 sg += gt2;
             }
@@ -105,8 +110,7 @@ int main(int argc, char **argv)
             }
         }
     }
-    snprintf(path, sizeof path, "%s/toy_relax.tsv", dir);
-    tsv_t *t = tsv_create(path, argc, argv);
+    tsv_t *t = tsv_createf(argc, argv, "%s/toy_relax.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; d = %d, a in [%g, %g], sigma = %g; eta = %g, lambda = %g; "
                 "%d replicas", (unsigned long long)seed, D, amin, amax, sigma, eta, lambda, R);
     tsv_comment(t, "rms angle between q_k and q_{k+1} over replicas; start |q|^2 = %g (lo) or %g (hi)",
@@ -122,7 +126,6 @@ int main(int argc, char **argv)
     tsv_finish(t);
 
     /* Mean of the last 2 tau steps, per case, for the summary. */
-    double tail[4];
     long k0 = K - (long)(2 * tau);
     if (k0 < K / 2)
         k0 = K / 2;
@@ -133,9 +136,21 @@ int main(int argc, char **argv)
         tail[c] = sqrt(s / (K - k0));
     }
 
-    /* ---------------------------------------------------------------- one run: nu vs EMA */
-    snprintf(path, sizeof path, "%s/toy_ema.tsv", dir);
-    t = tsv_create(path, argc, argv);
+    free(w);
+    free(rms);
+    free(pred);
+}
+
+/* One run from each start: nu against its EMA (toy_ema.tsv); the largest
+ * gaps before and after the first tau. */
+static void ema_run(const opts_t *o, scale_toy_t *toy, double *gap_first_out, double *gap_late_out,
+                    int argc, char **argv)
+{
+    const uint64_t seed = (uint64_t)o->seed;
+    const double eta = o->eta, lambda = o->lambda;
+    const long K = o->steps;
+    const double tau = scale_relax_steps(eta, lambda, 0.0);
+    tsv_t *t = tsv_createf(argc, argv, "%s/toy_ema.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; beta = 0, eta = %g, lambda = %g; one run from each start",
                 (unsigned long long)seed, eta, lambda);
     tsv_comment(t, "nu = (2 lambda/eta)|q_k|^4 (measured) vs ema: nu_{k+1} = (1-4 eta lambda) nu_k"
@@ -164,7 +179,7 @@ int main(int argc, char **argv)
             if (k < K) {
                 for (int s = 0; s < 2; s++) {
                     double gt2;
-                    th[s] = walker_step(&ww[s], &toy, &r, eta, 0.0, lambda, &gt2);
+                    th[s] = walker_step(&ww[s], toy, &r, eta, 0.0, lambda, &gt2);
                 }
             }
             tsv_rowv(t, 7, (double)k, nu_m[0], nu_ema[0], nu_m[1], nu_ema[1], th[0], th[1]);
@@ -178,23 +193,32 @@ int main(int argc, char **argv)
     }
     tsv_finish(t);
 
-    /* ---------------------------------------------------------------- the law */
-    const double el[] = {3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2};
-    const double lb[] = {0.0, 0.5, 0.9};
-    const int nel = 6, nlb = 3, RL = 8;
-    const double burn_tau = 10.0, meas_tau = 20.0;
-    snprintf(path, sizeof path, "%s/toy_law.tsv", dir);
-    t = tsv_create(path, argc, argv);
+    *gap_first_out = gap_first;
+    *gap_late_out = gap_late;
+}
+
+static const double el[] = {3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2};
+static const double lb[] = {0.0, 0.5, 0.9};
+enum { NEL = 6, NLB = 3, RL = 8 };
+static const double burn_tau = 10.0, meas_tau = 20.0;
+
+/* The stationary angle against eta lambda (toy_law.tsv); returns the worst
+ * relative deviation from sqrt(2 eta lambda/(1+beta)). */
+static double angle_law(const opts_t *o, scale_toy_t *toy, int argc, char **argv)
+{
+    const uint64_t seed = (uint64_t)o->seed;
+    const double eta = o->eta;
+    tsv_t *t = tsv_createf(argc, argv, "%s/toy_law.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; eta = %g fixed, lambda = eta_lambda/eta; %d replicas, burn-in 10 "
                 "relaxation times (1-beta)/(4 eta lambda), then 20 more measured",
                 (unsigned long long)seed, eta, RL);
     tsv_comment(t, "theory: rms angle = sqrt(2 eta lambda/(1+beta)) (Wan et al. 2021; Tanaka & Kunin 2021)");
     tsv_columns(t, "eta_lambda\tb0\tb5\tb9\ttheory_b0\ttheory_b5\ttheory_b9");
     double worst_law = 0.0;
-    for (int ie = 0; ie < nel; ie++) {
+    for (int ie = 0; ie < NEL; ie++) {
         double lam = el[ie] / eta, row[7];
         row[0] = el[ie];
-        for (int ib = 0; ib < nlb; ib++) {
+        for (int ib = 0; ib < NLB; ib++) {
             double tau_b = scale_relax_steps(eta, lam, lb[ib]);
             long burn = (long)(burn_tau * tau_b), meas = (long)(meas_tau * tau_b);
             if (meas < 20000)
@@ -207,7 +231,7 @@ int main(int argc, char **argv)
                 walker_t ww;
                 walker_init(&ww, 1.0, &r);
                 for (long k = 0; k < burn + meas; k++) {
-                    double gt2, th = walker_step(&ww, &toy, &r, eta, lb[ib], lam, &gt2);
+                    double gt2, th = walker_step(&ww, toy, &r, eta, lb[ib], lam, &gt2);
                     if (k >= burn) {
                         s2 += th * th;
                         n++;
@@ -222,8 +246,32 @@ int main(int argc, char **argv)
     }
     tsv_finish(t);
 
-    snprintf(path, sizeof path, "%s/toy_summary.tsv", dir);
-    t = tsv_create(path, argc, argv);
+    return worst_law;
+}
+
+int main(int argc, char **argv)
+{
+    opts_t opts;
+    const opts_t *o = &opts;
+    args_parse(options, &opts, argc, argv,
+               "The noisy scale-invariant quadratic under SGD with weight decay: relaxation of the\n"
+               "angular step to its equilibrium and the EMA reading (Tanaka & Kunin 2021).");
+    const uint64_t seed = (uint64_t)o->seed;
+    const double eta = o->eta, lambda = o->lambda;
+    const int R = o->replicas;
+    const long K = o->steps;
+    if (R < 2 || K < 10 || eta <= 0 || lambda <= 0)
+        die("need replicas >= 2, steps >= 10, eta > 0, lambda > 0");
+    scale_toy_t toy;
+    if (scale_toy_init(&toy, D, amin, amax, sigma))
+        die("toy init failed");
+    double tail[4], gap_first, gap_late;
+    relaxation(o, &toy, tail, argc, argv);
+    ema_run(o, &toy, &gap_first, &gap_late, argc, argv);
+    double worst_law = angle_law(o, &toy, argc, argv);
+    double eq0 = scale_angle_eq(eta, lambda, 0.0), eq9 = scale_angle_eq(eta, lambda, 0.9);
+    double tau = scale_relax_steps(eta, lambda, 0.0);
+    tsv_t *t = tsv_createf(argc, argv, "%s/toy_summary.tsv", o->out_dir);
     tsv_comment(t, "seed %llu; summary of toy_relax, toy_ema, toy_law", (unsigned long long)seed);
     tsv_columns(t, "key\tvalue");
     tsv_kv(t, "d", D);
@@ -245,15 +293,12 @@ int main(int argc, char **argv)
     tsv_kv(t, "ema_gap_after_tau", gap_late);
     tsv_kv(t, "law_worst_rel", worst_law);
     tsv_kv(t, "law_eta_lambda_min", el[0]);
-    tsv_kv(t, "law_eta_lambda_max", el[nel - 1]);
+    tsv_kv(t, "law_eta_lambda_max", el[NEL - 1]);
     tsv_kv(t, "law_replicas", RL);
     tsv_kv(t, "law_burn_tau", burn_tau);
     tsv_kv(t, "law_meas_tau", meas_tau);
     tsv_finish(t);
 
-    free(w);
-    free(rms);
-    free(pred);
     scale_toy_free(&toy);
     return 0;
 }
