@@ -149,7 +149,7 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 test-sanitize: | $(DEPS_STAMP)
 	$(MAKE) --no-print-directory BUILD=build/sanitize EXTRA_CFLAGS='$(SANITIZE)' \
 	  LDFLAGS='$(SANITIZE)' build/sanitize/libnoether.a
-	ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	$(MAKE) --no-print-directory BUILD=build/sanitize EXTRA_CFLAGS='$(SANITIZE)' \
 	  LDFLAGS='$(SANITIZE)' test-c
 
