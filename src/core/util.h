@@ -4,10 +4,12 @@
  * The error rule.  Library code (src/core, src/nn, src/physics) reports a
  * failure it can describe (bad input, an unreadable or damaged file, a
  * singular system) by returning a status, with a message where there is
- * one; only programs die, on main's path: die() itself, and the helpers
+ * one; only programs die, on main's path: die() itself, the helpers
  * written for main that die on its behalf (args_parse, tsv_create,
- * tsv_finish).  The one exception is running out of memory: x*alloc die,
- * in the library too, because no caller here could do anything else.
+ * tsv_finish), and a chapter's own helpers (src/experiments/<ch>/lib, part
+ * of that chapter's programs).  The one exception is running out of
+ * memory: x*alloc die, in the library too, because no caller here could do
+ * anything else.
  * die() removes any half-written TSV output first (see tsv.h). */
 #ifndef CORE_UTIL_H
 #define CORE_UTIL_H
