@@ -19,8 +19,8 @@ plot 'data/ch2/momentum_translation.tsv' index 0 using 1:3 with lines ls 1 lw 3 
      '' index 1 using 1:5 with lines ls 13 title "oscillator"
 set title "scale (BN units)" font ",12"
 set ylabel "mean |θ_A|^2 / |θ_A(0)|^2"
-set yrange [*:*]
-set key bottom right
+set yrange [0.2:1.7]
+set key top right
 plot 'data/ch2/momentum_scale.tsv' index 0 using 1:3 with lines ls 1 lw 3 title "β = 0.9", \
      '' index 1 using 1:3 with lines ls 2 lw 3 title "β = 0.99", \
      '' index 0 using 1:5 with lines ls 13 title "", \
