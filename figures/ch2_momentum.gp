@@ -1,5 +1,5 @@
-# ch2_momentum.gp: E5, momentum as a damped driven oscillator (NM appendix;
-# brief sec. 1.5).  Left: translation charge s_j/s_j(0) of one softmax column
+# ch2_momentum.gp: E5, momentum as a damped driven oscillator (derived in the
+# chapter's appendix; the authors' code evaluates the same oscillator).  Left: translation charge s_j/s_j(0) of one softmax column
 # under heavy ball (solid) against the free oscillator (dashed).  Right: mean
 # scale charge of the BN units (solid) against the driven oscillator with the
 # measured buffer norms (dashed) and the exact discrete (Q, P) law (circles).
