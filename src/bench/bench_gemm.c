@@ -94,6 +94,9 @@ typedef struct {
     const char *out;
 } opts_t;
 
+static const char about[] =
+    "Single-thread DGEMM/SGEMM GFLOP/s on the shapes of bench-mlp and bench-lnn.";
+
 static const arg_spec_t options[] = {
     ARG_INT(opts_t, repeat, "5", "timed runs per shape (the median is reported)"),
     ARG_DOUBLE(opts_t, min_time, "0.2", "seconds each run lasts at least"),
@@ -105,8 +108,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Single-thread DGEMM/SGEMM GFLOP/s on the shapes of bench-mlp and bench-lnn.");
+    args_parse(options, &o, argc, argv, about);
     const int repeat = o.repeat, threads = o.threads;
     const double min_time = o.min_time;
     if (repeat < 1 || min_time <= 0 || threads < 1)

@@ -131,6 +131,10 @@ typedef struct {
     const char *data;
 } opts_t;
 
+static const char about[] =
+    "Trains MLP 784 -> hidden -> hidden -> 10 (biases, ReLU) on Fashion-MNIST with\n"
+    "SGD + momentum and times it.  Last line: sec_per_epoch=<s> test_acc=<fraction>.";
+
 static const arg_spec_t options[] = {
     ARG_CHOICE(opts_t, mode, "fp|ternary", "fp", "full-precision or ternary hidden weights"),
     ARG_CHOICE(opts_t, dtype, "f32|f64", "f32", "floating-point type"),
@@ -148,9 +152,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Trains MLP 784 -> hidden -> hidden -> 10 (biases, ReLU) on Fashion-MNIST with\n"
-               "SGD + momentum and times it.  Last line: sec_per_epoch=<s> test_acc=<fraction>.");
+    args_parse(options, &o, argc, argv, about);
     const char *mode = o.mode ? "ternary" : "fp", *dtype = o.dtype ? "f64" : "f32";
     const int H = o.hidden, epochs = o.epochs, Bmax = o.batch, threads = o.threads;
     const double lr = o.lr, mom = o.momentum;

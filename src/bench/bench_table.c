@@ -198,6 +198,9 @@ typedef struct {
     const char *runs, *gemm, *out, *summary, *goals;
 } opts_t;
 
+static const char about[] =
+    "Medians of repeated benchmark runs, as a TSV file and a table.";
+
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, runs, ARG_REQUIRED, "the runs, one output line each, prefixed by bench, mode, dtype, seed"),
     ARG_STRING(opts_t, gemm, "data/bench/gemm.tsv", "bench-gemm's rates"),
@@ -210,7 +213,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv, "Medians of repeated benchmark runs, as a TSV file and a table.");
+    args_parse(options, &o, argc, argv, about);
     const char *gemm = o.gemm, *out = o.out, *goals = o.goals;
     read_runs(o.runs);
 

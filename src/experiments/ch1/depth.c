@@ -316,20 +316,6 @@ typedef struct {
     const char *out_dir;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_INT(opts_t, n, "256", "training samples, >= 4"),
-    ARG_INT(opts_t, width, "4", "width of the residual stream"),
-    ARG_INT(opts_t, hidden, "8", "hidden units of each block"),
-    ARG_INT(opts_t, depth, "6", "blocks, in [2, 64]"),
-    ARG_DOUBLE(opts_t, lr, "0.05", "initial step size"),
-    ARG_LONG(opts_t, steps, "100000", "gradient-descent steps, >= 10"),
-    ARG_DOUBLE(opts_t, noise, "0.3", "standard deviation of the label noise"),
-    ARG_DOUBLE(opts_t, decay, "2000", "step size lr / (1 + k / decay)"),
-    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 data, 2 init)"),
-    ARG_STRING(opts_t, out_dir, "data/ch1", "output directory"),
-    ARG_END
-};
-
 /* What training keeps: the charges P and budgets Bt at the checkpoints 0,
  * steps/100 and steps, the per-sample charges of samples 0..3 at the end,
  * the statistics at the first and last step, and the worst residuals. */
@@ -471,11 +457,27 @@ static void write_summary(tsv_t *ts, const opts_t *o, const net_t *m, const trac
     tsv_kv(ts, "sample_spread_end", ps);
 }
 
+static const char about[] =
+    "Residual ReLU net, full-batch GD on a toy regression; charges along depth.";
+
+static const arg_spec_t options[] = {
+    ARG_INT(opts_t, n, "256", "training samples, >= 4"),
+    ARG_INT(opts_t, width, "4", "width of the residual stream"),
+    ARG_INT(opts_t, hidden, "8", "hidden units of each block"),
+    ARG_INT(opts_t, depth, "6", "blocks, in [2, 64]"),
+    ARG_DOUBLE(opts_t, lr, "0.05", "initial step size"),
+    ARG_LONG(opts_t, steps, "100000", "gradient-descent steps, >= 10"),
+    ARG_DOUBLE(opts_t, noise, "0.3", "standard deviation of the label noise"),
+    ARG_DOUBLE(opts_t, decay, "2000", "step size lr / (1 + k / decay)"),
+    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 data, 2 init)"),
+    ARG_STRING(opts_t, out_dir, "data/ch1", "output directory"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Residual ReLU net, full-batch GD on a toy regression; charges along depth.");
+    args_parse(options, &o, argc, argv, about);
     const int N = o.n, D = o.width, H = o.hidden, T = o.depth;
     if (N < 4 || D < 1 || H < 1 || T < 2 || T > 64 || !(o.lr > 0) || !(o.decay > 0) || o.steps < 10)
         die("need --n >= 4, --width, --hidden >= 1, 2 <= --depth <= 64, --lr, --decay > 0, --steps >= 10");

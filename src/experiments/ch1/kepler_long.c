@@ -212,19 +212,6 @@ typedef struct {
     const char *out, *orbit_out, *summary;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_DOUBLE(opts_t, e, "0.5", "eccentricity, in [0, 0.95)"),
-    ARG_LONG(opts_t, steps, "200", "steps per orbit"),
-    ARG_LONG(opts_t, fine, "100", "Euler's second run takes fine times more steps per orbit"),
-    ARG_DOUBLE(opts_t, fine_orbits, "100", "orbits of Euler's second run"),
-    ARG_DOUBLE(opts_t, euler_plot_orbits, "10", "orbits of Euler's spiral in the orbit file"),
-    ARG_DOUBLE(opts_t, orbits, "10000", "orbits integrated, in [1, 1e6]"),
-    ARG_STRING(opts_t, out, "data/ch1/kepler_long.tsv", "errors against time"),
-    ARG_STRING(opts_t, orbit_out, "data/ch1/kepler_orbits.tsv", "orbits in the plane"),
-    ARG_STRING(opts_t, summary, "data/ch1/long_summary.tsv", "numbers quoted in the chapter"),
-    ARG_END
-};
-
 /* The numbers the chapter quotes: R[] are the four runs of the figure, R2
  * RK4 at h/2, R3 the leapfrog at h/2 over a tenth of the time. */
 static void write_summary(const opts_t *o, const run_t *R, const run_t *R2, const run_t *R3,
@@ -309,11 +296,26 @@ static void write_summary(const opts_t *o, const run_t *R, const run_t *R2, cons
     tsv_finish(s);
 }
 
+static const char about[] =
+    "Kepler orbits by Euler, RK4 and leapfrog; errors of E and L against time.";
+
+static const arg_spec_t options[] = {
+    ARG_DOUBLE(opts_t, e, "0.5", "eccentricity, in [0, 0.95)"),
+    ARG_LONG(opts_t, steps, "200", "steps per orbit"),
+    ARG_LONG(opts_t, fine, "100", "Euler's second run takes fine times more steps per orbit"),
+    ARG_DOUBLE(opts_t, fine_orbits, "100", "orbits of Euler's second run"),
+    ARG_DOUBLE(opts_t, euler_plot_orbits, "10", "orbits of Euler's spiral in the orbit file"),
+    ARG_DOUBLE(opts_t, orbits, "10000", "orbits integrated, in [1, 1e6]"),
+    ARG_STRING(opts_t, out, "data/ch1/kepler_long.tsv", "errors against time"),
+    ARG_STRING(opts_t, orbit_out, "data/ch1/kepler_orbits.tsv", "orbits in the plane"),
+    ARG_STRING(opts_t, summary, "data/ch1/long_summary.tsv", "numbers quoted in the chapter"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Kepler orbits by Euler, RK4 and leapfrog; errors of E and L against time.");
+    args_parse(options, &o, argc, argv, about);
     const double e = o.e, orbits = o.orbits, fine_orbits = o.fine_orbits;
     const long nper = o.steps, fine = o.fine;
     if (!(e >= 0 && e < 0.95)) die("--e must be in [0, 0.95), got %g", e);

@@ -48,6 +48,9 @@ typedef struct {
     const char *out, *summary;
 } opts_t;
 
+static const char about[] =
+    "Global error at a fixed time for n = 2^kmin .. 2^kmax steps per orbit.";
+
 static const arg_spec_t options[] = {
     ARG_DOUBLE(opts_t, e, "0.5", "eccentricity, in [0, 0.95)"),
     ARG_DOUBLE(opts_t, orbits, "1", "integration time, in orbits"),
@@ -62,8 +65,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Global error at a fixed time for n = 2^kmin .. 2^kmax steps per orbit.");
+    args_parse(options, &o, argc, argv, about);
     const double e = o.e, orbits = o.orbits;
     const long kmin = o.kmin, kmax = o.kmax, nfit = o.fit;
     if (!(e >= 0 && e < 0.95)) die("--e must be in [0, 0.95), got %g", e);

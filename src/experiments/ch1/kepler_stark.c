@@ -41,6 +41,11 @@ typedef struct {
     const char *out_dir;
 } opts_t;
 
+static const char about[] =
+    "Leapfrog on the Kepler problem with a uniform force F = (0, -f),\n"
+    "f = 1 / (6 quarter): the secular L oscillation reaches a quarter period\n"
+    "after `quarter` orbits.";
+
 static const arg_spec_t options[] = {
     ARG_DOUBLE(opts_t, e, "0.5", "eccentricity, in (0, 0.9)"),
     ARG_LONG(opts_t, steps, "2000", "leapfrog steps per orbit"),
@@ -56,10 +61,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Leapfrog on the Kepler problem with a uniform force F = (0, -f),\n"
-               "f = 1 / (6 quarter): the secular L oscillation reaches a quarter period\n"
-               "after `quarter` orbits.");
+    args_parse(options, &o, argc, argv, about);
     const double e = o.e, orbits = o.orbits, quarter = o.quarter, zoom = o.zoom;
     const long nper = o.steps, every = o.every, zevery = o.zoom_every;
     const char *dir = o.out_dir;

@@ -78,6 +78,10 @@ typedef struct {
     arg_doubles_t etas;
 } opts_t;
 
+static const char about[] =
+    "Kinetic symmetry breaking: drift of the scale and rescale charges against eta at fixed\n"
+    "time, against the first-order prediction (Tanaka & Kunin 2021).";
+
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
     ARG_LONG(opts_t, seed, "20210505", "seed (PCG32 streams 1 init, 2 the batch)"),
@@ -94,9 +98,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Kinetic symmetry breaking: drift of the scale and rescale charges against eta at fixed\n"
-               "time, against the first-order prediction (Tanaka & Kunin 2021).");
+    args_parse(options, &o, argc, argv, about);
     const char *dir = o.out_dir;
     const uint64_t seed = (uint64_t)o.seed;
     const int B = o.batch, H1 = o.h1, H2 = o.h2, NE = o.etas.n;

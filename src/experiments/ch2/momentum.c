@@ -76,19 +76,6 @@ typedef struct {
     int batch, subset;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
-    ARG_LONG(opts_t, seed, "20210301", "seed (PCG32 streams 1 init, 2 minibatches)"),
-    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
-    ARG_DOUBLE(opts_t, lambda, "1e-3", "weight decay (coupled)"),
-    ARG_DOUBLES(opts_t, betas, "0.9,0.99", "momenta, one block each (at most 4)"),
-    ARG_INT(opts_t, batch, "64", "minibatch size, >= 2"),
-    ARG_LONG(opts_t, steps, "3000", "SGD steps per run, >= 10"),
-    ARG_INT(opts_t, subset, "10000", "the first N training images"),
-    ARG_LONG(opts_t, every, "5", "steps between rows"),
-    ARG_END
-};
-
 /* The runs (one per beta and network) and what they share. */
 typedef struct {
     opts_t o;
@@ -357,13 +344,30 @@ static void beta_summary(run_t *R, const beta_t *bt)
     }
 }
 
+static const char about[] =
+    "Heavy-ball SGD with weight decay on a Fashion-MNIST MLP: the charges as damped,\n"
+    "driven oscillators (Kunin et al. 2021).";
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
+    ARG_LONG(opts_t, seed, "20210301", "seed (PCG32 streams 1 init, 2 minibatches)"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
+    ARG_DOUBLE(opts_t, lambda, "1e-3", "weight decay (coupled)"),
+    ARG_DOUBLES(opts_t, betas, "0.9,0.99", "momenta, one block each (at most 4)"),
+    ARG_INT(opts_t, batch, "64", "minibatch size, >= 2"),
+    ARG_LONG(opts_t, steps, "3000", "SGD steps per run, >= 10"),
+    ARG_INT(opts_t, subset, "10000", "the first N training images"),
+    ARG_LONG(opts_t, every, "5", "steps between rows"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
+    opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
     run_t *R = xcalloc(1, sizeof *R);
-    opts_t *o = &R->o;
-    args_parse(options, o, argc, argv,
-               "Heavy-ball SGD with weight decay on a Fashion-MNIST MLP: the charges as damped,\n"
-               "driven oscillators (Kunin et al. 2021).");
+    R->o = opts;
+    const opts_t *o = &R->o;
     const int NB = o->betas.n;
     if (NB > NB_MAX)
         die("--betas '%s': more than %d values", o->betas.text, NB_MAX);

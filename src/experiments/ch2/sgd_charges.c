@@ -234,21 +234,6 @@ typedef struct {
     arg_ints_t units;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_CHOICE(opts_t, net, "plain|bn", ARG_REQUIRED, "biases and no BN (translation, rescale), or BN (scale)"),
-    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
-    ARG_LONG(opts_t, seed, "20210301", "seed (PCG32 streams 1 init, 2 minibatches, 3 Hessian control)"),
-    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
-    ARG_INT(opts_t, batch, "64", "minibatch size, >= 2"),
-    ARG_LONG(opts_t, steps, "1000", "SGD steps per lambda"),
-    ARG_INT(opts_t, subset, "10000", "the first N training images"),
-    ARG_DOUBLES(opts_t, lambdas, "0,4e-3,2e-2,4e-2", "weight decays, one run each (at most 8)"),
-    ARG_LONG(opts_t, every, "5", "steps between rows"),
-    ARG_INT(opts_t, resid_run, "1", "index into --lambdas of the run whose constraints are logged"),
-    ARG_INTS(opts_t, units, NULL, "units shown, three per charge (default 0,1,2 and H+0,H+1,H+2)"),
-    ARG_END
-};
-
 /* One run per lambda from the same initialisation and the same batches. */
 typedef struct {
     opts_t o;
@@ -527,14 +512,33 @@ static void write_totals(run_t *R)
     }
 }
 
+static const char about[] =
+    "SGD with weight decay on a Fashion-MNIST MLP: Noether charges against their exact\n"
+    "one-step laws and the flow of Kunin et al. 2021, and the gradient and Hessian\n"
+    "constraints.";
+
+static const arg_spec_t options[] = {
+    ARG_CHOICE(opts_t, net, "plain|bn", ARG_REQUIRED, "biases and no BN (translation, rescale), or BN (scale)"),
+    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
+    ARG_LONG(opts_t, seed, "20210301", "seed (PCG32 streams 1 init, 2 minibatches, 3 Hessian control)"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
+    ARG_INT(opts_t, batch, "64", "minibatch size, >= 2"),
+    ARG_LONG(opts_t, steps, "1000", "SGD steps per lambda"),
+    ARG_INT(opts_t, subset, "10000", "the first N training images"),
+    ARG_DOUBLES(opts_t, lambdas, "0,4e-3,2e-2,4e-2", "weight decays, one run each (at most 8)"),
+    ARG_LONG(opts_t, every, "5", "steps between rows"),
+    ARG_INT(opts_t, resid_run, "1", "index into --lambdas of the run whose constraints are logged"),
+    ARG_INTS(opts_t, units, NULL, "units shown, three per charge (default 0,1,2 and H+0,H+1,H+2)"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
+    opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
     run_t *R = xcalloc(1, sizeof *R);
-    opts_t *o = &R->o;
-    args_parse(options, o, argc, argv,
-               "SGD with weight decay on a Fashion-MNIST MLP: Noether charges against their exact\n"
-               "one-step laws and the flow of Kunin et al. 2021, and the gradient and Hessian\n"
-               "constraints.");
+    R->o = opts;
+    const opts_t *o = &R->o;
     if (o->eta <= 0 || o->batch < 2 || o->steps < 1 || o->every < 1)
         die("need eta > 0, batch >= 2, steps >= 1, every >= 1");
     R->NL = o->lambdas.n;

@@ -410,6 +410,10 @@ typedef struct {
     int grid;
 } opts_t;
 
+static const char about[] =
+    "Two-parameter toys of the three symmetries: fields, level sets, flows, and the\n"
+    "modified equations of GD on a quadratic.";
+
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
     ARG_LONG(opts_t, seed, "20201208", "seed of the toy data (PCG32 stream 1)"),
@@ -420,9 +424,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Two-parameter toys of the three symmetries: fields, level sets, flows, and the\n"
-               "modified equations of GD on a quadratic.");
+    args_parse(options, &o, argc, argv, about);
     const char *dir = o.out_dir;
     const uint64_t seed = (uint64_t)o.seed;
     if (o.grid < 3 || o.grid > 200)

@@ -30,19 +30,6 @@ typedef struct {
     int width, batch, train, test;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
-    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 init, 7 minibatches)"),
-    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
-    ARG_DOUBLE(opts_t, lambda, "5e-3", "weight decay (coupled)"),
-    ARG_LONG(opts_t, steps, "3000", "steps per run, >= 10"),
-    ARG_INT(opts_t, width, "128", "hidden units per layer, >= 8"),
-    ARG_INT(opts_t, batch, "128", "minibatch size"),
-    ARG_INT(opts_t, train, "10000", "training images"),
-    ARG_INT(opts_t, test, "2000", "test images, >= 500"),
-    ARG_END
-};
-
 /* The momentum run keeps the same effective rate eta/(1-beta) and the same
  * relaxation time (1-beta)/(4 eta lambda) as the plain run. */
 static const double beta9 = 0.9;
@@ -305,13 +292,30 @@ static void write_summary(const adaptive_t *A, int argc, char **argv)
 
 }
 
+static const char about[] =
+    "A BatchNorm MLP under SGD with weight decay read as RMSProp (Tanaka & Kunin 2021),\n"
+    "beside the RMSProp of the derivation and optim.h's RMSProp.";
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
+    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 init, 7 minibatches)"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
+    ARG_DOUBLE(opts_t, lambda, "5e-3", "weight decay (coupled)"),
+    ARG_LONG(opts_t, steps, "3000", "steps per run, >= 10"),
+    ARG_INT(opts_t, width, "128", "hidden units per layer, >= 8"),
+    ARG_INT(opts_t, batch, "128", "minibatch size"),
+    ARG_INT(opts_t, train, "10000", "training images"),
+    ARG_INT(opts_t, test, "2000", "test images, >= 500"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
+    opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
     adaptive_t *A = xcalloc(1, sizeof *A);
+    A->o = opts;
     const opts_t *o = &A->o;
-    args_parse(options, &A->o, argc, argv,
-               "A BatchNorm MLP under SGD with weight decay read as RMSProp (Tanaka & Kunin 2021),\n"
-               "beside the RMSProp of the derivation and optim.h's RMSProp.");
     const double eta = o->eta, lambda = o->lambda;
     if (o->steps < 10 || o->width < 8 || o->batch < 2 || o->train < o->batch || o->test < 500 ||
         eta <= 0 || lambda <= 0)

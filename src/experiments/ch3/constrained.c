@@ -26,24 +26,6 @@ typedef struct {
     int width, batch, train, test;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
-    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 init, 7 minibatches)"),
-    ARG_DOUBLE(opts_t, lambda, "5e-4", "weight decay (coupled)"),
-    ARG_LONG(opts_t, steps, "1200", "steps per run, >= 100"),
-    ARG_DOUBLES(opts_t, etas, "0.001,0.003,0.01,0.03,0.1,0.3,1,3,10",
-                "learning rates of the scan, increasing (2 to 16)"),
-    ARG_DOUBLE(opts_t, curve_small, "0.001", "small rate of the curves (one of --etas)"),
-    ARG_DOUBLE(opts_t, curve_large, "3", "large rate of the curves (one of --etas)"),
-    ARG_INT(opts_t, width, "128", "hidden units per layer, >= 8"),
-    ARG_INT(opts_t, batch, "128", "minibatch size"),
-    ARG_INT(opts_t, train, "10000", "training images"),
-    ARG_INT(opts_t, test, "2000", "test images, >= 500"),
-    ARG_DOUBLE(opts_t, acc_tol, "0.01", "the runs part where test accuracies differ by more"),
-    ARG_DOUBLE(opts_t, loss_tol, "0.05", "... or test losses by more (relative)"),
-    ARG_END
-};
-
 /* The runs: free and constrained at every rate of the scan, the sphere
  * RMSProp at the two rates of the curves. */
 typedef struct {
@@ -260,13 +242,35 @@ static void write_summary(const scan_t *E, int argc, char **argv)
 
 }
 
+static const char about[] =
+    "The BatchNorm MLP trained free and with its units held at their initial norm,\n"
+    "across learning rates (the analogue of Tanaka & Kunin 2021, Fig. 4).";
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
+    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 init, 7 minibatches)"),
+    ARG_DOUBLE(opts_t, lambda, "5e-4", "weight decay (coupled)"),
+    ARG_LONG(opts_t, steps, "1200", "steps per run, >= 100"),
+    ARG_DOUBLES(opts_t, etas, "0.001,0.003,0.01,0.03,0.1,0.3,1,3,10",
+                "learning rates of the scan, increasing (2 to 16)"),
+    ARG_DOUBLE(opts_t, curve_small, "0.001", "small rate of the curves (one of --etas)"),
+    ARG_DOUBLE(opts_t, curve_large, "3", "large rate of the curves (one of --etas)"),
+    ARG_INT(opts_t, width, "128", "hidden units per layer, >= 8"),
+    ARG_INT(opts_t, batch, "128", "minibatch size"),
+    ARG_INT(opts_t, train, "10000", "training images"),
+    ARG_INT(opts_t, test, "2000", "test images, >= 500"),
+    ARG_DOUBLE(opts_t, acc_tol, "0.01", "the runs part where test accuracies differ by more"),
+    ARG_DOUBLE(opts_t, loss_tol, "0.05", "... or test losses by more (relative)"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
+    opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
     scan_t *E = xcalloc(1, sizeof *E);
+    E->o = opts;
     const opts_t *o = &E->o;
-    args_parse(options, &E->o, argc, argv,
-               "The BatchNorm MLP trained free and with its units held at their initial norm,\n"
-               "across learning rates (the analogue of Tanaka & Kunin 2021, Fig. 4).");
     const double *etas = o->etas.v;
     const int ne = o->etas.n;
     if (ne < 2 || ne > MAXE)

@@ -62,16 +62,6 @@ typedef struct {
     int replicas;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
-    ARG_LONG(opts_t, seed, "20211206", "seed (PCG32 streams 10.. per run)"),
-    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
-    ARG_DOUBLE(opts_t, lambda, "5e-3", "weight decay (coupled)"),
-    ARG_INT(opts_t, replicas, "200", "walkers of the ensemble, >= 2"),
-    ARG_LONG(opts_t, steps, "4000", "steps of the relaxation runs, >= 10"),
-    ARG_END
-};
-
 static const double sigma = 0.8, amin = 0.3, amax = 2.1;
 /* Starting norms: |q|^2 = 0.5 (below equilibrium: large first angles) and
  * 25 (above: small first angles). */
@@ -249,13 +239,25 @@ static double angle_law(const opts_t *o, scale_toy_t *toy, int argc, char **argv
     return worst_law;
 }
 
+static const char about[] =
+    "The noisy scale-invariant quadratic under SGD with weight decay: relaxation of the\n"
+    "angular step to its equilibrium and the EMA reading (Tanaka & Kunin 2021).";
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),
+    ARG_LONG(opts_t, seed, "20211206", "seed (PCG32 streams 10.. per run)"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
+    ARG_DOUBLE(opts_t, lambda, "5e-3", "weight decay (coupled)"),
+    ARG_INT(opts_t, replicas, "200", "walkers of the ensemble, >= 2"),
+    ARG_LONG(opts_t, steps, "4000", "steps of the relaxation runs, >= 10"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
     opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
     const opts_t *o = &opts;
-    args_parse(options, &opts, argc, argv,
-               "The noisy scale-invariant quadratic under SGD with weight decay: relaxation of the\n"
-               "angular step to its equilibrium and the EMA reading (Tanaka & Kunin 2021).");
     const uint64_t seed = (uint64_t)o->seed;
     const double eta = o->eta, lambda = o->lambda;
     const int R = o->replicas;

@@ -65,6 +65,10 @@ typedef struct {
     arg_rest_t rundirs;
 } opts_t;
 
+static const char about[] =
+    "Gathers the double-pendulum runs (one directory per seed and budget) into one table\n"
+    "and totals the diverged and runaway rollouts per budget.";
+
 static const arg_spec_t options[] = {
     ARG_FLAG(opts_t, equal_compute, "the baseline may have had more steps than the LNN (equal CPU time)"),
     ARG_STRING(opts_t, out, ARG_REQUIRED, "prefix: writes PREFIX.tsv and PREFIX_summary.tsv"),
@@ -75,9 +79,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Gathers the double-pendulum runs (one directory per seed and budget) into one table\n"
-               "and totals the diverged and runaway rollouts per budget.");
+    args_parse(options, &o, argc, argv, about);
     const char *prefix = o.out;
     const char *const *dirs = (const char *const *)o.rundirs.v;
     const int nrun = o.rundirs.n, equal_compute = o.equal_compute;

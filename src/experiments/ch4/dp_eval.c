@@ -118,22 +118,6 @@ typedef struct {
     long seed;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, lnn, ARG_REQUIRED, "the LNN's weights (dp_train)"),
-    ARG_STRING(opts_t, mlp, ARG_REQUIRED, "the baseline's weights (dp_train)"),
-    ARG_INT(opts_t, width, "128", "the LNN's hidden units per layer"),
-    ARG_INT(opts_t, depth, "2", "the LNN's hidden layers"),
-    ARG_INT(opts_t, mlp_width, "--width", "the baseline's hidden units per layer"),
-    ARG_INT(opts_t, mlp_depth, "--depth", "the baseline's hidden layers"),
-    ARG_INT(opts_t, nic, "40", "held-out initial conditions, in [8, 200]"),
-    ARG_DOUBLE(opts_t, tmax, "100", "end of the rollouts, >= 10"),
-    ARG_DOUBLE(opts_t, dt, "0.01", "RK4 step"),
-    ARG_LONG(opts_t, seed, "0", "seed (PCG32 stream 5: initial conditions)"),
-    ARG_STRING(opts_t, outdir, "data/ch4", "output directory"),
-    ARG_CHOICE(opts_t, features, DP_FEATURES, "trig", "the LNN's input map"),
-    ARG_END
-};
-
 /* The rollouts from nic initial conditions: LNN (l), baseline (b) and the
  * control (c, RK4 on the closed form), what is measured along them, and the
  * numbers the summary quotes. */
@@ -405,11 +389,32 @@ static void write_summary(const eval_t *E, int argc, char **argv)
     tsv_finish(ts);
 }
 
+static const char about[] =
+    "Rollouts of the trained LNN and baseline on the double pendulum.";
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, lnn, ARG_REQUIRED, "the LNN's weights (dp_train)"),
+    ARG_STRING(opts_t, mlp, ARG_REQUIRED, "the baseline's weights (dp_train)"),
+    ARG_INT(opts_t, width, "128", "the LNN's hidden units per layer"),
+    ARG_INT(opts_t, depth, "2", "the LNN's hidden layers"),
+    ARG_INT(opts_t, mlp_width, "--width", "the baseline's hidden units per layer"),
+    ARG_INT(opts_t, mlp_depth, "--depth", "the baseline's hidden layers"),
+    ARG_INT(opts_t, nic, "40", "held-out initial conditions, in [8, 200]"),
+    ARG_DOUBLE(opts_t, tmax, "100", "end of the rollouts, >= 10"),
+    ARG_DOUBLE(opts_t, dt, "0.01", "RK4 step"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 stream 5: initial conditions)"),
+    ARG_STRING(opts_t, outdir, "data/ch4", "output directory"),
+    ARG_CHOICE(opts_t, features, DP_FEATURES, "trig", "the LNN's input map"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
+    opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
     eval_t *E = xcalloc(1, sizeof *E);
-    opts_t *o = &E->o;
-    args_parse(options, o, argc, argv, "Rollouts of the trained LNN and baseline on the double pendulum.");
+    E->o = opts;
+    const opts_t *o = &E->o;
     const int nic = E->nic = o->nic;
     if (nic < 8 || nic > MAXIC || !(o->dt > 0) || !(o->tmax >= 10))
         die("need 8 <= --nic <= %d, --dt > 0, --tmax >= 10", MAXIC);

@@ -30,20 +30,6 @@ typedef struct {
     double lr;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_CHOICE(opts_t, model, "lnn|mlp", ARG_REQUIRED, "the LNN or the baseline MLP"),
-    ARG_STRING(opts_t, out, ARG_REQUIRED, "prefix of the output files"),
-    ARG_INT(opts_t, width, "128", "hidden units per layer"),
-    ARG_INT(opts_t, depth, "2", "hidden layers"),
-    ARG_LONG(opts_t, steps, "20000", "Adam steps"),
-    ARG_INT(opts_t, batch, "256", "minibatch size"),
-    ARG_DOUBLE(opts_t, lr, "1e-3", "peak learning rate of the OneCycle schedule"),
-    ARG_INT(opts_t, ntraj, "400", "training trajectories"),
-    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 train, 2 test, 3 weights, 4 minibatches)"),
-    ARG_CHOICE(opts_t, features, DP_FEATURES, "trig", "the LNN's input map"),
-    ARG_END
-};
-
 /* The model being trained, either one: its parameters and gradient, and the
  * feature buffer of the baseline. */
 typedef struct {
@@ -118,11 +104,27 @@ static double model_loss_grad(model_t *M, int B, const double *xb, const double 
     return fmlp_loss_grad(&M->mlp, B, ab, LNN_LOSS_L1, 1);
 }
 
+static const char about[] =
+    "Trains the LNN or the baseline MLP on double-pendulum trajectory states.";
+
+static const arg_spec_t options[] = {
+    ARG_CHOICE(opts_t, model, "lnn|mlp", ARG_REQUIRED, "the LNN or the baseline MLP"),
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "prefix of the output files"),
+    ARG_INT(opts_t, width, "128", "hidden units per layer"),
+    ARG_INT(opts_t, depth, "2", "hidden layers"),
+    ARG_LONG(opts_t, steps, "20000", "Adam steps"),
+    ARG_INT(opts_t, batch, "256", "minibatch size"),
+    ARG_DOUBLE(opts_t, lr, "1e-3", "peak learning rate of the OneCycle schedule"),
+    ARG_INT(opts_t, ntraj, "400", "training trajectories"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 train, 2 test, 3 weights, 4 minibatches)"),
+    ARG_CHOICE(opts_t, features, DP_FEATURES, "trig", "the LNN's input map"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Trains the LNN or the baseline MLP on double-pendulum trajectory states.");
+    args_parse(options, &o, argc, argv, about);
     const char *model = o.model ? "mlp" : "lnn", *out = o.out;
     const int width = o.width, depth = o.depth, B = o.batch, ntraj = o.ntraj;
     const long steps = o.steps, seed = o.seed;

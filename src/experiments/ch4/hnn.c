@@ -92,17 +92,6 @@ typedef struct {
     const char *outdir;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_CHOICE(opts_t, task, "spring|pendulum", ARG_REQUIRED, "HNN's task 1 or 2"),
-    ARG_INT(opts_t, width, "200", "hidden units of both tanh layers"),
-    ARG_LONG(opts_t, steps, "2000", "full-batch Adam steps"),
-    ARG_DOUBLE(opts_t, lr, "1e-3", "Adam step size"),
-    ARG_DOUBLE(opts_t, wd, "1e-4", "weight decay (coupled)"),
-    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 data, 2 noise, 3 weights, 4 evaluation)"),
-    ARG_STRING(opts_t, outdir, "data/ch4", "output directory"),
-    ARG_END
-};
-
 /* The data set (first half trains, second half tests) and both models. */
 typedef struct {
     opts_t o;
@@ -290,11 +279,27 @@ static void evaluate(run_t *R, rng_t *re, int argc, char **argv)
             util_progname(), R->task, se_b / nrows, se_h / nrows, se_b / se_h, R->b_te, R->h_te, R->train_sec);
 }
 
+static const char about[] =
+    "HNN vs baseline MLP (Greydanus et al. 2019, tasks 1-2).";
+
+static const arg_spec_t options[] = {
+    ARG_CHOICE(opts_t, task, "spring|pendulum", ARG_REQUIRED, "HNN's task 1 or 2"),
+    ARG_INT(opts_t, width, "200", "hidden units of both tanh layers"),
+    ARG_LONG(opts_t, steps, "2000", "full-batch Adam steps"),
+    ARG_DOUBLE(opts_t, lr, "1e-3", "Adam step size"),
+    ARG_DOUBLE(opts_t, wd, "1e-4", "weight decay (coupled)"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 data, 2 noise, 3 weights, 4 evaluation)"),
+    ARG_STRING(opts_t, outdir, "data/ch4", "output directory"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
+    opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
     run_t *R = xcalloc(1, sizeof *R);
-    opts_t *o = &R->o;
-    args_parse(options, o, argc, argv, "HNN vs baseline MLP (Greydanus et al. 2019, tasks 1-2).");
+    R->o = opts;
+    const opts_t *o = &R->o;
     if (o->width < 1 || o->steps < 1)
         die("bad --width or --steps");
     R->task = o->task == 0 ? "spring" : "pendulum";

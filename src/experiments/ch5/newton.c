@@ -172,17 +172,6 @@ typedef struct {
     const char *out;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_LONG(opts_t, seed, "2018", "seed (PCG32 streams 10.. per purpose and scenario)"),
-    ARG_INT(opts_t, ntrain, "200", "training tracks per scenario"),
-    ARG_INT(opts_t, ntest, "50", "test tracks per scenario"),
-    ARG_INT(opts_t, hidden, "64", "hidden units of the black box"),
-    ARG_LONG(opts_t, steps, "3000", "Adam steps of the black box"),
-    ARG_INT(opts_t, batch, "256", "minibatch size of the black box"),
-    ARG_STRING(opts_t, out, "data/ch5", "output directory"),
-    ARG_END
-};
-
 /* One scenario: its series (observed frames of the training tracks, true
  * and observed test series), the errors of both extrapolations per horizon
  * and their predictions. */
@@ -464,11 +453,24 @@ static void run_scenario(int sc, const opts_t *o, tsv_t *th, tsv_t *tt, tsv_t *t
     free(C.e_nw); free(C.e_th); free(C.e_bb); free(C.pred_nw); free(C.roll);
 }
 
+static const char about[] =
+    "Newton-scheme miniature: force-law family fits vs a black-box sequence model.";
+
+static const arg_spec_t options[] = {
+    ARG_LONG(opts_t, seed, "2018", "seed (PCG32 streams 10.. per purpose and scenario)"),
+    ARG_INT(opts_t, ntrain, "200", "training tracks per scenario"),
+    ARG_INT(opts_t, ntest, "50", "test tracks per scenario"),
+    ARG_INT(opts_t, hidden, "64", "hidden units of the black box"),
+    ARG_LONG(opts_t, steps, "3000", "Adam steps of the black box"),
+    ARG_INT(opts_t, batch, "256", "minibatch size of the black box"),
+    ARG_STRING(opts_t, out, "data/ch5", "output directory"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Newton-scheme miniature: force-law family fits vs a black-box sequence model.");
+    args_parse(options, &o, argc, argv, about);
     if (o.ntrain < 2 || o.ntest < 2 || o.hidden < 1 || o.steps < 1 || o.batch < 1)
         die("bad arguments (see --help)");
     tsv_t *th = tsv_createf(argc, argv, "%s/newton_horizon.tsv", o.out);

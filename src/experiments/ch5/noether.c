@@ -137,21 +137,6 @@ typedef struct {
     const char *out, *tag;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_LONG(opts_t, seed, "2021", "seed (PCG32 streams 10..54, per purpose and system)"),
-    ARG_INT(opts_t, hidden, "64", "hidden units of the step predictor"),
-    ARG_LONG(opts_t, steps, "2000", "Adam steps of the step predictor"),
-    ARG_DOUBLE(opts_t, lr, "1e-3", "Adam step size"),
-    ARG_INT(opts_t, ntrain, "50", "training trajectories"),
-    ARG_INT(opts_t, nval, "25", "validation initial conditions (choose lambda)"),
-    ARG_INT(opts_t, ntest, "25", "test initial conditions"),
-    ARG_INT(opts_t, horizon, "100", "rollout steps"),
-    ARG_DOUBLE(opts_t, noise, "0.1", "observation noise of the training states"),
-    ARG_STRING(opts_t, out, "data/ch5", "output directory"),
-    ARG_STRING(opts_t, tag, "noether", "file-name prefix"),
-    ARG_END
-};
-
 static const double dt = 0.1;    /* sample interval; training tracks span t in [0, 3] */
 enum { NPTS = 31 };
 static const double lambdas_k0 = -6.0, lambdas_dk = 0.5;
@@ -691,11 +676,29 @@ static void run_system(run_t *R, int sys)
     free(S.lnoe);
 }
 
+static const char about[] =
+    "Noether-network miniature: library search, noise ceiling, test-time tailoring.";
+
+static const arg_spec_t options[] = {
+    ARG_LONG(opts_t, seed, "2021", "seed (PCG32 streams 10..54, per purpose and system)"),
+    ARG_INT(opts_t, hidden, "64", "hidden units of the step predictor"),
+    ARG_LONG(opts_t, steps, "2000", "Adam steps of the step predictor"),
+    ARG_DOUBLE(opts_t, lr, "1e-3", "Adam step size"),
+    ARG_INT(opts_t, ntrain, "50", "training trajectories"),
+    ARG_INT(opts_t, nval, "25", "validation initial conditions (choose lambda)"),
+    ARG_INT(opts_t, ntest, "25", "test initial conditions"),
+    ARG_INT(opts_t, horizon, "100", "rollout steps"),
+    ARG_DOUBLE(opts_t, noise, "0.1", "observation noise of the training states"),
+    ARG_STRING(opts_t, out, "data/ch5", "output directory"),
+    ARG_STRING(opts_t, tag, "noether", "file-name prefix"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    run_t R = {0};
-    args_parse(options, &R.o, argc, argv,
-               "Noether-network miniature: library search, noise ceiling, test-time tailoring.");
+    opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
+    run_t R = {.o = opts};
     const opts_t *o = &R.o;
     if (o->hidden < 1 || o->steps < 1 || o->ntrain < 2 || o->nval < 2 || o->ntest < 2 ||
         o->horizon < 1 || !(o->noise >= 0))

@@ -79,12 +79,6 @@ typedef struct {
     long seed;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out, ARG_REQUIRED, "output file (key/value)"),
-    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 weights, 5 transformations)"),
-    ARG_END
-};
-
 typedef struct {
     double dz, codes, qres, leak;
 } audit_t;
@@ -285,10 +279,19 @@ static void relu_zeros(tsv_t *t, const dataset_t *te, long seed)
     qnet_free(&m);
 }
 
+static const char about[] =
+    "Symmetry audit of the quantized networks (chapter 6, E1).";
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "output file (key/value)"),
+    ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 weights, 5 transformations)"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv, "Symmetry audit of the quantized networks (chapter 6, E1).");
+    args_parse(options, &o, argc, argv, about);
     const long seed = o.seed;
     char err[512];
     dataset_t te;

@@ -37,6 +37,9 @@ typedef struct {
     int batch;
 } opts_t;
 
+static const char about[] =
+    "Rescale charge of Net B under identity-STE SGD: full precision, ternary (chapter 6, E5).";
+
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out, ARG_REQUIRED, "charges against the step"),
     ARG_STRING(opts_t, summary, ARG_REQUIRED, "key/value summary"),
@@ -50,8 +53,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Rescale charge of Net B under identity-STE SGD: full precision, ternary (chapter 6, E5).");
+    args_parse(options, &o, argc, argv, about);
     const char *out = o.out, *sum = o.summary;
     const double eta = o.eta;
     const long steps = o.steps, seed = o.seed;

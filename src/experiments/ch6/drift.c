@@ -44,6 +44,9 @@ typedef struct {
     long seed;
 } opts_t;
 
+static const char about[] =
+    "Drift of the scale charge against the step size at fixed training time (chapter 6, E2).";
+
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out, ARG_REQUIRED, "drifts per step size"),
     ARG_STRING(opts_t, summary, ARG_REQUIRED, "key/value summary"),
@@ -57,8 +60,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Drift of the scale charge against the step size at fixed training time (chapter 6, E2).");
+    args_parse(options, &o, argc, argv, about);
     const char *out = o.out, *sum = o.summary;
     const double T = o.time;
     const int B = o.batch, ntrain = o.ntrain;

@@ -41,30 +41,6 @@ typedef struct {
     long wd_until, steps, eval_every, seed;
 } opts_t;
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out, ARG_REQUIRED, "per-step log"),
-    ARG_STRING(opts_t, curve, NULL, "test accuracy every --eval-every steps"),
-    ARG_STRING(opts_t, summary, NULL, "key/value numbers for the prose"),
-    ARG_CHOICE(opts_t, net, "A|B", "A", "Net A (RMSNorm, 3 layers) or Net B (2 layers)"),
-    ARG_STRING(opts_t, q1, "tensor", "quantizer of W1: fp, tensor, row, col, twn or ttq"),
-    ARG_STRING(opts_t, q2, "tensor", "quantizer of W2 (as --q1)"),
-    ARG_STRING(opts_t, q3, "fp", "quantizer of W3, Net A only (as --q1)"),
-    ARG_CHOICE(opts_t, opt, "sgd|adam", "sgd", "optimizer"),
-    ARG_DOUBLE(opts_t, eta, "0.1", "step size"),
-    ARG_DOUBLE(opts_t, eta3, "--eta", "step size of Net A's last layer"),
-    ARG_DOUBLE(opts_t, lambda, "0", "weight decay"),
-    ARG_LONG(opts_t, wd_until, "-1", "weight decay stops at this step (-1: never)"),
-    ARG_LONG(opts_t, steps, "2000", "training steps"),
-    ARG_DOUBLE(opts_t, sigma, "1", "initial weights U(-sigma, sigma) / sqrt(fan_in)"),
-    ARG_INT(opts_t, batch, "128", "minibatch size"),
-    ARG_INT(opts_t, hidden, "128", "hidden units"),
-    ARG_INT(opts_t, ntrain, "20000", "training images drawn from"),
-    ARG_INT(opts_t, ntest, "2000", "test images of the curve"),
-    ARG_LONG(opts_t, eval_every, "100", "steps between rows of the curve"),
-    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
-    ARG_END
-};
-
 typedef struct {
     double *prev[QNET_MAX];        /* W before the step */
     double *w1hist;                /* KNET+1 copies of W1, ring */
@@ -344,13 +320,40 @@ static void write_summary(run_t *R, const dataset_t *te, int argc, char **argv)
     tsv_finish(s);
 }
 
+static const char about[] =
+    "One training run of chapter 6's Net A or Net B on Fashion-MNIST, logging the scale\n"
+    "law, its sources and the code flips at every step.";
+
+static const arg_spec_t options[] = {
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "per-step log"),
+    ARG_STRING(opts_t, curve, NULL, "test accuracy every --eval-every steps"),
+    ARG_STRING(opts_t, summary, NULL, "key/value numbers for the prose"),
+    ARG_CHOICE(opts_t, net, "A|B", "A", "Net A (RMSNorm, 3 layers) or Net B (2 layers)"),
+    ARG_STRING(opts_t, q1, "tensor", "quantizer of W1: fp, tensor, row, col, twn or ttq"),
+    ARG_STRING(opts_t, q2, "tensor", "quantizer of W2 (as --q1)"),
+    ARG_STRING(opts_t, q3, "fp", "quantizer of W3, Net A only (as --q1)"),
+    ARG_CHOICE(opts_t, opt, "sgd|adam", "sgd", "optimizer"),
+    ARG_DOUBLE(opts_t, eta, "0.1", "step size"),
+    ARG_DOUBLE(opts_t, eta3, "--eta", "step size of Net A's last layer"),
+    ARG_DOUBLE(opts_t, lambda, "0", "weight decay"),
+    ARG_LONG(opts_t, wd_until, "-1", "weight decay stops at this step (-1: never)"),
+    ARG_LONG(opts_t, steps, "2000", "training steps"),
+    ARG_DOUBLE(opts_t, sigma, "1", "initial weights U(-sigma, sigma) / sqrt(fan_in)"),
+    ARG_INT(opts_t, batch, "128", "minibatch size"),
+    ARG_INT(opts_t, hidden, "128", "hidden units"),
+    ARG_INT(opts_t, ntrain, "20000", "training images drawn from"),
+    ARG_INT(opts_t, ntest, "2000", "test images of the curve"),
+    ARG_LONG(opts_t, eval_every, "100", "steps between rows of the curve"),
+    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
+    ARG_END
+};
+
 int main(int argc, char **argv)
 {
-    run_t R = {0};
+    opts_t opts;
+    args_parse(options, &opts, argc, argv, about);
+    run_t R = {.o = opts};
     opts_t *o = &R.o;
-    args_parse(options, o, argc, argv,
-               "One training run of chapter 6's Net A or Net B on Fashion-MNIST, logging the scale\n"
-               "law, its sources and the code flips at every step.");
     R.netA = o->net == 0;
     if (o->steps < 1 || o->batch < 1 || o->hidden < 1 || o->eta <= 0 || o->ntrain < o->batch ||
         o->ntest < 1 || o->eval_every < 1)

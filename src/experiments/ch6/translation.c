@@ -40,6 +40,9 @@ typedef struct {
     int batch;
 } opts_t;
 
+static const char about[] =
+    "Translation charge of the logit layer under eight update rules (chapter 6).";
+
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out, ARG_REQUIRED, "column-sum drifts against the step"),
     ARG_STRING(opts_t, summary, ARG_REQUIRED, "key/value summary"),
@@ -53,8 +56,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "Translation charge of the logit layer under eight update rules (chapter 6).");
+    args_parse(options, &o, argc, argv, about);
     const char *out = o.out, *sum = o.summary;
     const double eta = o.eta;
     const long steps = o.steps, seed = o.seed;
