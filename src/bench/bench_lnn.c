@@ -62,6 +62,10 @@ typedef struct {
     long seed;
 } opts_t;
 
+static const char about[] =
+    "One Adam step of a Lagrangian network (MLP 4 -> width x depth -> 1, softplus,\n"
+    "double, 1 BLAS thread) on double-pendulum states; median seconds per step.";
+
 static const arg_spec_t options[] = {
     ARG_INT(opts_t, width, "128", "hidden units per layer"),
     ARG_INT(opts_t, depth, "3", "hidden layers"),
@@ -75,9 +79,7 @@ static const arg_spec_t options[] = {
 int main(int argc, char **argv)
 {
     opts_t o;
-    args_parse(options, &o, argc, argv,
-               "One Adam step of a Lagrangian network (MLP 4 -> width x depth -> 1, softplus,\n"
-               "double, 1 BLAS thread) on double-pendulum states; median seconds per step.");
+    args_parse(options, &o, argc, argv, about);
     const int width = o.width, depth = o.depth, B = o.batch, steps = o.steps, warm = o.warmup;
     const long seed = o.seed;
     if (width < 1 || depth < 1 || depth > LNN_MAX_DEPTH || B < 1 || steps < 1 || warm < 0)
