@@ -312,8 +312,10 @@ void args_parse(const arg_spec_t *spec, void *opts, int argc, char **argv, const
         }
         if (!text[k] && a->def == ARG_REQUIRED)
             die("option %s is required (%s --help lists the options)", opt_name(a), util_progname());
-        if (!text[k] && a->def && a->def[0] == '-' && a->def[1] == '-' && a->type != ARG_T_STRING)
-            die("default of %s: %s is not an option with a value", opt_name(a), a->def);
+        int needs_value = a->type != ARG_T_STRING && a->type != ARG_T_FLAG &&
+                          a->type != ARG_T_DOUBLES && a->type != ARG_T_INTS;
+        if (!text[k] && needs_value)   /* a table error: a number or a choice needs a default */
+            die("option %s has no value and no default", opt_name(a));
         store(a, opts, text[k], given[k]);
     }
 

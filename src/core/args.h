@@ -17,8 +17,9 @@
  * The option is the field's name with '_' written '-' (`out_dir` is
  * `--out-dir`).  A default is the text one would type on the command line,
  * parsed like it; ARG_REQUIRED makes the option mandatory; NULL leaves a
- * string NULL (an optional file, say); "--other" defaults to the value of
- * option --other.  The ARG_* macros check at compile time that the field has
+ * string NULL (an optional file, say) and a list empty, and is not allowed
+ * for numbers and choices; "--other" defaults to the value of option
+ * --other.  The ARG_* macros check at compile time that the field has
  * the C type the option stores.
  *
  * Command line: `--name value` pairs and `--flag`s, in any order, each at

@@ -189,6 +189,31 @@ Test(args, help_exits_zero_with_the_table)
     cr_assert_eq(run((const char *[]){"-h", NULL}, msg, sizeof msg), 0);
 }
 
+/* A table that forgets a number's default. */
+typedef struct {
+    int n;
+} bad_opts_t;
+
+static const arg_spec_t bad_spec[] = {
+    ARG_INT(bad_opts_t, n, NULL, "no default"),
+    ARG_END
+};
+
+Test(args, number_without_default_is_refused, .exit_code = 1)
+{
+    char *argv[] = {"prog", NULL};
+    bad_opts_t o;
+    args_parse(bad_spec, &o, 1, argv, NULL);
+}
+
+Test(args, number_without_default_given, .exit_code = 0)
+{
+    char *argv[] = {"prog", "--n", "7", NULL};
+    bad_opts_t o;
+    args_parse(bad_spec, &o, 3, argv, NULL);
+    cr_assert_eq(o.n, 7);
+}
+
 typedef struct {
     int equal;
     const char *out;

@@ -365,17 +365,17 @@ int main(int argc, char **argv)
 {
     opts_t opts;
     args_parse(options, &opts, argc, argv, about);
+    const int NB = opts.betas.n;
+    if (NB > NB_MAX)
+        die("--betas '%s': more than %d values", opts.betas.text, NB_MAX);
+    if (opts.eta <= 0 || opts.lambda <= 0 || opts.batch < 2 || opts.steps < 10 || opts.every < 1)
+        die("need eta > 0, lambda > 0, batch >= 2, steps >= 10, every >= 1");
+    for (int i = 0; i < NB; i++)
+        if (opts.betas.v[i] <= 0 || opts.betas.v[i] >= 1)
+            die("--betas: need 0 < beta < 1");
     run_t *R = xcalloc(1, sizeof *R);
     R->o = opts;
     const opts_t *o = &R->o;
-    const int NB = o->betas.n;
-    if (NB > NB_MAX)
-        die("--betas '%s': more than %d values", o->betas.text, NB_MAX);
-    if (o->eta <= 0 || o->lambda <= 0 || o->batch < 2 || o->steps < 10 || o->every < 1)
-        die("need eta > 0, lambda > 0, batch >= 2, steps >= 10, every >= 1");
-    for (int i = 0; i < NB; i++)
-        if (o->betas.v[i] <= 0 || o->betas.v[i] >= 1)
-            die("--betas: need 0 < beta < 1");
     char err[512];
     if (fmnist_load(&R->ds, NULL, "train", err, sizeof err))
         die("%s", err);

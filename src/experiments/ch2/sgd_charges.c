@@ -536,11 +536,11 @@ int main(int argc, char **argv)
 {
     opts_t opts;
     args_parse(options, &opts, argc, argv, about);
+    if (opts.eta <= 0 || opts.batch < 2 || opts.steps < 1 || opts.every < 1)
+        die("need eta > 0, batch >= 2, steps >= 1, every >= 1");
     run_t *R = xcalloc(1, sizeof *R);
     R->o = opts;
     const opts_t *o = &R->o;
-    if (o->eta <= 0 || o->batch < 2 || o->steps < 1 || o->every < 1)
-        die("need eta > 0, batch >= 2, steps >= 1, every >= 1");
     R->NL = o->lambdas.n;
     if (R->NL > NL_MAX)
         die("--lambdas '%s': more than %d values", o->lambdas.text, NL_MAX);

@@ -313,14 +313,14 @@ int main(int argc, char **argv)
 {
     opts_t opts;
     args_parse(options, &opts, argc, argv, about);
+    const double eta = opts.eta, lambda = opts.lambda;
+    if (opts.steps < 10 || opts.width < 8 || opts.batch < 2 || opts.train < opts.batch ||
+        opts.test < 500 || eta <= 0 || lambda <= 0)
+        die("bad parameters (need steps >= 10, width >= 8, batch >= 2, train >= batch, "
+            "test >= 500, eta > 0, lambda > 0)");
     adaptive_t *A = xcalloc(1, sizeof *A);
     A->o = opts;
     const opts_t *o = &A->o;
-    const double eta = o->eta, lambda = o->lambda;
-    if (o->steps < 10 || o->width < 8 || o->batch < 2 || o->train < o->batch || o->test < 500 ||
-        eta <= 0 || lambda <= 0)
-        die("bad parameters (need steps >= 10, width >= 8, batch >= 2, train >= batch, "
-            "test >= 500, eta > 0, lambda > 0)");
     dataset_t train, test;
     ch3_load(&train, "train", o->train);
     ch3_load(&test, "test", o->test);

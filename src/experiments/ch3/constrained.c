@@ -268,21 +268,21 @@ int main(int argc, char **argv)
 {
     opts_t opts;
     args_parse(options, &opts, argc, argv, about);
+    const double *etas = opts.etas.v;
+    const int ne = opts.etas.n;
+    if (ne < 2 || ne > MAXE)
+        die("--etas: need a comma-separated list of 2 to %d learning rates, got '%s'", MAXE,
+            opts.etas.text);
+    for (int i = 0; i < ne; i++)
+        if (!(etas[i] > 0) || (i > 0 && etas[i] <= etas[i - 1]))
+            die("--etas: learning rates must be positive and increasing ('%s')", opts.etas.text);
+    if (opts.steps < 100 || opts.width < 8 || opts.batch < 2 || opts.train < opts.batch ||
+        opts.test < 500 || opts.lambda <= 0)
+        die("bad parameters (need steps >= 100, width >= 8, batch >= 2, train >= batch, "
+            "test >= 500, lambda > 0)");
     scan_t *E = xcalloc(1, sizeof *E);
     E->o = opts;
     const opts_t *o = &E->o;
-    const double *etas = o->etas.v;
-    const int ne = o->etas.n;
-    if (ne < 2 || ne > MAXE)
-        die("--etas: need a comma-separated list of 2 to %d learning rates, got '%s'", MAXE,
-            o->etas.text);
-    for (int i = 0; i < ne; i++)
-        if (!(etas[i] > 0) || (i > 0 && etas[i] <= etas[i - 1]))
-            die("--etas: learning rates must be positive and increasing ('%s')", o->etas.text);
-    if (o->steps < 100 || o->width < 8 || o->batch < 2 || o->train < o->batch || o->test < 500 ||
-        o->lambda <= 0)
-        die("bad parameters (need steps >= 100, width >= 8, batch >= 2, train >= batch, "
-            "test >= 500, lambda > 0)");
     dataset_t train, test;
     ch3_load(&train, "train", o->train);
     ch3_load(&test, "test", o->test);

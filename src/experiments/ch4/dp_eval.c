@@ -412,12 +412,13 @@ int main(int argc, char **argv)
 {
     opts_t opts;
     args_parse(options, &opts, argc, argv, about);
+    const int nic = opts.nic;
+    if (nic < 8 || nic > MAXIC || !(opts.dt > 0) || !(opts.tmax >= 10))
+        die("need 8 <= --nic <= %d, --dt > 0, --tmax >= 10", MAXIC);
     eval_t *E = xcalloc(1, sizeof *E);
     E->o = opts;
+    E->nic = nic;
     const opts_t *o = &E->o;
-    const int nic = E->nic = o->nic;
-    if (nic < 8 || nic > MAXIC || !(o->dt > 0) || !(o->tmax >= 10))
-        die("need 8 <= --nic <= %d, --dt > 0, --tmax >= 10", MAXIC);
 
     lnn_feat feat = o->features ? LNN_FEAT_WRAP : LNN_FEAT_TRIG;
     if (dp_lnn_build(&E->lnn, feat, o->width, o->depth, nic) ||

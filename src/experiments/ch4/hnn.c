@@ -297,11 +297,11 @@ int main(int argc, char **argv)
 {
     opts_t opts;
     args_parse(options, &opts, argc, argv, about);
+    if (opts.width < 1 || opts.steps < 1)
+        die("bad --width or --steps");
     run_t *R = xcalloc(1, sizeof *R);
     R->o = opts;
     const opts_t *o = &R->o;
-    if (o->width < 1 || o->steps < 1)
-        die("bad --width or --steps");
     R->task = o->task == 0 ? "spring" : "pendulum";
     R->c.spring = o->task == 0;
     const int width = o->width;
