@@ -89,31 +89,6 @@ void sym_rescale_charge(double *D, const double *W1, const double *b1, const dou
 
 /* ---------------------------------------------------- gradient constraints */
 
-void sym_row_dot(double *c, const double *A, const double *a_bias, const double *Bm,
-                 const double *b_bias, int rows, int cols)
-{
-    for (int i = 0; i < rows; i++) {
-        const double *a = A + (size_t)i * cols, *b = Bm + (size_t)i * cols;
-        double s = 0.0;
-        for (int j = 0; j < cols; j++)
-            s += a[j] * b[j];
-        if (a_bias && b_bias)
-            s += a_bias[i] * b_bias[i];
-        c[i] = s;
-    }
-}
-
-void sym_col_dot(double *c, const double *A, const double *Bm, int rows, int cols)
-{
-    for (int j = 0; j < cols; j++)
-        c[j] = 0.0;
-    for (int i = 0; i < rows; i++) {
-        const double *a = A + (size_t)i * cols, *b = Bm + (size_t)i * cols;
-        for (int j = 0; j < cols; j++)
-            c[j] += a[j] * b[j];
-    }
-}
-
 double sym_translation_residual(const double *gW, const double *gb, int rows, int cols)
 {
     double worst = 0.0;

@@ -72,12 +72,6 @@ double sym_scale_residual(const double *W, const double *b, const double *gW, co
 double sym_rescale_residual(const double *W1, const double *b1, const double *gW1,
                             const double *gb1, const double *W2, const double *gW2,
                             int H, int in, int out);
-/* Per-group inner products, for callers that want more than the maximum:
- * c[i] = <a_i, b_i> over row i of A,B (plus a_bias[i]*b_bias[i] when given). */
-void sym_row_dot(double *c, const double *A, const double *a_bias, const double *Bm,
-                 const double *b_bias, int rows, int cols);
-/* c[j] = <A[:,j], B[:,j]> over column j. */
-void sym_col_dot(double *c, const double *A, const double *Bm, int rows, int cols);
 
 /* ------------------------------------------- exact discrete laws, beta = 0 */
 
