@@ -3,7 +3,7 @@
 # and measures each chapter's regeneration time from clean
 # (data/reference/chapter_times.tsv, quoted on the index page).
 TSVSUM := $(BUILD)/bin/tsvsum
-$(TSVSUM): src/verify/tsvsum.c | $(DEPS_STAMP)
+$(TSVSUM): src/verify/tsvsum.c $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MF $(BUILD)/obj/tsvsum.d -o $@ $< -lm
 
