@@ -55,6 +55,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(JOBS)
 endif
+# This make's flags and command-line variables without its -j and job server,
+# for a make that must run one job at a time (or choose its own -j).
+MAKEFLAGS_NOJOBS = $(filter-out -j% --jobserver%,$(MAKEFLAGS))
 
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
@@ -275,7 +278,7 @@ test-c: $(TEST_BIN)
 # of actions after the graph, not a second graph: `make test-all` alone is the
 # same run.
 test: $(TEST_BIN) $(SITE) $(TEST_PREREQS)
-	@MAKEFLAGS='$(filter-out -j% --jobserver%,$(MAKEFLAGS))' $(MAKE) --no-print-directory -j1 test-all
+	@MAKEFLAGS='$(MAKEFLAGS_NOJOBS)' $(MAKE) --no-print-directory -j1 test-all
 test-all: test-c $(TEST_RUNS)
 
 # The C suites again, built with AddressSanitizer and UndefinedBehaviorSanitizer
@@ -291,7 +294,7 @@ test-sanitize: | $(DEPS_STAMP)
 # Benchmarks run one after another even under -j (timings would interfere).
 bench:
 	@for b in $(BENCHES); do \
-	  MAKEFLAGS='$(filter-out -j% --jobserver%,$(MAKEFLAGS))' $(MAKE) --no-print-directory -j1 $$b || exit 1; \
+	  MAKEFLAGS='$(MAKEFLAGS_NOJOBS)' $(MAKE) --no-print-directory -j1 $$b || exit 1; \
 	done
 
 clean:
