@@ -199,10 +199,10 @@ endef
 SEEDS ?= 5
 SEEDS_BIN := $(BUILD)/bin/seeds
 # $(call seq,N): 0 1 ... N-1
-seq = $(if $(call is_count_,$(1)),$(call seq_,$(1),),$(error SEEDS-like count '$(1)' is not a whole number))
+seq = $(if $(call is_count_,$(1)),$(call seq_,$(1),),$(error seed count '$(1)' is not a whole number (SEEDS, or a chapter's count)))
 seq_ = $(if $(filter $(1),$(words $(2))),$(2),$(call seq_,$(1),$(2) $(words $(2))))
-is_count_ = $(and $(filter 1,$(words $(1))),$(if $(strip $(subst 0,,$(subst 1,,$(subst 2,,$(subst 3,,$(subst 4,,\
-            $(subst 5,,$(subst 6,,$(subst 7,,$(subst 8,,$(subst 9,,$(1))))))))))),,1))
+is_count_ = $(and $(filter 1,$(words $(1))),$(if $(call drop_digits_,$(1),0 1 2 3 4 5 6 7 8 9),,1))
+drop_digits_ = $(if $(2),$(call drop_digits_,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,10,$(2))),$(1))
 seeds_min = $(words $(wordlist 1,$(2),$(call seq,$(1))))
 seed_files = $(foreach k,$(call seq,$(3)),$(1)/s$(k)_$(2))
 seed_args_ = $(subst {out},$(1)/s$(2),$(subst {seed},$(2),$(3)))

@@ -17,6 +17,16 @@ SITEGEN_OBJ  := $(SITEGEN_SRC:src/%.c=$(BUILD)/obj/%.o)
 KATEX_JS     := src/site/katex-render.js
 SITE_INPUTS  := $(SITEGEN) $(KATEX_JS) chapters/macros.tex chapters/references.bib package-lock.json
 
+# Its objects carry their own flags stamp (same text as $(FLAGS_STAMP)): make
+# remakes the pages' dependency files even under -n, and so the generator
+# they need, so `make -n CFLAGS=...` does rebuild the generator -- but only
+# it, never the experiments' programs.
+SITE_FLAGS_STAMP := $(STAMP_DIR)/flags-site
+$(call value_stamp,$(SITE_FLAGS_STAMP),$(STAMP_TEXT.$(FLAGS_STAMP)))
+$(BUILD)/obj/site/%.o: src/site/%.c $(SITE_FLAGS_STAMP) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 $(SITEGEN): $(SITEGEN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@.tmp.$$$$ $^ -lmd4c && mv $@.tmp.$$$$ $@
@@ -127,6 +137,7 @@ $(BUILD)/tests/site/test_sitegen: private ALL_CFLAGS += -DSITEGEN_BIN='"$(SITEGE
 # internal link or image, no request outside the site; screenshots of each
 # page, light and dark, in build/screenshots/.
 TEST_RUNS += test-browser
+TEST_PREREQS += $(SITEGEN)
 test-browser: $(SITE) $(SITEGEN) | $(DEPS_STAMP)
 	@bash tests/browser/selftest.sh $(BUILD)/browser-selftest
 	node tests/browser/check.js site $(BUILD)/screenshots
