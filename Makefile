@@ -20,25 +20,33 @@
 #
 #   $(eval $(call experiment,OUTPUTS,PROGRAM,ARGS[,INPUTS]))
 #       One run of PROGRAM (e.g. $(BUILD)/bin/ch6/train) with ARGS, writing
-#       every file in OUTPUTS (a grouped target).  INPUTS: data files it reads.
-#       The outputs go into DATA (verified by make verify), except files
-#       named *_timing.tsv and those matching DATA_EXCLUDE.
+#       every file in OUTPUTS.  INPUTS: the data files it reads.  Its command
+#       line is stamped (build/cmd/<first output>.cmd); `$(EXP_LAUNCH)` goes
+#       in front when it runs.  The outputs go into DATA (built by `make
+#       figures`, compared by `make verify`), except files named *_timing.tsv
+#       and those matching DATA_EXCLUDE.  A comma in ARGS would end the
+#       argument: pass lists through a variable (CH2_LAMBDAS := 0,1e-3).
 #   $(eval $(call seeded_experiment,DIR,FILES,PROGRAM,ARGS,COUNT[,INPUTS]))
 #       COUNT separate runs (seeds k = 0..COUNT-1, one make target each, so
 #       `make -j` runs them in parallel); run k writes DIR/s<k>_<f> for each f
 #       in FILES.  In ARGS, {seed} stands for k and {out} for DIR/s<k>, so
-#       `--seed {seed} --out {out}_curve.tsv` or `--out {out}` (prefix style).
+#       `--seed {seed} --curve {out}_curve.tsv`, or `--out {out}` for a
+#       program that appends _<f> to a prefix.
 #   $(eval $(call seed_aggregate,OUT,DIR,FILE,COUNT,kv|curve))
-#       OUT from DIR/s<k>_FILE over the COUNT seeds, by build/bin/seeds:
-#       kv: per key its median, min, max, mean, sd (q10, q90 from 10 seeds);
-#       curve: per column of a table its median and band, row by row.
-#   $(call seed_files,DIR,FILE,COUNT)   the per-seed files, for a figure rule
+#       OUT from DIR/s<k>_FILE over the COUNT seeds, by build/bin/seeds
+#       (src/tools/seeds.c): kv: n_seeds, then per key <key>_median, _min,
+#       _max, _mean, _sd (and _q10, _q90 from 10 seeds); curve: per column of
+#       tables sharing their first column, <col>_median, _min, _max (and
+#       _q10, _q90), row by row, for a band.
+#   $(call seed_files,DIR,FILE,COUNT)   the per-seed files (the INPUTS of a
+#       program that reads all seeds itself)
 #   SEEDS (default 5) is the seed count; a chapter may keep its own,
 #       `CH4_SEEDS ?= $(SEEDS)`, or cap it: `$(call seeds_min,$(SEEDS),3)`.
 #   Figures need nothing: figures/<name>.gp draws figures/<name>.svg from
 #   every data/....tsv path it names literally (the rule the site generator
 #   uses for provenance), so write data file names out in full.
 #   DATA_FIRST += a file whose run is long: started first under make -j.
+#   A rule that is not an experiment (a copy, say) adds its file to DATA itself.
 #
 # `make help` lists the targets.
 
