@@ -9,11 +9,12 @@
  * of `make bench`.  A 1024^3 product gives the machine's peak for context. */
 #include <cblas.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench_common.h"
 #include "core/args.h"
 #include "core/rng.h"
+#include "core/stats.h"
 #include "core/tsv.h"
 #include "core/util.h"
 
@@ -84,8 +85,9 @@ static double rate(const shape_t *s, int ns, int f32, bufs_t *b, int repeat, dou
         r[k] = flop * calls / t / 1e9;
         rc[k] = flop * calls / (cpu_seconds() - c0) / 1e9;
     }
-    *cpu_rate = bench_median(rc, repeat);
-    return bench_median(r, repeat);
+    double work[64];
+    *cpu_rate = stats_median(rc, (size_t)repeat, work);
+    return stats_median(r, (size_t)repeat, work);
 }
 
 typedef struct {

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bench/bench_common.h"
 #include "core/args.h"
+#include "core/stats.h"
 #include "core/tsv.h"
 #include "core/util.h"
 
@@ -148,11 +148,8 @@ static rate_t gemm_rate(const char *path, const char *name, const char *prec)
 
 static double med(const double *v, int n)
 {
-    if (n == 0)
-        return NAN;
     double t[MAXRUN];
-    memcpy(t, v, (size_t)n * sizeof *v);
-    return bench_median(t, n);
+    return stats_median(v, (size_t)n, t);
 }
 
 static double vmin(const double *v, int n)

@@ -11,6 +11,7 @@
  *
  * Output: data/ch1/kepler_order.tsv, data/ch1/order_summary.tsv. */
 #include "core/args.h"
+#include "core/stats.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "physics/integrators.h"
@@ -97,13 +98,8 @@ int main(int argc, char **argv)
         int lo = hi - (int)nfit + 1;
         if (hi < 0 || lo < 0)
             die("%s: fewer than %ld step sizes with error >= %g; lower --kmin", name[m], nfit, floor_);
-        double sx = 0, sy = 0, sxx = 0, sxy = 0;
-        for (int i = lo; i <= hi; i++) {
-            double x = log(h[i]), y = log(err[m][i]);
-            sx += x; sy += y; sxx += x * x; sxy += x * y;
-        }
-        double c = (double)nfit;
-        order[m] = (c * sxy - sx * sy) / (c * sxx - sx * sx);
+        if (stats_loglog_slope(h + lo, err[m] + lo, (size_t)nfit, &order[m], NULL))
+            die("%s: no slope through the fit range", name[m]);
         anchor_e[m] = err[m][hi];
         anchor_h[m] = h[hi];
         ratio_last[m] = err[m][hi - 1] / err[m][hi];

@@ -23,6 +23,7 @@
 #include "core/args.h"
 #include "core/batch.h"
 #include "core/rng.h"
+#include "core/stats.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "nn/formula.h"
@@ -158,12 +159,6 @@ static void features(double *f, const double *s, int n, double S, double D)
     f[0] = s[n] / S;
     for (int j = 1; j < WIN; j++)
         f[j] = (s[n - j + 1] - s[n - j]) / D;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
 }
 
 typedef struct {
@@ -418,7 +413,7 @@ static void scen_results(const scen_t *C, tsv_t *th, tsv_t *tt)
         double db = fabs(C->roll[(size_t)i * n + n - 1] - C->te_true[(size_t)i * n + n - 1]);
         q[i] = db / dn;
     }
-    qsort(q, nte_ser, sizeof *q, cmp_double);
+    stats_sort(q, (size_t)nte_ser);
     kv(C, "ratio_end_median", q[nte_ser / 2]);
     free(q);
     if (sc == DAMPED)

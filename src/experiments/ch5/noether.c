@@ -25,6 +25,7 @@
 
 #include "core/args.h"
 #include "core/rng.h"
+#include "core/stats.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "nn/formula.h"
@@ -100,34 +101,6 @@ static double rmse(const double *a, const double *b, int T)
         s += dq * dq + dp * dp;
     }
     return sqrt(s / (2.0 * T));
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* linear-interpolated quantile of sorted v[n] */
-static double quantile(const double *v, int n, double q)
-{
-    double pos = q * (n - 1);
-    int i = (int)pos;
-    if (i >= n - 1)
-        return v[n - 1];
-    return v[i] + (pos - i) * (v[i + 1] - v[i]);
-}
-
-static void mean_sd(const double *v, int n, double *mean, double *sd)
-{
-    double m = 0, s = 0;
-    for (int i = 0; i < n; i++)
-        m += v[i];
-    m /= n;
-    for (int i = 0; i < n; i++)
-        s += (v[i] - m) * (v[i] - m);
-    *mean = m;
-    *sd = n > 1 ? sqrt(s / (n - 1)) : 0;
 }
 
 typedef struct {
@@ -479,17 +452,17 @@ static void test_gains(run_t *R, int sys, const sweep_t *S)
             rt_[i] = r_at(R, w, S->lbest[w], nval + i);
             gain[i] = 1.0 - rt_[i] / R->r_base[nval + i];
         }
-        mean_sd(gain, ntest, &mean, &sd);
+        stats_mean_sd(gain, (size_t)ntest, &mean, &sd);
         memcpy(gs_, gain, (size_t)ntest * sizeof *gs_);
-        qsort(gs_, ntest, sizeof *gs_, cmp_double);
+        stats_sort(gs_, (size_t)ntest);
         char k2[64];
         snprintf(k2, sizeof k2, "gain_%s_ic_median", wn[w]);
-        kv(R, sys, k2, quantile(gs_, ntest, 0.5));
+        kv(R, sys, k2, stats_quantile_sorted(gs_, (size_t)ntest, 0.5));
         snprintf(k2, sizeof k2, "gain_%s_ic_q25", wn[w]);
-        kv(R, sys, k2, quantile(gs_, ntest, 0.25));
+        kv(R, sys, k2, stats_quantile_sorted(gs_, (size_t)ntest, 0.25));
         snprintf(k2, sizeof k2, "gain_%s_ic_q75", wn[w]);
-        kv(R, sys, k2, quantile(gs_, ntest, 0.75));
-        mean_sd(rt_, ntest, &rm, &rsd);
+        kv(R, sys, k2, stats_quantile_sorted(gs_, (size_t)ntest, 0.75));
+        stats_mean_sd(rt_, (size_t)ntest, &rm, &rsd);
         snprintf(k2, sizeof k2, "rmse_%s", wn[w]);
         kv(R, sys, k2, rm);
         snprintf(k2, sizeof k2, "rmse_%s_sd", wn[w]);
@@ -532,8 +505,8 @@ static void energy_split(run_t *R, int sys, const sweep_t *S)
         h0[i] = energy[sys](R->truth + (size_t)(nval + i) * 2 * (T + 1));
         tmp[i] = h0[i];
     }
-    qsort(tmp, ntest, sizeof *tmp, cmp_double);
-    double hmed = quantile(tmp, ntest, 0.5);
+    stats_sort(tmp, (size_t)ntest);
+    double hmed = stats_quantile_sorted(tmp, (size_t)ntest, 0.5);
     int nlo = 0, nhi = 0, blo = 0, bhi = 0;
     double *llo = xmalloc((size_t)ntest * sizeof *llo), *lhi = xmalloc((size_t)ntest * sizeof *lhi);
     for (int i = 0; i < ntest; i++) {
@@ -546,15 +519,15 @@ static void energy_split(run_t *R, int sys, const sweep_t *S)
             bhi += better;
         }
     }
-    qsort(llo, nlo, sizeof *llo, cmp_double);
-    qsort(lhi, nhi, sizeof *lhi, cmp_double);
+    stats_sort(llo, (size_t)nlo);
+    stats_sort(lhi, (size_t)nhi);
     kv(R, sys, "H0_median", hmed);
     kv(R, sys, "n_lower", nlo);
     kv(R, sys, "n_upper", nhi);
     kv(R, sys, "n_better_lower", blo);
     kv(R, sys, "n_better_upper", bhi);
-    kv(R, sys, "LN_median_lower", quantile(llo, nlo, 0.5));
-    kv(R, sys, "LN_median_upper", quantile(lhi, nhi, 0.5));
+    kv(R, sys, "LN_median_lower", stats_quantile_sorted(llo, (size_t)nlo, 0.5));
+    kv(R, sys, "LN_median_upper", stats_quantile_sorted(lhi, (size_t)nhi, 0.5));
     free(h0); free(tmp); free(llo); free(lhi);
     double md = 0, mo = 0;
     for (int i = nval; i < nic; i++) {
@@ -563,7 +536,7 @@ static void energy_split(run_t *R, int sys, const sweep_t *S)
     }
     kv(R, sys, "disc_oracle_reldiff", fabs(md - mo) / mo);
     double rm, rsd;
-    mean_sd(R->r_base + nval, ntest, &rm, &rsd);
+    stats_mean_sd(R->r_base + nval, (size_t)ntest, &rm, &rsd);
     kv(R, sys, "rmse_base", rm);
     kv(R, sys, "rmse_base_sd", rsd);
 }
@@ -625,10 +598,10 @@ static void error_curves(run_t *R, int sys, const formula_cand_t *const gs[2], c
                 col[i] = R->errs[((size_t)w * ntest + i) * (T + 1) + t];
                 m += col[i];
             }
-            qsort(col, ntest, sizeof *col, cmp_double);
+            stats_sort(col, (size_t)ntest);
             row[2 + 3 * w] = m / ntest;
-            row[3 + 3 * w] = quantile(col, ntest, 0.25);
-            row[4 + 3 * w] = quantile(col, ntest, 0.75);
+            row[3 + 3 * w] = stats_quantile_sorted(col, (size_t)ntest, 0.25);
+            row[4 + 3 * w] = stats_quantile_sorted(col, (size_t)ntest, 0.75);
         }
         tsv_row(R->te, 11, row);
     }

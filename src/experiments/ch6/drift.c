@@ -20,6 +20,7 @@
 #include "core/args.h"
 #include "core/batch.h"
 #include "core/idx.h"
+#include "core/stats.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "experiments/ch6/qnet.h"
@@ -27,14 +28,11 @@
 
 #define NETA 5
 
+/* Log-log slope through n points (core/stats.h); NaN if there is none. */
 static double slope(const double *x, const double *y, int n)
 {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (int i = 0; i < n; i++) {
-        double lx = log(x[i]), ly = log(y[i]);
-        sx += lx; sy += ly; sxx += lx * lx; sxy += lx * ly;
-    }
-    return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    double b;
+    return stats_loglog_slope(x, y, (size_t)n, &b, NULL) ? NAN : b;
 }
 
 typedef struct {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats.h"
 #include "core/util.h"
 #include "nn/scale_dynamics.h"
 
@@ -75,19 +76,7 @@ double *ch3_row_in(double *base, const mlp_t *m, int u, int *len)
     return base + (p - m->theta);
 }
 
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 double ch3_quantile(const double *v, int n, double q, double *tmp)
 {
-    memcpy(tmp, v, (size_t)n * sizeof *v);
-    qsort(tmp, (size_t)n, sizeof *tmp, cmp);
-    double pos = q * (n - 1);
-    int i = (int)pos;
-    if (i >= n - 1)
-        return tmp[n - 1];
-    return tmp[i] + (pos - i) * (tmp[i + 1] - tmp[i]);
+    return stats_quantile(v, (size_t)n, q, tmp);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats.h"
 #include "core/tsv.h"
 #include "core/util.h"
 #include "physics/integrators.h"
@@ -116,23 +117,15 @@ void dp_load_weights(const char *path, double *theta, size_t n)
         die("%s: %zu weights, the model has %zu (wrong --width/--depth?)", path, got, n);
 }
 
-static int dp_cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* quantile (linear interpolation) of v[0..n), sorted in place; inf sorts last */
 double dp_quantile(double *v, int n, double q)
 {
-    qsort(v, n, sizeof(double), dp_cmp_double);
-    double pos = q * (n - 1);
-    int i = (int)floor(pos);
-    if (i >= n - 1)
-        return v[n - 1];
-    double f = pos - i;
-    if (f == 0 || !isfinite(v[i + 1]))
-        return f == 0 ? v[i] : (isfinite(v[i]) ? INFINITY : v[i]);
-    return v[i] + f * (v[i + 1] - v[i]);
+    stats_sort(v, (size_t)n);
+    /* between two equal infinities (two diverged rollouts) the quantile is
+     * that infinity; type 7's interpolation would give inf - inf = NaN */
+    size_t j = (size_t)floor(q * (n - 1));
+    if (j + 1 < (size_t)n && isinf(v[j]) && v[j] == v[j + 1])
+        return v[j];
+    return stats_quantile_sorted(v, (size_t)n, q);
 }
 

@@ -43,7 +43,8 @@ void dp_save_weights(const char *path, const double *theta, size_t n, const char
 /* Reads exactly n weights; dies naming file and line on any mismatch. */
 void dp_load_weights(const char *path, double *theta, size_t n);
 
-/* quantile (linear interpolation) of v[0..n), sorted in place; inf sorts last */
+/* Type-7 quantile of v[0..n) (core/stats.h), sorted in place; +inf (a
+ * diverged rollout) sorts last and two of them in a row give +inf. */
 double dp_quantile(double *v, int n, double q);
 
 #endif
