@@ -46,6 +46,23 @@ void nn_linear_backward(double *din, double *dW, double *db, const double *dout,
     }
 }
 
+void nn_linear_backward_acc(double *din, double *dW, double *db, const double *dout,
+                            const double *in, const double *W, int B, int in_dim, int out_dim)
+{
+    if (din)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0, dout,
+                    out_dim, W, in_dim, 0.0, din, in_dim);
+    if (dW)
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0, dout,
+                    out_dim, in, in_dim, 1.0, dW, in_dim);
+    if (db)
+        for (int r = 0; r < B; r++) {
+            const double *d = dout + (size_t)r * out_dim;
+            for (int j = 0; j < out_dim; j++)
+                db[j] += d[j];
+        }
+}
+
 /* ------------------------------------------------------------ ReLU */
 
 void nn_relu_forward(double *out, const double *in, size_t n)
@@ -86,6 +103,20 @@ double nn_softmax_xent(double *dlogits, const double *logits, const int *labels,
         }
     }
     return total / B;
+}
+
+double nn_regression_loss(double *dout, const double *out, const double *y, int B, int C,
+                          nn_loss_kind kind, int per_sample)
+{
+    size_t n = (size_t)B * C;
+    double norm = per_sample ? (double)B : (double)n, sum = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double e = out[i] - y[i];
+        sum += kind == NN_LOSS_L1 ? fabs(e) : e * e;
+        if (dout)
+            dout[i] = (kind == NN_LOSS_L1 ? (double)((e > 0) - (e < 0)) : 2.0 * e) / norm;
+    }
+    return sum / norm;
 }
 
 int nn_count_correct(const double *logits, const int *labels, int B, int C)
