@@ -55,12 +55,23 @@ void nn_linear_backward_acc(double *din, double *dW, double *db, const double *d
     if (dW)
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0, dout,
                     out_dim, in, in_dim, 1.0, dW, in_dim);
-    if (db)
-        for (int r = 0; r < B; r++) {
-            const double *d = dout + (size_t)r * out_dim;
-            for (int j = 0; j < out_dim; j++)
-                db[j] += d[j];
+    if (!db || B < 1)
+        return;
+    /* db += (the column sums of dout, row 0 first), in blocks on the stack:
+     * adding the pass's total keeps accumulation the sum of whole passes */
+    enum { NJ = 64 };
+    for (int j0 = 0; j0 < out_dim; j0 += NJ) {
+        int nj = out_dim - j0 < NJ ? out_dim - j0 : NJ;
+        double s[NJ];
+        memcpy(s, dout + j0, (size_t)nj * sizeof *s);
+        for (int r = 1; r < B; r++) {
+            const double *d = dout + (size_t)r * out_dim + j0;
+            for (int k = 0; k < nj; k++)
+                s[k] += d[k];
         }
+        for (int k = 0; k < nj; k++)
+            db[j0 + k] += s[k];
+    }
 }
 
 /* ------------------------------------------------------------ ReLU */

@@ -23,10 +23,10 @@ void nn_linear_forward(double *out, const double *in, const double *W, const dou
 void nn_linear_backward(double *din, double *dW, double *db, const double *dout,
                         const double *in, const double *W, int B, int in_dim, int out_dim);
 
-/* As nn_linear_backward, but ADDS to dW and db (din, when not NULL, is
- * overwritten): the form a network whose gradient accumulates over several
- * passes needs.  On zeroed dW, db the result is the same bytes as
- * nn_linear_backward's. */
+/* As nn_linear_backward, but ADDS this pass's dW and db to dW and db (din,
+ * when not NULL, is overwritten): the form a network whose gradient
+ * accumulates over several passes needs.  On zeroed dW, db the result is the
+ * same bytes as nn_linear_backward's. */
 void nn_linear_backward_acc(double *din, double *dW, double *db, const double *dout,
                             const double *in, const double *W, int B, int in_dim, int out_dim);
 

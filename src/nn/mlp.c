@@ -261,3 +261,16 @@ double mlp_eval_batch(mlp_t *m, const double *x, const int *y, int B, int *corre
         *correct = nn_count_correct(logits, y, B, C);
     return nn_softmax_xent(NULL, logits, y, B, C) * B;
 }
+
+double mlp_regress_batch(mlp_t *m, const double *x, const double *y, int B, nn_loss_kind kind,
+                         int per_sample, int want_grad)
+{
+    const double *out = mlp_forward(m, x, B);
+    double loss = nn_regression_loss(want_grad ? m->dout : NULL, out, y, B, m->dims[m->depth],
+                                     kind, per_sample);
+    if (want_grad) {
+        mlp_zero_grad(m);
+        mlp_backward(m, m->dout, B, NULL);
+    }
+    return loss;
+}

@@ -34,6 +34,7 @@
 #include <stddef.h>
 
 #include "core/rng.h"
+#include "nn/layers.h"
 
 #define MLP_MAX_LAYERS 8
 
@@ -121,5 +122,12 @@ int    mlp_init(mlp_t *m, const int *dims, int depth, int bias, int batchnorm,
 double mlp_train_batch(mlp_t *m, const double *x, const int *y, int B, int *correct);
 /* Forward only; returns the summed cross-entropy over the batch. */
 double mlp_eval_batch(mlp_t *m, const double *x, const int *y, int B, int *correct);
+
+/* The regression baselines (chapters 4 and 5): forward, then
+ * nn_regression_loss of out against y[B, dims[L]] (kind, per_sample as
+ * there); with want_grad, also zero_grad and backward, so grad holds the
+ * loss's gradient.  Returns the loss. */
+double mlp_regress_batch(mlp_t *m, const double *x, const double *y, int B, nn_loss_kind kind,
+                         int per_sample, int want_grad);
 
 #endif

@@ -435,7 +435,6 @@ static double fd4(double *p, double h, double (*f)(void *), void *ctx)
 
 typedef struct {
     hnn_t *m;
-    fmlp_t *f;
     int B, kind, per_sample;
     const double *x, *y;
 } lossctx;
@@ -444,13 +443,6 @@ static double hnn_loss_only(void *v)
 {
     lossctx *c = v;
     return hnn_loss_grad(c->m, c->B, c->x, c->y);
-}
-
-static double fmlp_loss_only(void *v)
-{
-    lossctx *c = v;
-    fmlp_forward(c->f, c->B, c->x);
-    return fmlp_loss_grad(c->f, c->B, c->y, (lnn_loss)c->kind, c->per_sample);
 }
 
 Test(hnn, loss_gradient)
@@ -503,38 +495,4 @@ Test(hnn, loss_gradient)
     hnn_free(&m);
 }
 
-static void check_fmlp(fmlp_act act, lnn_loss kind, int per_sample)
-{
-    enum { B = 6 };
-    int dims[] = {3, 8, 7, 2};
-    fmlp_t f;
-    cr_assert_eq(fmlp_init(&f, dims, 3, act, 1, B), 0);
-    rng_t r;
-    rng_seed(&r, 21, 9);
-    fmlp_init_weights(&f, LNN_INIT_GLOROT, &r);
-    for (size_t i = 0; i < f.n_params; i++)
-        f.theta[i] += 0.1 * rng_normal(&r);
-    double x[3 * B], y[2 * B];
-    for (int i = 0; i < 3 * B; i++)
-        x[i] = rng_normal(&r);
-    for (int i = 0; i < 2 * B; i++)
-        y[i] = 3 * rng_normal(&r);
-    lossctx c = {.f = &f, .B = B, .kind = kind, .per_sample = per_sample, .x = x, .y = y};
-    fmlp_loss_only(&c);
-    size_t np = f.n_params;
-    double *g = malloc(np * sizeof(double)), gmax = 0, worst = 0;
-    memcpy(g, f.grad, np * sizeof(double));
-    for (size_t i = 0; i < np; i++)
-        gmax = fmax(gmax, fabs(g[i]));
-    for (size_t i = 0; i < np; i++) {
-        double fd = fd4(&f.theta[i], 1e-5, fmlp_loss_only, &c);
-        worst = fmax(worst, fabs(fd - g[i]) / (fabs(g[i]) + 1e-3 * gmax));
-    }
-    cr_log_info("field MLP gradient (act %d loss %d): worst %.3g", (int)act, (int)kind, worst);
-    cr_assert(worst <= 1e-7, "worst %.3g", worst);
-    free(g);
-    fmlp_free(&f);
-}
-
-Test(hnn, baseline_gradient_tanh_mse) { check_fmlp(FMLP_TANH, LNN_LOSS_MSE, 0); }
-Test(hnn, baseline_gradient_relu_l1) { check_fmlp(FMLP_RELU, LNN_LOSS_L1, 1); }
+/* The black-box baselines' gradients are checked in test_mlp.c (the one MLP). */

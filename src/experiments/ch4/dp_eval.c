@@ -25,7 +25,7 @@
 
 typedef struct {
     lnn_t *lnn;
-    fmlp_t *mlp;
+    mlp_t *mlp;
     double *u;
     int B;
 } ctx_t;
@@ -47,7 +47,7 @@ static void mlp_rhs(double *dydt, const double *y, double t, void *vc)
 {
     ctx_t *c = vc;
     dp_features(c->u, y, c->B);
-    fmlp_forward(c->mlp, c->B, c->u);
+    mlp_forward(c->mlp, c->u, c->B);
     for (int b = 0; b < c->B; b++) {
         dydt[4 * b] = y[4 * b + 2];
         dydt[4 * b + 1] = y[4 * b + 3];
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
         die("need 8 <= --nic <= %d, --dt > 0, --tmax >= 10", MAXIC);
 
     lnn_t lnn;
-    fmlp_t mlp;
+    mlp_t mlp;
     if (dp_lnn_build(&lnn, feat, width, depth, nic) || dp_mlp_build(&mlp, mwidth, mdepth, nic))
         die("cannot build the models");
     dp_load_weights(lnn_path, lnn.net.theta, lnn.net.n_params);
