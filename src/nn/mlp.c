@@ -105,6 +105,8 @@ int mlp_attach(mlp_t *m, const mlp_spec_t *s, double *theta, double *grad, doubl
         }
     }
 
+    if (!work)
+        return 0;   /* parameter views only */
     /* activations, in the order of work_sizes */
     double *w = work;
     int k = 0;

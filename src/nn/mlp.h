@@ -90,8 +90,9 @@ size_t mlp_work_size(const mlp_spec_t *s);
  * spec is invalid or memory runs out (then m is zeroed and owns nothing). */
 int    mlp_create(mlp_t *m, const mlp_spec_t *s);
 /* Carves views into caller-owned memory: theta[n_params], grad[n_params]
- * (may be NULL: forward only), work[mlp_work_size(s)].  Nothing is allocated
- * and mlp_free frees nothing.  Returns 0, or -1 if the spec is invalid. */
+ * (may be NULL: forward only), work[mlp_work_size(s)] (may be NULL: the
+ * parameter views only, e.g. to initialise).  Nothing is allocated and
+ * mlp_free frees nothing.  Returns 0, or -1 if the spec is invalid. */
 int    mlp_attach(mlp_t *m, const mlp_spec_t *s, double *theta, double *grad, double *work);
 void   mlp_free(mlp_t *m);
 
