@@ -11,18 +11,28 @@
 # cost model, which leaves them scalar (and ReLU branchy); the "cheap" model
 # vectorizes them.  Elementwise loops only: no reassociation, so the results
 # are the same bits.  (A candidate for the global CFLAGS.)
-VEC_OBJ := $(addprefix $(BUILD)/obj/nn/,layers.o layers_f32.o optim.o ternary.o mlp.o)
+VEC_OBJ := $(addprefix $(BUILD)/obj/nn/,layers.o optim.o ternary.o mlp.o) \
+           $(addprefix $(BUILD)/obj/bench/,kernels_f32.o mlp_f32.o)
 $(VEC_OBJ): EXTRA_CFLAGS += -fvect-cost-model=cheap
 
 BENCH_SRC  := $(sort $(wildcard src/bench/bench_*.c))
 BENCH_BIN  := $(patsubst src/bench/bench_%.c,$(BUILD)/bin/bench-%,$(BENCH_SRC))
 BENCH_REPEAT ?= 5
+# The benchmark's own code (its float32 kernels and network; not in the
+# library): every other src/bench/*.c, linked into the benchmarks and into
+# the tests/bench suites.
+BENCH_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out $(BENCH_SRC),$(wildcard src/bench/*.c)))
 
-$(BUILD)/bin/bench-%: src/bench/bench_%.c $(LIB) | $(DEPS_STAMP)
+$(BUILD)/bin/bench-%: src/bench/bench_%.c $(BENCH_OBJ) $(LIB) | $(DEPS_STAMP)
 	@mkdir -p $(@D) $(BUILD)/depfiles/bench
-	$(CC) $(ALL_CFLAGS) -MF $(BUILD)/depfiles/bench/$*.d -o $@ $< $(LIB) $(NUM_LIBS)
+	$(CC) $(ALL_CFLAGS) -MF $(BUILD)/depfiles/bench/$*.d -o $@ $< $(BENCH_OBJ) $(LIB) $(NUM_LIBS)
 
--include $(wildcard $(BUILD)/depfiles/bench/*.d)
+$(BUILD)/tests/bench/%: tests/bench/%.c $(BENCH_OBJ) $(LIB) | $(DEPS_STAMP)
+	@mkdir -p $(@D) $(BUILD)/depfiles/tests/bench
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -MF $(BUILD)/depfiles/tests/bench/$*.d -o $@ $< $(BENCH_OBJ) \
+	  $(LIB) $(TEST_LIBS) $(NUM_LIBS)
+
+-include $(wildcard $(BUILD)/depfiles/bench/*.d) $(BENCH_OBJ:.o=.d)
 
 BENCH_MLP_ARGS := --hidden 256 --epochs 1 --batch 128
 BENCH_LNN_ARGS := --width 128 --depth 3 --batch 256 --steps 50

@@ -9,7 +9,6 @@
 
 #include "core/rng.h"
 #include "nn/layers.h"
-#include "nn/layers_f32.h"
 
 #define TOL 1e-7
 
@@ -400,56 +399,4 @@ Test(layers, batchnorm_eval_and_running)
     nn_batchnorm_update_running(a, bvar, mean, rstd, 5, 1, 0.0, 0.1);
     cr_assert_leq(fabs(a[0] - (0.9 * 1.5 + 0.1 * 0.5)), 1e-16);
     cr_assert_leq(fabs(bvar[0] - (0.9 * 0.25 + 0.1 * 0.25 * 5.0 / 4.0)), 1e-16);
-}
-
-/* ------------------------------------------------------------ float path */
-
-/* The f32 kernels agree with the double ones to float accuracy. */
-Test(layers, f32_matches_f64)
-{
-    rng_t r;
-    rng_seed(&r, 91, 1);
-    enum { b = 9, n = 33, m = 10 };
-    double x[b * n], W[m * n], bias[m], y[b * m], dy[b * m], dx[b * n], dW[m * n], db[m];
-    float xf[b * n], Wf[m * n], bf[m], yf[b * m], dyf[b * m], dxf[b * n], dWf[m * n], dbf[m];
-    int lab[b];
-    fill(x, b * n, &r, 1.0, 0.2);
-    fill(W, m * n, &r, 0.3, 0.0);
-    fill(bias, m, &r, 0.3, 0.0);
-    for (int i = 0; i < b * n; i++)
-        x[i] = xf[i] = (float)x[i];   /* same inputs exactly */
-    for (int i = 0; i < m * n; i++)
-        W[i] = Wf[i] = (float)W[i];
-    for (int i = 0; i < m; i++)
-        bias[i] = bf[i] = (float)bias[i];
-    for (int i = 0; i < b; i++)
-        lab[i] = (int)rng_below(&r, m);
-    nn_linear_forward(y, x, W, bias, b, n, m);
-    nn_linear_forward_f32(yf, xf, Wf, bf, b, n, m);
-    for (int i = 0; i < b * m; i++)
-        cr_assert_leq(fabs(y[i] - yf[i]), 1e-5 * (1 + fabs(y[i])));
-    double L = nn_softmax_xent(dy, y, lab, b, m);
-    double Lf = nn_softmax_xent_f32(dyf, yf, lab, b, m);
-    cr_assert_leq(fabs(L - Lf), 1e-5 * L);
-    cr_assert_eq(nn_count_correct(y, lab, b, m), nn_count_correct_f32(yf, lab, b, m));
-    for (int i = 0; i < b * m; i++) {
-        cr_assert_leq(fabs(dy[i] - dyf[i]), 1e-6);
-        dy[i] = dyf[i];
-    }
-    nn_linear_backward(dx, dW, db, dy, x, W, b, n, m);
-    nn_linear_backward_f32(dxf, dWf, dbf, dyf, xf, Wf, b, n, m);
-    for (int i = 0; i < b * n; i++)
-        cr_assert_leq(fabs(dx[i] - dxf[i]), 1e-6);
-    for (int i = 0; i < m * n; i++)
-        cr_assert_leq(fabs(dW[i] - dWf[i]), 1e-6);
-    for (int i = 0; i < m; i++)
-        cr_assert_leq(fabs(db[i] - dbf[i]), 1e-6);
-    nn_relu_forward_f32(yf, yf, b * m);
-    nn_relu_backward_f32(dyf, dyf, yf, b * m);
-    for (int i = 0; i < b * m; i++) {
-        cr_assert_eq(yf[i], y[i] > 0 ? (float)yf[i] : 0.0f);
-        cr_assert(yf[i] >= 0.0f);
-        if (yf[i] == 0.0f)
-            cr_assert_eq(dyf[i], 0.0f);
-    }
 }
