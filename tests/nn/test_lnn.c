@@ -245,7 +245,7 @@ typedef struct {
     int B;
 } field_ctx;
 
-static void lnn_field(double *dydt, const double *y, double t, void *vctx)
+static int lnn_field(double *dydt, const double *y, double t, void *vctx)
 {
     field_ctx *c = vctx;
     double qdd[2 * 8];
@@ -256,6 +256,7 @@ static void lnn_field(double *dydt, const double *y, double t, void *vctx)
         dydt[4 * b + 2] = qdd[2 * b];
         dydt[4 * b + 3] = qdd[2 * b + 1];
     }
+    return 0;
 }
 
 Test(lnn, learned_energy_conserved_to_rk4_order)

@@ -309,17 +309,17 @@ Test(sym, ksb_drift_second_order_in_eta)
     cr_assert_eq(sym_smooth_init(&s, d, 8, 6, 4, B, x, y), 0);
     size_t n = s.n_params;
     double *th0 = malloc(n * sizeof *th0), *th = malloc(n * sizeof *th);
-    double *g = malloc(n * sizeof *g), *ws = malloc(4 * n * sizeof *ws);
+    double *g = malloc(n * sizeof *g), *ws = malloc(SYM_FLOW_WORK(n, 2) * sizeof *ws);
     rng_seed(&r, 2385, 8);
     sym_smooth_init_params(&s, th0, &r);
     const double T = 1.0;
 
     /* gradient flow conserves both charges; the first-order (NLD) prediction
      * of the discrete drift is eta * int F dt along it */
-    double Q0, D0, Q1, D1, I[2] = {0, 0}, fws[4];
+    double Q0, D0, Q1, D1, I[2] = {0, 0};
     smooth_charges(&s, th0, &Q0, &D0);
     memcpy(th, th0, n * sizeof *th);
-    sym_flow_rk4(th, n, sym_smooth_grad, &s, 0.01, 100, smooth_forcing, &s, 2, I, ws, fws);
+    sym_flow_rk4(th, n, sym_smooth_grad, &s, 0.01, 100, smooth_forcing, &s, 2, I, ws);
     smooth_charges(&s, th, &Q1, &D1);
     cr_assert_leq(fabs(Q1 - Q0) / Q0, 1e-9, "flow: scale charge moved %.3g", fabs(Q1 - Q0) / Q0);
     cr_assert_leq(fabs(D1 - D0) / Q0, 1e-9, "flow: rescale charge moved %.3g", fabs(D1 - D0));

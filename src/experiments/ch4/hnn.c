@@ -47,24 +47,27 @@ static double energy(const ctx_t *c, const double *y)
     return c->spring ? phys_spring_energy(y) : phys_pendulum_energy(y);
 }
 
-static void true_field(double *dydt, const double *y, double t, void *vc)
+static int true_field(double *dydt, const double *y, double t, void *vc)
 {
     const ctx_t *c = vc;
     for (int b = 0; b < c->B; b++)
         (c->spring ? phys_spring_field : phys_pendulum_field)(dydt + 2 * b, y + 2 * b, t, NULL);
+    return 0;
 }
 
-static void hnn_rhs(double *dydt, const double *y, double t, void *vc)
+static int hnn_rhs(double *dydt, const double *y, double t, void *vc)
 {
     ctx_t *c = vc;
     hnn_field(c->hnn, c->B, y, dydt);
+    return 0;
 }
 
-static void base_rhs(double *dydt, const double *y, double t, void *vc)
+static int base_rhs(double *dydt, const double *y, double t, void *vc)
 {
     ctx_t *c = vc;
     mlp_forward(c->base, y, c->B);
     memcpy(dydt, c->base->out, 2 * (size_t)c->B * sizeof(double));
+    return 0;
 }
 
 /* state at time t from y0: exact for the spring, RK4 (dt 1e-3) for the pendulum */
@@ -80,9 +83,7 @@ static void advance(const ctx_t *c, double *y, double t0, double t1)
     long n = lround(ceil((t1 - t0) / 1e-3));
     if (n < 1)
         return;
-    double h = (t1 - t0) / n;
-    for (long s = 0; s < n; s++)
-        phys_rk4_step(y, 2, t0 + s * h, h, phys_pendulum_field, NULL, work);
+    phys_integrate(&phys_rk4, y, 2, t0, (t1 - t0) / n, n, phys_pendulum_field, NULL, work);
 }
 
 int main(int argc, char **argv)

@@ -45,11 +45,12 @@ typedef struct {
     double gamma;
 } pend_ctx;
 
-static void pend_field(double *dydt, const double *y, double t, void *ctx)
+static int pend_field(double *dydt, const double *y, double t, void *ctx)
 {
     const pend_ctx *c = ctx;
     dydt[0] = y[1];
     dydt[1] = -(G / LEN) * sin(y[0]) - 2 * c->gamma * y[1];
+    return 0;
 }
 
 /* One track's true series (nser series of n frames each) and its force
@@ -74,8 +75,7 @@ static int make_track(double *ser, int sc, int n, rng_t *r, double *am /* a_m, o
     const int sub = 20;
     for (int i = 0; i < n; i++) {
         ser[i] = y[0];
-        for (int s = 0; s < sub; s++)
-            phys_rk4_step(y, 2, 0.0, dt / sub, pend_field, &c, work);
+        phys_integrate(&phys_rk4, y, 2, 0.0, dt / sub, sub, pend_field, &c, work);   /* autonomous */
     }
     *am = amp;           /* pendulums: report the amplitude instead */
     return 1;
