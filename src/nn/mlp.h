@@ -8,9 +8,9 @@
  *
  *   x -> [Linear (bias?) -> BatchNorm(eps, no affine)? -> act] x (L-1) -> Linear (out_bias?)
  *
- * act is ReLU, tanh or softplus.  It is not what the network is not: no loss
- * (the losses live in layers.h: nn_softmax_xent, nn_regression_loss), no
- * optimizer (optim.h), no second derivatives (lnn.h).
+ * act is ReLU, tanh or softplus.  What it deliberately is not: a loss (the
+ * losses live in layers.h: nn_softmax_xent, nn_regression_loss), an
+ * optimizer (optim.h), or a second-derivative engine (lnn.h).
  *
  * Layout (as llm.c does it).  The parameter tensors W[0] b[0] W[1] b[1] ...
  * have sizes given by a table (mlp_param_sizes; an absent bias has size 0)
@@ -23,7 +23,8 @@
  * Verbs: mlp_forward, mlp_zero_grad, mlp_backward (which ACCUMULATES into
  * grad, so gradients over several passes, e.g. the time steps of a rollout,
  * add up), and the initialisers.  mlp_train_batch / mlp_eval_batch compose
- * them with softmax cross-entropy for the classifiers.
+ * them with softmax cross-entropy for the classifiers, mlp_regress_batch
+ * with an L1 or MSE loss for the regression networks.
  *
  * Floating-point order: the operations are those of the layer kernels in a
  * fixed order (one GEMM per product, OpenBLAS with one thread), so the same
