@@ -23,11 +23,11 @@ BENCH_REPEAT ?= 5
 # the tests/bench suites.
 BENCH_OBJ  := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out $(BENCH_SRC),$(wildcard src/bench/*.c)))
 
-$(BUILD)/bin/bench-%: src/bench/bench_%.c $(BENCH_OBJ) $(LIB) | $(DEPS_STAMP)
+$(BUILD)/bin/bench-%: src/bench/bench_%.c $(BENCH_OBJ) $(LIB) $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D) $(BUILD)/depfiles/bench
 	$(CC) $(ALL_CFLAGS) -MF $(BUILD)/depfiles/bench/$*.d -o $@ $< $(BENCH_OBJ) $(LIB) $(NUM_LIBS)
 
-$(BUILD)/tests/bench/%: tests/bench/%.c $(BENCH_OBJ) $(LIB) | $(DEPS_STAMP)
+$(BUILD)/tests/bench/%: tests/bench/%.c $(BENCH_OBJ) $(LIB) $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D) $(BUILD)/depfiles/tests/bench
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -MF $(BUILD)/depfiles/tests/bench/$*.d -o $@ $< $(BENCH_OBJ) \
 	  $(LIB) $(TEST_LIBS) $(NUM_LIBS)
