@@ -1,7 +1,7 @@
 /* hnn.h: Hamiltonian neural networks (Greydanus, Dzamba & Yosinski 2019) and
  * the black-box baseline that both chapter-4 comparisons use.
  *
- * HNN: a scalar tanh MLP H_theta(q, p) (the engine of lnn.h with no tangent
+ * HNN: a scalar tanh MLP H_theta(q, p) (the engine of hvp.h with no tangent
  * streams) whose symplectic gradient is the predicted field,
  *     qdot = dH/dp,  pdot = -dH/dq                    (Hamilton's equations),
  * trained by the mean squared error of that field against observed time
@@ -18,11 +18,11 @@
 #include <stddef.h>
 
 #include "core/rng.h"
+#include "nn/hvp.h"
 #include "nn/lnn.h"
 
 typedef struct {
-    lnn_net_t net;     /* 2 -> width x depth -> 1, tanh, ntan = 0 */
-    double *ga_bar;    /* [max_batch, 2] */
+    hvp_net_t net;     /* 2 -> width x depth -> 1, tanh, ntan = 0 */
 } hnn_t;
 
 int    hnn_init(hnn_t *m, int width, int depth, int max_batch);
@@ -55,8 +55,8 @@ typedef struct {
 /* dims[0] -> dims[1] -> ... -> dims[nlayers]; last layer linear. */
 int    fmlp_init(fmlp_t *m, const int *dims, int nlayers, fmlp_act act, int out_bias, int max_batch);
 void   fmlp_free(fmlp_t *m);
-/* LNN_INIT_GLOROT or LNN_INIT_ORTHO (the lnn.h enum), biases zero. */
-void   fmlp_init_weights(fmlp_t *m, lnn_init_scheme scheme, rng_t *rng);
+/* HVP_INIT_GLOROT or HVP_INIT_ORTHO (the hvp.h enum), biases zero. */
+void   fmlp_init_weights(fmlp_t *m, hvp_init_scheme scheme, rng_t *rng);
 /* out[B, dims[nlayers]] = m->out after the call. */
 void   fmlp_forward(fmlp_t *m, int B, const double *x);
 /* Loss of m->out (after fmlp_forward on the same batch) against y; L1 or MSE;

@@ -139,8 +139,8 @@ int main(int argc, char **argv)
     if (hnn_init(&hnn, width, 2, N) || fmlp_init(&base, bdims, 3, FMLP_TANH, 0, N))
         die("cannot build the models");
     (void)dims;
-    lnn_net_init_weights(&hnn.net, LNN_INIT_ORTHO, &ri);
-    fmlp_init_weights(&base, LNN_INIT_ORTHO, &ri);
+    hvp_init_weights(&hnn.net, HVP_INIT_ORTHO, &ri);
+    fmlp_init_weights(&base, HVP_INIT_ORTHO, &ri);
     c.hnn = &hnn;
     c.base = &base;
 
