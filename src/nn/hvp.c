@@ -52,6 +52,12 @@ INLINE vd splat(double x)
 }
 #define SEL(m, a, b) ((vd)(((m) & (vl)(a)) | (~(m) & (vl)(b))))
 
+/* Polynomials by Estrin's scheme: pairs c_i + c_{i+1} x, then pairs of
+ * those in x^2, x^4, ...: the same operations count as Horner's rule, but a
+ * dependency chain of depth log2(n) instead of n, so that the CPU overlaps
+ * them.  (Horner would round differently; this is the order used.) */
+#define PAIR(c0, c1, x) (splat(c0) + splat(c1) * (x))
+
 /* exp(x) for -700 <= x <= 0 (smaller x is taken as -700).
  * Method: x = n ln2 + r, |r| <= ln2/2 (n = round(x / ln2) by adding 1.5 2^52,
  * ln2 in two parts, the high one exact in n ln2); e^r by its Taylor series to
@@ -64,28 +70,39 @@ INLINE vd exp_neg(const vd *xp)
     vd nd = kd - shift;
     vd r = x - nd * splat(0x1.62e42feep-1);
     r = r - nd * splat(0x1.a39ef35793c76p-33);
-    static const double c[14] = {1.0, 1.0, 0.5, 0.16666666666666666, 0.041666666666666664,
-                                 0.008333333333333333, 0.001388888888888889,
-                                 0.0001984126984126984, 2.48015873015873e-05,
-                                 2.7557319223985893e-06, 2.755731922398589e-07,
-                                 2.505210838544172e-08, 2.08767569878681e-09,
-                                 1.6059043836821613e-10};
-    vd p = splat(c[13]);
-    _Pragma("GCC unroll 16") for (int i = 12; i >= 0; i--)
-        p = p * r + splat(c[i]);
+    /* e^r = 1 + (r + r^2 (1/2! + r/3! + ... + r^11/13!)), the 1 added last */
+    vd r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+    vd q1 = PAIR(0.5, 0.16666666666666666, r);
+    vd q2 = PAIR(0.041666666666666664, 0.008333333333333333, r);
+    vd q3 = PAIR(0.001388888888888889, 0.0001984126984126984, r);
+    vd q4 = PAIR(2.48015873015873e-05, 2.7557319223985893e-06, r);
+    vd q5 = PAIR(2.755731922398589e-07, 2.505210838544172e-08, r);
+    vd q6 = PAIR(2.08767569878681e-09, 1.6059043836821613e-10, r);
+    vd tail = (q1 + q2 * r2) + (q3 + q4 * r2) * r4 + (q5 + q6 * r2) * r8;
+    vd p = splat(1.0) + (r + r2 * tail);
     vl scale = (((vl)kd - (vl)shift) + 1023) << 52;
     return p * (vd)scale;
 }
 
-/* log1p(e) for 0 <= e <= 1, as 2 atanh(w), w = e / (2 + e) <= 1/3, by the
- * series 2 w (1 + w^2/3 + ... + w^32/33) (remainder < 1e-17 relative). */
+/* log1p(e) for 0 <= e <= 1.  Method: 1 + e = 2^m y with m = 0 (e <= sqrt2 - 1)
+ * or 1, so |w| <= 0.1716 for w = (y - 1)/(y + 1) = e/(2 + e) or (e - 1)/(e + 3);
+ * log y = 2 atanh(w) = 2 w (1 + w^2/3 + ... + w^18/19) (remainder < 3e-17
+ * relative); m ln2 added in two parts. */
 INLINE vd log1p_01(const vd *ep)
 {
-    vd e = *ep, w = e / (splat(2.0) + e), t = w * w;
-    vd p = splat(1.0 / 33);
-    _Pragma("GCC unroll 16") for (int m = 15; m >= 0; m--)
-        p = p * t + splat(1.0 / (2 * m + 1));
-    return (w + w) * p;
+    vd e = *ep;
+    vl big = e > splat(0.41421356237309503);
+    vd one = splat(1.0), w = SEL(big, e - one, e) / (e + SEL(big, splat(3.0), splat(2.0)));
+    /* 2 atanh(w) = 2w + 2w t (1/3 + t/5 + ... + t^8/19), t = w^2, the 2w added last */
+    vd t = w * w, t2 = t * t, t4 = t2 * t2;
+    vd q1 = PAIR(0.3333333333333333, 0.2, t), q2 = PAIR(0.14285714285714285, 0.1111111111111111, t);
+    vd q3 = PAIR(0.09090909090909091, 0.07692307692307693, t);
+    vd q4 = PAIR(0.06666666666666667, 0.058823529411764705, t);
+    vd tail = (q1 + q2 * t2) + (q3 + q4 * t2) * t4 + splat(0.05263157894736842) * (t4 * t4);
+    vd w2 = w + w, p = w2 + w2 * (t * tail);
+    vd zero = {0};
+    vd hi = SEL(big, splat(0x1.62e42feep-1), zero), lo = SEL(big, splat(0x1.a39ef35793c76p-33), zero);
+    return hi + (lo + p);
 }
 
 /* a = s(z) (if need_a) and s1, s2, s3.  Softplus: s1 = logistic(z), s2 =
@@ -114,22 +131,24 @@ INLINE vd activate(hvp_act act, const vd *zp, vd *d1, vd *d2, vd *d3, int need_a
 
 /* ------------------------------------------------- elementwise steps */
 
-/* Each step handles samples b0..b1 of layer l, whole padded rows (ld is a
- * multiple of 8; the padding columns compute harmless values that no product
- * reads).  NT (the number of tangents) is a literal in each instance, so the
- * stream loops unroll. */
+/* Each step handles samples b0..b1 of layer l >= 1, whole padded rows (ld is
+ * a multiple of 8; the padding columns compute harmless values that no
+ * product reads).  Arrays above layer 0 hold sample b at row (b - base) S:
+ * base = 0 when they hold the whole batch (hvp_forward, hvp_backward), base =
+ * b0 when they hold one block (hvp_forward_backward).  NT (the number of
+ * tangents) is a literal in each instance, so the stream loops unroll. */
 
 /* After z = x W^T: bias, activation, derivatives; the next layer's inputs
  * (a, t_k = s1 zk), or at the top layer the start of the reverse sweep
  * (zbar = s1 w, zbark = s2 zk w) and, if asked, the value w . a + c. */
-INLINE void fwd_step(const int NT, hvp_net_t *n, int l, int b0, int b1, int want_value)
+INLINE void fwd_step(const int NT, hvp_net_t *n, int l, int b0, int b1, int base, int want_value)
 {
     const int S = NT + 1, ld = n->ld[l], top = l == n->depth, need_a = !top || want_value;
     const double *bias = n->bp[l];
     for (int b = b0; b < b1; b++) {
-        size_t row = (size_t)b * S * ld;
-        double *z = n->Z[l] + row, *dv = n->dv[l] + (size_t)b * 3 * ld;
-        double *x = top ? n->Zr[l] + row : n->X[l + 1] + row;   /* what this step writes */
+        size_t row = (size_t)(b - base) * S * ld;
+        double *z = n->Z[l] + row, *dv = n->dv[l] + (size_t)(b - base) * 3 * ld;
+        double *x = top ? n->Zr[l] + row : n->A[l] + row;   /* what this step writes */
         for (int j = 0; j < ld; j += VL) {
             vd zv = LD(z + j) + LD(bias + j), d1, d2, d3;
             ST(z + j, zv);
@@ -160,12 +179,13 @@ INLINE void fwd_step(const int NT, hvp_net_t *n, int l, int b0, int b1, int want
 }
 
 /* After (abar, abark) = (zbar, zbark)_{l+1} W_{l+1}: zbar, zbark of layer l. */
-INLINE void rev_step(const int NT, hvp_net_t *n, int l, int b0, int b1)
+INLINE void rev_step(const int NT, hvp_net_t *n, int l, int b0, int b1, int base)
 {
     const int S = NT + 1, ld = n->ld[l];
     for (int b = b0; b < b1; b++) {
-        size_t row = (size_t)b * S * ld;
-        const double *ab = n->R[l] + row, *z = n->Z[l] + row, *dv = n->dv[l] + (size_t)b * 3 * ld;
+        size_t row = (size_t)(b - base) * S * ld;
+        const double *ab = n->R[l] + row, *z = n->Z[l] + row;
+        const double *dv = n->dv[l] + (size_t)(b - base) * 3 * ld;
         double *zr = n->Zr[l] + row;
         for (int j = 0; j < ld; j += VL) {
             vd d1 = LD(dv + j), a = LD(ab + j);
@@ -185,13 +205,14 @@ INLINE void rev_step(const int NT, hvp_net_t *n, int l, int b0, int b1)
  *   z^ = s2 abar zbar^ + sum_k (s3 zk abar + s2 abark) zbark^,   zk^ = s2 abar zbark^;
  * at the top layer abar = w, abark = 0 and abar^ is w's gradient (summed
  * over samples in order). */
-INLINE void revhat_step(const int NT, hvp_net_t *n, int l, int b0, int b1)
+INLINE void revhat_step(const int NT, hvp_net_t *n, int l, int b0, int b1, int base)
 {
     const int S = NT + 1, ld = n->ld[l], top = l == n->depth;
     for (int b = b0; b < b1; b++) {
-        size_t row = (size_t)b * S * ld;
+        size_t row = (size_t)(b - base) * S * ld;
         const double *t = n->T + (size_t)(b - b0) * S * ld, *z = n->Z[l] + row;
-        const double *dv = n->dv[l] + (size_t)b * 3 * ld, *ab = top ? NULL : n->R[l] + row;
+        const double *dv = n->dv[l] + (size_t)(b - base) * 3 * ld;
+        const double *ab = top ? NULL : n->R[l] + row;
         double *p = n->P[l] + row, *ah = top ? NULL : n->Ah[l] + row;
         for (int j = 0; j < ld; j += VL) {
             vd d1 = LD(dv + j), d2 = LD(dv + ld + j), d3 = LD(dv + 2 * ld + j);
@@ -219,13 +240,13 @@ INLINE void revhat_step(const int NT, hvp_net_t *n, int l, int b0, int b1)
 
 /* Hat of a = s(z), t_k = s1 zk at layer l, after (a^, t^_k) = (z^, zk^)_{l+1} W_{l+1}
  * (in T): z^ += s1 a^ + sum_k s2 zk t^_k,  zk^ += s1 t^_k. */
-INLINE void fwdhat_step(const int NT, hvp_net_t *n, int l, int b0, int b1)
+INLINE void fwdhat_step(const int NT, hvp_net_t *n, int l, int b0, int b1, int base)
 {
     const int S = NT + 1, ld = n->ld[l];
     for (int b = b0; b < b1; b++) {
-        size_t row = (size_t)b * S * ld;
+        size_t row = (size_t)(b - base) * S * ld;
         const double *t = n->T + (size_t)(b - b0) * S * ld, *z = n->Z[l] + row;
-        const double *dv = n->dv[l] + (size_t)b * 3 * ld;
+        const double *dv = n->dv[l] + (size_t)(b - base) * 3 * ld;
         double *p = n->P[l] + row;
         for (int j = 0; j < ld; j += VL) {
             vd d1 = LD(dv + j), th = LD(t + j), zh = d1 * th;
@@ -239,38 +260,57 @@ INLINE void fwdhat_step(const int NT, hvp_net_t *n, int l, int b0, int b1)
     }
 }
 
-#define BY_NT(NT, call)           \
-    switch (NT) {                 \
-    case 0: call(0); break;       \
-    case 1: call(1); break;       \
-    default: call(2); break;      \
+/* the bias gradient: dbacc[l] += z^ of the value rows of samples b0..b1, in order */
+INLINE void bias_step(const int NT, hvp_net_t *n, int l, int b0, int b1, int base)
+{
+    const int S = NT + 1, ld = n->ld[l];
+    double *acc = n->dbacc[l];
+    for (int b = b0; b < b1; b++) {
+        const double *p = n->P[l] + (size_t)(b - base) * S * ld;
+        for (int j = 0; j < ld; j += VL)
+            ST(acc + j, LD(acc + j) + LD(p + j));
+    }
+}
+
+#define BY_NT(call)                      \
+    switch (n->ntan) {                   \
+    case 0: call(0); break;              \
+    case 1: call(1); break;              \
+    default: call(2); break;             \
     }
 
-CLONES static void fwd_epi(hvp_net_t *n, int l, int b0, int b1, int want_value)
+CLONES static void fwd_epi(hvp_net_t *n, int l, int b0, int b1, int base, int want_value)
 {
-#define CALL(k) fwd_step(k, n, l, b0, b1, want_value)
-    BY_NT(n->ntan, CALL)
+#define CALL(k) fwd_step(k, n, l, b0, b1, base, want_value)
+    BY_NT(CALL)
 #undef CALL
 }
 
-CLONES static void rev_epi(hvp_net_t *n, int l, int b0, int b1)
+CLONES static void rev_epi(hvp_net_t *n, int l, int b0, int b1, int base)
 {
-#define CALL(k) rev_step(k, n, l, b0, b1)
-    BY_NT(n->ntan, CALL)
+#define CALL(k) rev_step(k, n, l, b0, b1, base)
+    BY_NT(CALL)
 #undef CALL
 }
 
-CLONES static void revhat_epi(hvp_net_t *n, int l, int b0, int b1)
+CLONES static void revhat_epi(hvp_net_t *n, int l, int b0, int b1, int base)
 {
-#define CALL(k) revhat_step(k, n, l, b0, b1)
-    BY_NT(n->ntan, CALL)
+#define CALL(k) revhat_step(k, n, l, b0, b1, base)
+    BY_NT(CALL)
 #undef CALL
 }
 
-CLONES static void fwdhat_epi(hvp_net_t *n, int l, int b0, int b1)
+CLONES static void fwdhat_epi(hvp_net_t *n, int l, int b0, int b1, int base)
 {
-#define CALL(k) fwdhat_step(k, n, l, b0, b1)
-    BY_NT(n->ntan, CALL)
+#define CALL(k) fwdhat_step(k, n, l, b0, b1, base)
+    BY_NT(CALL)
+#undef CALL
+}
+
+CLONES static void bias_epi(hvp_net_t *n, int l, int b0, int b1, int base)
+{
+#define CALL(k) bias_step(k, n, l, b0, b1, base)
+    BY_NT(CALL)
 #undef CALL
 }
 
@@ -297,12 +337,18 @@ CLONES void hvp_softplus(int n, const double *z, double *a, double *d1, double *
 /* samples per block: 24 rows of products, 4 register tiles high */
 static int block_of(const hvp_net_t *n) { return 24 / n->S; }
 
-/* input row length of layer l (layer 0 is the caller's, unpadded) */
-static int ld_in(const hvp_net_t *n, int l) { return l == 1 ? n->dims[0] : n->ld[l - 1]; }
-
-void hvp_forward(hvp_net_t *n, int B, int want_value)
+/* Row of sample b in an array of layer l: layer 0 (in, out, out_bar) holds
+ * the whole batch, d0 wide; the layers above hold rows from sample base. */
+static double *rows(const hvp_net_t *n, double *const *arr, int l, int b, int base)
 {
-    int D = n->depth, S = n->S, nb = block_of(n);
+    return l == 0 ? arr[0] + (size_t)b * n->S * n->dims[0]
+                  : arr[l] + (size_t)(b - base) * n->S * n->ld[l];
+}
+
+/* W_l^T and the padded biases and w, for the products and steps below */
+static void prepare(hvp_net_t *n)
+{
+    int D = n->depth;
     for (int l = 1; l <= D; l++) {
         int hi = n->dims[l - 1], ho = n->dims[l];
         for (int i = 0; i < hi; i++)
@@ -311,61 +357,96 @@ void hvp_forward(hvp_net_t *n, int B, int want_value)
         memcpy(n->bp[l], n->b[l], (size_t)ho * sizeof(double));
     }
     memcpy(n->wp, n->w, (size_t)n->dims[D] * sizeof(double));
+}
 
-    for (int b0 = 0; b0 < B; b0 += nb) {
-        int b1 = b0 + nb < B ? b0 + nb : B, rows = (b1 - b0) * S;
-        size_t r0 = (size_t)b0 * S;
-        for (int l = 1; l <= D; l++) {
-            int lx = ld_in(n, l);
-            tile_nn(rows, n->dims[l], n->dims[l - 1], n->X[l] + r0 * lx, lx, n->Wt[l], n->ld[l],
-                    n->Z[l] + r0 * n->ld[l], n->ld[l], 0);
-            fwd_epi(n, l, b0, b1, want_value);
-        }
-        for (int l = D; l >= 1; l--) {
-            int lx = ld_in(n, l);
-            tile_nn(rows, n->dims[l - 1], n->dims[l], n->Zr[l] + r0 * n->ld[l], n->ld[l], n->W[l],
-                    n->dims[l - 1], n->R[l - 1] + r0 * lx, lx, 0);
-            if (l > 1)
-                rev_epi(n, l - 1, b0, b1);
-        }
+/* Forward of samples b0..b1: all layers up, then the reverse sweep down to out. */
+static void fwd_block(hvp_net_t *n, int b0, int b1, int base, int want_value)
+{
+    int D = n->depth, m = (b1 - b0) * n->S;
+    for (int l = 1; l <= D; l++) {
+        tile_nn(m, n->dims[l], n->dims[l - 1], rows(n, n->A, l - 1, b0, base), n->ld[l - 1],
+                n->Wt[l], n->ld[l], rows(n, n->Z, l, b0, base), n->ld[l], 0);
+        fwd_epi(n, l, b0, b1, base, want_value);
     }
+    for (int l = D; l >= 1; l--) {
+        tile_nn(m, n->dims[l - 1], n->dims[l], rows(n, n->Zr, l, b0, base), n->ld[l], n->W[l],
+                n->dims[l - 1], rows(n, n->R, l - 1, b0, base), n->ld[l - 1], 0);
+        if (l > 1)
+            rev_epi(n, l - 1, b0, b1, base);
+    }
+}
+
+/* Backward of samples b0..b1 (after their forward and out_bar): the hats up
+ * and down, then these samples' share of every gradient.  first: the first
+ * block of the batch (the weight-gradient chains start from zero). */
+static void bwd_block(hvp_net_t *n, int b0, int b1, int base, int first)
+{
+    int D = n->depth, m = (b1 - b0) * n->S;
+    for (int l = 1; l <= D; l++) {
+        tile_nn(m, n->dims[l], n->dims[l - 1], rows(n, n->Ah, l - 1, b0, base), n->ld[l - 1],
+                n->Wt[l], n->ld[l], n->T, n->ld[l], 0);
+        revhat_epi(n, l, b0, b1, base);
+    }
+    for (int l = D; l >= 2; l--) {
+        tile_nn(m, n->dims[l - 1], n->dims[l], rows(n, n->P, l, b0, base), n->ld[l], n->W[l],
+                n->dims[l - 1], n->T, n->ld[l - 1], 0);
+        fwdhat_epi(n, l - 1, b0, b1, base);
+    }
+    /* dW_l: the forward product z = x W^T gives P^T A, the reverse one
+     * abar = zbar W gives Zr^T Ah; one fma chain over both, block after block */
+    for (int l = 1; l <= D; l++) {
+        tile_tn2(n->dims[l], n->dims[l - 1], m, rows(n, n->P, l, b0, base), n->ld[l],
+                 rows(n, n->A, l - 1, b0, base), n->ld[l - 1], m, rows(n, n->Zr, l, b0, base),
+                 n->ld[l], rows(n, n->Ah, l - 1, b0, base), n->ld[l - 1], n->dW[l],
+                 n->dims[l - 1], !first);
+        bias_epi(n, l, b0, b1, base);
+    }
+}
+
+static void start_gradient(hvp_net_t *n)
+{
+    memset(n->dwacc, 0, (size_t)n->ld[n->depth] * sizeof(double));
+    for (int l = 1; l <= n->depth; l++)
+        memset(n->dbacc[l], 0, (size_t)n->ld[l] * sizeof(double));
+}
+
+static void finish_gradient(hvp_net_t *n, int B)
+{
+    for (int l = 1; l <= n->depth; l++) {
+        if (B <= 0)
+            memset(n->dW[l], 0, (size_t)n->dims[l] * n->dims[l - 1] * sizeof(double));
+        memcpy(n->db[l], n->dbacc[l], (size_t)n->dims[l] * sizeof(double));
+    }
+    memcpy(n->dw, n->dwacc, (size_t)n->dims[n->depth] * sizeof(double));
+    *n->dc = 0.0;
+}
+
+void hvp_forward(hvp_net_t *n, int B, int want_value)
+{
+    prepare(n);
+    for (int b0 = 0, nb = block_of(n); b0 < B; b0 += nb)
+        fwd_block(n, b0, b0 + nb < B ? b0 + nb : B, 0, want_value);
 }
 
 void hvp_backward(hvp_net_t *n, int B)
 {
-    int D = n->depth, S = n->S, nb = block_of(n);
-    memset(n->dwacc, 0, (size_t)n->ld[D] * sizeof(double));
-    for (int b0 = 0; b0 < B; b0 += nb) {
-        int b1 = b0 + nb < B ? b0 + nb : B, rows = (b1 - b0) * S;
-        size_t r0 = (size_t)b0 * S;
-        for (int l = 1; l <= D; l++) {
-            int lx = ld_in(n, l);
-            tile_nn(rows, n->dims[l], n->dims[l - 1], n->Ah[l - 1] + r0 * lx, lx, n->Wt[l],
-                    n->ld[l], n->T, n->ld[l], 0);
-            revhat_epi(n, l, b0, b1);
-        }
-        for (int l = D; l >= 2; l--) {
-            tile_nn(rows, n->dims[l - 1], n->dims[l], n->P[l] + r0 * n->ld[l], n->ld[l], n->W[l],
-                    n->dims[l - 1], n->T, n->ld[l - 1], 0);
-            fwdhat_epi(n, l - 1, b0, b1);
-        }
+    start_gradient(n);
+    for (int b0 = 0, nb = block_of(n); b0 < B; b0 += nb)
+        bwd_block(n, b0, b0 + nb < B ? b0 + nb : B, 0, b0 == 0);
+    finish_gradient(n, B);
+}
+
+void hvp_forward_backward(hvp_net_t *n, int B, hvp_adjoint_fn *adjoint, void *ctx)
+{
+    prepare(n);
+    start_gradient(n);
+    for (int b0 = 0, nb = block_of(n); b0 < B; b0 += nb) {
+        int b1 = b0 + nb < B ? b0 + nb : B;
+        fwd_block(n, b0, b1, b0, 0);
+        adjoint(ctx, n, b0, b1);
+        bwd_block(n, b0, b1, b0, b0 == 0);
     }
-    /* weight gradients: the forward products z = x W^T give P^T X, the
-     * reverse ones abar = zbar W give Zr^T Ah (one fma chain over both) */
-    for (int l = 1; l <= D; l++) {
-        int hi = n->dims[l - 1], ho = n->dims[l], lx = ld_in(n, l), ld = n->ld[l];
-        tile_tn(ho, hi, S * B, n->P[l], ld, n->X[l], lx, n->dW[l], hi, 0);
-        tile_tn(ho, hi, S * B, n->Zr[l], ld, n->Ah[l - 1], lx, n->dW[l], hi, 1);
-        double *db = n->db[l];
-        memset(db, 0, (size_t)ho * sizeof *db);
-        for (int b = 0; b < B; b++) {
-            const double *p = n->P[l] + (size_t)b * S * ld;
-            for (int j = 0; j < ho; j++)
-                db[j] += p[j];
-        }
-    }
-    memcpy(n->dw, n->dwacc, (size_t)n->dims[D] * sizeof(double));
-    *n->dc = 0.0;
+    finish_gradient(n, B);
 }
 
 double hvp_flops(const hvp_net_t *n, int B)
@@ -385,7 +466,7 @@ static size_t up8(size_t x) { return (x + 7) & ~(size_t)7; }
 static size_t carve(hvp_net_t *n, double *base, size_t np)
 {
     size_t off = 0, SB = (size_t)n->S * n->max_batch, B = n->max_batch;
-    int D = n->depth, maxld = 0;
+    int D = n->depth, maxld = n->ld[0];
 #define TAKE(ptr, count)                     \
     do {                                     \
         if (base)                            \
@@ -403,13 +484,13 @@ static size_t carve(hvp_net_t *n, double *base, size_t np)
         maxld = n->ld[l] > maxld ? n->ld[l] : maxld;
         TAKE(n->Wt[l], (size_t)n->dims[l - 1] * ld);
         TAKE(n->bp[l], ld);
-        if (l > 1)
-            TAKE(n->X[l], SB * n->ld[l - 1]);
+        TAKE(n->dbacc[l], ld);
         TAKE(n->Z[l], SB * ld);
         TAKE(n->dv[l], 3 * B * ld);
         TAKE(n->Zr[l], SB * ld);
         TAKE(n->P[l], SB * ld);
         if (l < D) {
+            TAKE(n->A[l], SB * ld);
             TAKE(n->R[l], SB * ld);
             TAKE(n->Ah[l], SB * ld);
         }
@@ -417,10 +498,10 @@ static size_t carve(hvp_net_t *n, double *base, size_t np)
     TAKE(n->wp, n->ld[D]);
     TAKE(n->dwacc, n->ld[D]);
     TAKE(n->arow, n->ld[D]);
-    TAKE(n->T, 24 * (size_t)(maxld > n->dims[0] ? maxld : n->dims[0]));
+    TAKE(n->T, 24 * (size_t)maxld);
 #undef TAKE
     if (base) {
-        n->X[1] = n->in;
+        n->A[0] = n->in;
         n->R[0] = n->out;
         n->Ah[0] = n->out_bar;
     }
@@ -436,7 +517,7 @@ int hvp_init(hvp_net_t *n, const int *dims, int depth, hvp_act act, int ntan, in
         if (dims[l] < 1)
             return -1;
         n->dims[l] = dims[l];
-        n->ld[l] = (int)up8((size_t)dims[l]);
+        n->ld[l] = l == 0 ? dims[0] : (int)up8((size_t)dims[l]);
     }
     n->depth = depth;
     n->act = act;

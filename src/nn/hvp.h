@@ -25,7 +25,9 @@
  * The products are the fixed-order kernels of tile.h; the activation and
  * its three derivatives are computed once per layer in the forward, and
  * every elementwise step runs on a block of samples straight after the
- * product that feeds it, while the block is in cache.  Softplus uses its own
+ * product that feeds it, while the block is in cache.  Everything but the
+ * weight gradients is row-local; those are sums over the samples, kept as
+ * one chain that each block continues, in sample order.  Softplus uses its own
  * exp and log1p (polynomials, below), so the bytes depend on no library;
  * tanh calls libm.
  *
@@ -64,19 +66,20 @@ typedef struct {
     double *out_bar;                  /* [S B, d0] adjoints of out, for hvp_backward */
     double *value;                    /* [B] L(u_b), when asked */
 
-    /* workspace (index 1..D; rows as above, row length ld[l] = dims[l] rounded up to 8) */
+    /* workspace, rows as above; row length ld[l] = dims[l] rounded up to 8
+     * (ld[0] = d0); index 1..D unless noted */
     int ld[HVP_MAX_DEPTH + 1];
-    double *Wt[HVP_MAX_DEPTH + 1];    /* W_l^T [dims[l-1], ld[l]], copied by each hvp_forward */
+    double *Wt[HVP_MAX_DEPTH + 1];    /* W_l^T [dims[l-1], ld[l]], copied by each forward */
     double *bp[HVP_MAX_DEPTH + 1], *wp;   /* b_l, w padded to ld */
-    double *X[HVP_MAX_DEPTH + 1];     /* [S B, ld[l-1]] layer inputs (a, t); X[1] = in */
-    double *Z[HVP_MAX_DEPTH + 1];     /* [S B, ld[l]] pre-activations (z, zk) */
-    double *dv[HVP_MAX_DEPTH + 1];    /* [B, 3 ld[l]] s', s'', s''' of z */
-    double *Zr[HVP_MAX_DEPTH + 1];    /* [S B, ld[l]] reverse (zbar, zbark) */
-    double *R[HVP_MAX_DEPTH + 1];     /* index 0..D-1: [S B, ld] (abar, abark); R[0] = out */
+    double *A[HVP_MAX_DEPTH + 1];     /* index 0..D-1: layer outputs (a, t); A[0] = in */
+    double *Z[HVP_MAX_DEPTH + 1];     /* pre-activations (z, zk) */
+    double *dv[HVP_MAX_DEPTH + 1];    /* [B, 3 ld[l]] s1, s2, s3 of z */
+    double *Zr[HVP_MAX_DEPTH + 1];    /* reverse (zbar, zbark) */
+    double *R[HVP_MAX_DEPTH + 1];     /* index 0..D-1: (abar, abark); R[0] = out */
     double *Ah[HVP_MAX_DEPTH + 1];    /* index 0..D-1: adjoints of R; Ah[0] = out_bar */
-    double *P[HVP_MAX_DEPTH + 1];     /* [S B, ld[l]] adjoints of Z */
+    double *P[HVP_MAX_DEPTH + 1];     /* adjoints of Z */
     double *T;                        /* scratch, one block of rows */
-    double *dwacc, *arow;             /* [ld[D]] */
+    double *dbacc[HVP_MAX_DEPTH + 1], *dwacc, *arow;   /* [ld[l]] */
     void *mem;
 } hvp_net_t;
 
@@ -100,6 +103,13 @@ void hvp_forward(hvp_net_t *n, int B, int want_value);
  * of the loss whose adjoints of out are n->out_bar (L itself must not enter
  * the loss: dc = 0). */
 void hvp_backward(hvp_net_t *n, int B);
+
+/* Writes out_bar's rows for samples b0..b1 from out's rows of the same samples. */
+typedef void hvp_adjoint_fn(void *ctx, hvp_net_t *n, int b0, int b1);
+/* hvp_forward, then the caller's adjoints, then hvp_backward, one block of
+ * samples at a time, so that every intermediate is still in cache when the
+ * backward needs it.  The same bytes as the three calls in turn. */
+void hvp_forward_backward(hvp_net_t *n, int B, hvp_adjoint_fn *adjoint, void *ctx);
 /* 2 x the multiply-adds of the matrix products of one forward + backward at batch B. */
 double hvp_flops(const hvp_net_t *n, int B);
 

@@ -120,11 +120,12 @@ static void dq_of_hat(const lnn_t *m, const double *s, double *vb, int j, double
     }
 }
 
-/* After hvp_forward: gq, M (symmetrised), C and qdd for each sample. */
-static int derivs_solve(lnn_t *m, int B, const double *x)
+/* After the forward of samples b0..b1: gq, M (symmetrised), C and qdd for
+ * each of them.  Returns the number of singular ones. */
+static int derivs_solve(lnn_t *m, int b0, int b1, const double *x)
 {
     int d0 = m->net.dims[0], nsing = 0;
-    for (int b = 0; b < B; b++) {
+    for (int b = b0; b < b1; b++) {
         const double *s = x + 4 * (size_t)b;
         const double *ga = m->net.out + 3 * (size_t)b * d0;
         const double *hv[2] = {ga + d0, ga + 2 * d0};
@@ -153,7 +154,7 @@ int lnn_accel(lnn_t *m, int B, const double *x, double *qdd)
 {
     features(m, B, x);
     hvp_forward(&m->net, B, 0);
-    int ns = derivs_solve(m, B, x);
+    int ns = derivs_solve(m, 0, B, x);
     if (qdd != m->qdd)
         memcpy(qdd, m->qdd, 2 * (size_t)B * sizeof(double));
     return ns;
@@ -175,29 +176,36 @@ double lnn_loss_sum(lnn_t *m, int B, const double *x, const double *target, lnn_
     return sum;
 }
 
+typedef struct {
+    lnn_t *m;
+    const double *x, *target;
+    lnn_loss kind;
+    double sum;      /* loss over the regular samples so far */
+    int nsing;       /* singular samples so far */
+} loss_ctx;
+
 /* excerpt: loss_grad */
-double lnn_loss_grad(lnn_t *m, int B, const double *x, const double *target, lnn_loss kind,
-                     int *n_skip)
+/* For samples b0..b1, straight after their forward (hvp_forward_backward):
+ * the solve, the loss, and its adjoint back to the network's outputs
+ * (out_bar), per sample and not yet divided by the number of regular
+ * samples, which lnn_loss_grad does once at the end. */
+static void loss_adjoint(void *vc, hvp_net_t *n, int b0, int b1)
 {
-    int ns = lnn_accel(m, B, x, m->qdd), d0 = m->net.dims[0], nok = B - ns;
-    if (n_skip)
-        *n_skip = ns;
-    if (nok == 0) {
-        memset(m->net.grad, 0, m->net.n_params * sizeof(double));
-        return NAN;
-    }
-    memset(m->net.out_bar, 0, 3 * (size_t)B * d0 * sizeof(double));
-    double sum = 0;
-    for (int b = 0; b < B; b++) {
+    loss_ctx *c = vc;
+    lnn_t *m = c->m;
+    int d0 = n->dims[0];
+    c->nsing += derivs_solve(m, b0, b1, c->x);
+    memset(n->out_bar + 3 * (size_t)b0 * d0, 0, 3 * (size_t)(b1 - b0) * d0 * sizeof(double));
+    for (int b = b0; b < b1; b++) {
         if (!m->ok[b])
             continue;
-        const double *s = x + 4 * (size_t)b, *qd = s + 2;
+        const double *s = c->x + 4 * (size_t)b, *qd = s + 2;
         const double *M = m->M + 4 * b, *qdd = m->qdd + 2 * b;
         double eb[2];
         for (int i = 0; i < 2; i++) {
-            double e = qdd[i] - target[2 * b + i];
-            sum += loss_of(kind, e);
-            eb[i] = (kind == LNN_LOSS_L1 ? (e > 0) - (e < 0) : 2.0 * e) / nok;
+            double e = qdd[i] - c->target[2 * b + i];
+            c->sum += loss_of(c->kind, e);
+            eb[i] = c->kind == LNN_LOSS_L1 ? (e > 0) - (e < 0) : 2.0 * e;
         }
         /* qdd = M^{-1} r:  rbar = M^{-T} qddbar (M symmetric), Mbar = -rbar qdd^T */
         double det = M[0] * M[3] - M[1] * M[2];
@@ -206,7 +214,7 @@ double lnn_loss_grad(lnn_t *m, int B, const double *x, const double *target, lnn
         double Mb11 = -rb0 * qdd[0], Mb22 = -rb1 * qdd[1];
         double Mb12 = 0.5 * (-rb0 * qdd[1] - rb1 * qdd[0]);   /* through (M12 + M21)/2 */
         /* r = gq - C qdot:  gqbar = rbar,  Cbar_kj = -rbar_k qdot_j */
-        double *gb = m->net.out_bar + 3 * (size_t)b * d0, *hb[2] = {gb + d0, gb + 2 * d0};
+        double *gb = n->out_bar + 3 * (size_t)b * d0, *hb[2] = {gb + d0, gb + 2 * d0};
         double rb[2] = {rb0, rb1};
         for (int j = 0; j < 2; j++)
             dq_of_hat(m, s, gb, j, rb[j]);
@@ -219,10 +227,26 @@ double lnn_loss_grad(lnn_t *m, int B, const double *x, const double *target, lnn
         hb[1][vidx(m, 0)] += Mb12 / m->vscale;
         hb[1][vidx(m, 1)] += Mb22 / m->vscale;
     }
-    hvp_backward(&m->net, B);
-    return sum / nok;
 }
 /* end excerpt */
+
+double lnn_loss_grad(lnn_t *m, int B, const double *x, const double *target, lnn_loss kind,
+                     int *n_skip)
+{
+    features(m, B, x);
+    loss_ctx c = {m, x, target, kind, 0.0, 0};
+    hvp_forward_backward(&m->net, B, loss_adjoint, &c);
+    int nok = B - c.nsing;
+    if (n_skip)
+        *n_skip = c.nsing;
+    if (nok == 0) {
+        memset(m->net.grad, 0, m->net.n_params * sizeof(double));
+        return NAN;
+    }
+    for (size_t i = 0; i < m->net.n_params; i++)   /* the mean over regular samples */
+        m->net.grad[i] /= nok;
+    return c.sum / nok;
+}
 
 void lnn_energy(lnn_t *m, int B, const double *x, double *L, double *E)
 {

@@ -4,7 +4,7 @@
  * the result is the same bytes on every CPU.
  *
  * Method.  Register tiles: a tile of C (6 rows x 32 columns with AVX-512, 6 x 8
- * with AVX2) stays in registers while k runs over a block of 256; B's rows
+ * with AVX2) stays in registers while k runs over up to 256 values; B's rows
  * are read as vectors, A's entries broadcast.  No packing: the engine keeps
  * its operands in the layout the kernel reads (weights transposed once per
  * step where it needs W^T).  The instruction set is chosen once, at the first
@@ -35,6 +35,13 @@ void tile_nn(int M, int N, int K, const double *A, int lda, const double *B, int
 /* C[M,N] = A[K,M]^T B[K,N]  (accumulate: C += A^T B). */
 void tile_tn(int M, int N, int K, const double *A, int lda, const double *B, int ldb, double *C,
              int ldc, int accumulate);
+
+/* C[M,N] = A1[K1,M]^T B1[K1,N] + A2[K2,M]^T B2[K2,N] (accumulate: C += ...), as
+ * one chain: k runs over A1's rows, then on over A2's.  The weight gradient
+ * of a layer that is used twice. */
+void tile_tn2(int M, int N, int K1, const double *A1, int lda1, const double *B1, int ldb1,
+              int K2, const double *A2, int lda2, const double *B2, int ldb2, double *C, int ldc,
+              int accumulate);
 
 typedef enum { TILE_C = 0, TILE_AVX2 = 1, TILE_AVX512 = 2 } tile_isa;
 

@@ -5,6 +5,8 @@
  *  - the parameter gradient of a loss on (g, h) against central differences
  *    (softplus and tanh; 0, 1 and 2 tangents; a batch that spans several
  *    blocks and ends in a partial one);
+ *  - the fused sweep (adjoints block by block) gives the bytes of forward,
+ *    adjoints, backward in turn;
  *  - softplus and its derivatives against long-double references;
  *  - every matrix-product version the CPU runs gives the same bytes. */
 #include <criterion/criterion.h>
@@ -141,6 +143,53 @@ Test(hvp, backward_softplus_one_tangent) { check_backward(HVP_SOFTPLUS, 1); }
 Test(hvp, backward_tanh_no_tangent) { check_backward(HVP_TANH, 0); }
 Test(hvp, backward_tanh_two_tangents) { check_backward(HVP_TANH, 2); }
 
+typedef struct {
+    const double *c, *q;
+} quad_ctx;
+
+/* the adjoint of loss_of for samples b0..b1 */
+static void quad_adjoint(void *v, hvp_net_t *n, int b0, int b1)
+{
+    quad_ctx *c = v;
+    for (int i = b0 * n->S * n->dims[0]; i < b1 * n->S * n->dims[0]; i++)
+        n->out_bar[i] = c->c[i] + c->q[i] * n->out[i];
+}
+
+/* One sweep with the adjoints computed block by block gives the bytes of
+ * forward, adjoints, backward in turn. */
+static void check_fused(int ntan)
+{
+    enum { B = 37 };
+    hvp_net_t n;
+    rng_t r;
+    rng_seed(&r, 13, 3);
+    random_net(&n, HVP_SOFTPLUS, ntan, B, &r);
+    int m = n.S * B * n.dims[0];
+    double *c = malloc(m * sizeof *c), *q = malloc(m * sizeof *q);
+    for (int i = 0; i < m; i++) {
+        c[i] = rng_normal(&r);
+        q[i] = 0.5 * rng_normal(&r);
+    }
+    loss_of(&n, B, c, q, 1);
+    hvp_backward(&n, B);
+    double *g = malloc(n.n_params * sizeof *g), *out = malloc(m * sizeof *out);
+    memcpy(g, n.grad, n.n_params * sizeof *g);
+    memcpy(out, n.out, m * sizeof *out);
+    memset(n.out, 0, m * sizeof *out);
+    quad_ctx qc = {c, q};
+    hvp_forward_backward(&n, B, quad_adjoint, &qc);
+    cr_assert(memcmp(out, n.out, m * sizeof *out) == 0, "outputs differ");
+    cr_assert(memcmp(g, n.grad, n.n_params * sizeof *g) == 0, "gradients differ");
+    free(g);
+    free(out);
+    free(c);
+    free(q);
+    hvp_free(&n);
+}
+
+Test(hvp, fused_sweep_gives_the_same_bytes_two_tangents) { check_fused(2); }
+Test(hvp, fused_sweep_gives_the_same_bytes_no_tangent) { check_fused(0); }
+
 /* |x - ref| in units of the last place of ref (as a double) */
 static double ulps(double x, long double ref)
 {
@@ -148,7 +197,7 @@ static double ulps(double x, long double ref)
     return (double)(fabsl((long double)x - ref) / u);
 }
 
-/* Softplus within 4 ulp; s1 = logistic within 3 ulp, s2 = s1 (1 - s1) within
+/* Softplus within 3 ulp; s1 = logistic within 3 ulp, s2 = s1 (1 - s1) within
  * 6 ulp, s3 = s2 (1 - 2 s1) within 8 ulp of s2 (it vanishes at z = 0, so its
  * own last place means nothing there).  These are the errors of the formulas
  * themselves (measured with a correctly rounded exp they are 1.5, 2.6, 4.8 and
@@ -182,7 +231,7 @@ Test(hvp, softplus_accuracy)
             w[q] = fmax(w[q], uu[q]);
     }
     cr_log_info("softplus: worst ulps a %.2f s1 %.2f s2 %.2f s3 %.2f (of s2)", w[0], w[1], w[2], w[3]);
-    cr_assert(w[0] <= 4 && w[1] <= 3 && w[2] <= 6 && w[3] <= 8, "ulps %.2f %.2f %.2f %.2f", w[0],
+    cr_assert(w[0] <= 3 && w[1] <= 3 && w[2] <= 6 && w[3] <= 8, "ulps %.2f %.2f %.2f %.2f", w[0],
               w[1], w[2], w[3]);
     /* far tails: finite, and the right limits */
     double zt[2] = {-1e4, 1e4}, at[2], s1t[2];

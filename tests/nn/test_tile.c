@@ -4,7 +4,8 @@
  *    bytes of the reference chain c <- fma(a_ik, b_kj, c) in increasing k, for
  *    shapes that exercise every edge (rows not a multiple of the tile height,
  *    columns not a multiple of the vector width, K across the k-blocking),
- *    with and without accumulation, for A B and A^T B;
+ *    with and without accumulation, for A B, A^T B and A1^T B1 + A2^T B2
+ *    (one chain over both);
  *  - leading dimensions larger than the widths leave the rest of each row alone;
  *  - K = 0 zeroes C (or leaves it, when accumulating). */
 #include <criterion/criterion.h>
@@ -38,14 +39,14 @@ static void check_shapes(tile_isa isa)
 {
     cr_assert_eq(tile_set_isa(isa), 0);
     static const int Ms[] = {1, 5, 6, 7, 13, 24}, Ns[] = {1, 3, 4, 8, 9, 31, 32, 33, 70};
-    static const int Ks[] = {1, 2, 7, 256, 300};
+    static const int Ks[] = {1, 2, 7, 48, 256, 300, 600};
     rng_t r;
     rng_seed(&r, 31, (uint64_t)isa);
     long checked = 0;
     for (unsigned mi = 0; mi < sizeof Ms / sizeof *Ms; mi++)
         for (unsigned ni = 0; ni < sizeof Ns / sizeof *Ns; ni++)
             for (unsigned ki = 0; ki < sizeof Ks / sizeof *Ks; ki++)
-                for (int tn = 0; tn < 2; tn++)
+                for (int tn = 0; tn < 3; tn++)   /* A B, A^T B, two pieces */
                     for (int acc = 0; acc < 2; acc++) {
                         int M = Ms[mi], N = Ns[ni], K = Ks[ki];
                         int lda = (tn ? M : K) + 3, ldb = N + 2, ldc = N + 5;
@@ -57,14 +58,19 @@ static void check_shapes(tile_isa isa)
                         fill(B, nb, &r);
                         fill(C, nc, &r);
                         memcpy(D, C, nc * sizeof *C);
-                        if (tn)
+                        int K1 = K / 3;   /* the second piece starts at row K1 */
+                        if (tn == 2)
+                            tile_tn2(M, N, K1, A, lda, B, ldb, K - K1, A + (size_t)K1 * lda, lda,
+                                     B + (size_t)K1 * ldb, ldb, C, ldc, acc);
+                        else if (tn)
                             tile_tn(M, N, K, A, lda, B, ldb, C, ldc, acc);
                         else
                             tile_nn(M, N, K, A, lda, B, ldb, C, ldc, acc);
-                        ref(tn, M, N, K, A, lda, B, ldb, D, ldc, acc);
+                        ref(tn != 0, M, N, K, A, lda, B, ldb, D, ldc, acc);
                         cr_assert(memcmp(C, D, nc * sizeof *C) == 0,
                                   "%s: %s M %d N %d K %d acc %d differs from the fma chain",
-                                  tile_isa_name(isa), tn ? "A^T B" : "A B", M, N, K, acc);
+                                  tile_isa_name(isa), tn == 2 ? "A1^T B1 + A2^T B2" : tn ? "A^T B" : "A B",
+                                  M, N, K, acc);
                         free(A);
                         free(B);
                         free(C);
