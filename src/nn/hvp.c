@@ -272,47 +272,23 @@ INLINE void bias_step(const int NT, hvp_net_t *n, int l, int b0, int b1, int bas
     }
 }
 
-#define BY_NT(call)                      \
-    switch (n->ntan) {                   \
-    case 0: call(0); break;              \
-    case 1: call(1); break;              \
-    default: call(2); break;             \
+/* Each step in three clones (AVX-512, AVX2, baseline), each calling the
+ * step's instance for the network's number of tangents. */
+#define EPI(name, step, params, ...)                   \
+    CLONES static void name params                     \
+    {                                                  \
+        switch (n->ntan) {                             \
+        case 0: step(0, __VA_ARGS__); break;           \
+        case 1: step(1, __VA_ARGS__); break;           \
+        default: step(2, __VA_ARGS__); break;          \
+        }                                              \
     }
-
-CLONES static void fwd_epi(hvp_net_t *n, int l, int b0, int b1, int base, int want_value)
-{
-#define CALL(k) fwd_step(k, n, l, b0, b1, base, want_value)
-    BY_NT(CALL)
-#undef CALL
-}
-
-CLONES static void rev_epi(hvp_net_t *n, int l, int b0, int b1, int base)
-{
-#define CALL(k) rev_step(k, n, l, b0, b1, base)
-    BY_NT(CALL)
-#undef CALL
-}
-
-CLONES static void revhat_epi(hvp_net_t *n, int l, int b0, int b1, int base)
-{
-#define CALL(k) revhat_step(k, n, l, b0, b1, base)
-    BY_NT(CALL)
-#undef CALL
-}
-
-CLONES static void fwdhat_epi(hvp_net_t *n, int l, int b0, int b1, int base)
-{
-#define CALL(k) fwdhat_step(k, n, l, b0, b1, base)
-    BY_NT(CALL)
-#undef CALL
-}
-
-CLONES static void bias_epi(hvp_net_t *n, int l, int b0, int b1, int base)
-{
-#define CALL(k) bias_step(k, n, l, b0, b1, base)
-    BY_NT(CALL)
-#undef CALL
-}
+EPI(fwd_epi, fwd_step, (hvp_net_t *n, int l, int b0, int b1, int base, int want_value), n, l, b0,
+    b1, base, want_value)
+EPI(rev_epi, rev_step, (hvp_net_t *n, int l, int b0, int b1, int base), n, l, b0, b1, base)
+EPI(revhat_epi, revhat_step, (hvp_net_t *n, int l, int b0, int b1, int base), n, l, b0, b1, base)
+EPI(fwdhat_epi, fwdhat_step, (hvp_net_t *n, int l, int b0, int b1, int base), n, l, b0, b1, base)
+EPI(bias_epi, bias_step, (hvp_net_t *n, int l, int b0, int b1, int base), n, l, b0, b1, base)
 
 CLONES void hvp_softplus(int n, const double *z, double *a, double *d1, double *d2, double *d3)
 {

@@ -54,37 +54,48 @@ static void kern_c(int M, int N, const pass_t *ps, double *C, int ldc, int acc)
     }
 }
 
-/* ------------------------------------------------------------- AVX-512 */
+/* ------------------------------------------------------- vector tiles */
 
-#define T512 __attribute__((target("avx512f"), always_inline)) static inline
+/* The register tile, written once for both instruction sets: an R x CV block
+ * of vectors V of W lanes at (i0, j0) of C.  LOAD(p, q) and STORE(p, q, v)
+ * read and write the q-th vector of a row (the last one masked at the edge),
+ * SPLAT broadcasts, FMA(a, b, c) = a b + c rounded once. */
+#define TILE_BODY(V, W, ZERO, LOAD, STORE, SPLAT, FMA)                                    \
+    V x[TR][4], y[4];                                                                   \
+    UNROLL for (int r = 0; r < R; r++)                                                  \
+        UNROLL for (int q = 0; q < CV; q++)                                             \
+            x[r][q] = acc ? LOAD(c + (size_t)r * ldc + W * q, q) : ZERO;                 \
+    for (int pi = 0; pi < ps->np; pi++) {                                               \
+        const long sai = ps->p[pi].sai, sak = ps->p[pi].sak;                            \
+        const double *a = ps->p[pi].a + i0 * sai, *b = ps->p[pi].b + j0;               \
+        const int ldb = ps->p[pi].ldb, K = ps->p[pi].K;                                 \
+        for (int k = 0; k < K; k++) {                                                   \
+            const double *bk = b + (size_t)k * ldb;                                     \
+            UNROLL for (int q = 0; q < CV; q++)                                         \
+                y[q] = LOAD(bk + W * q, q);                                             \
+            UNROLL for (int r = 0; r < R; r++) {                                        \
+                V s = SPLAT(a[r * sai + k * sak]);                                      \
+                UNROLL for (int q = 0; q < CV; q++)                                     \
+                    x[r][q] = FMA(s, y[q], x[r][q]);                                    \
+            }                                                                           \
+        }                                                                               \
+    }                                                                                   \
+    UNROLL for (int r = 0; r < R; r++)                                                  \
+        UNROLL for (int q = 0; q < CV; q++)                                             \
+            STORE(c + (size_t)r * ldc + W * q, q, x[r][q]);
 
-/* R x CV vectors of 8 at (i0, j0); the last vector is masked by ml (0xff when full). */
-T512 void tile512(const int R, const int CV, const pass_t *ps, int i0, int j0, double *c, int ldc,
-                  __mmask8 ml, int acc)
+/* AVX-512: vectors of 8, the last one masked by ml (0xff when full). */
+__attribute__((target("avx512f"), always_inline)) static inline void
+tile512(const int R, const int CV, const pass_t *ps, int i0, int j0, double *c, int ldc,
+        __mmask8 ml, int acc)
 {
-    __m512d x[TR][4], y[4];
-    UNROLL for (int r = 0; r < R; r++)
-        UNROLL for (int q = 0; q < CV; q++)
-            x[r][q] = acc ? _mm512_maskz_loadu_pd(q == CV - 1 ? ml : 0xff, c + (size_t)r * ldc + 8 * q)
-                          : _mm512_setzero_pd();
-    for (int pi = 0; pi < ps->np; pi++) {
-        const long sai = ps->p[pi].sai, sak = ps->p[pi].sak;
-        const double *a = ps->p[pi].a + i0 * sai, *b = ps->p[pi].b + j0;
-        const int ldb = ps->p[pi].ldb, K = ps->p[pi].K;
-        for (int k = 0; k < K; k++) {
-            const double *bk = b + (size_t)k * ldb;
-            UNROLL for (int q = 0; q < CV; q++)
-                y[q] = _mm512_maskz_loadu_pd(q == CV - 1 ? ml : 0xff, bk + 8 * q);
-            UNROLL for (int r = 0; r < R; r++) {
-                __m512d s = _mm512_set1_pd(a[r * sai + k * sak]);
-                UNROLL for (int q = 0; q < CV; q++)
-                    x[r][q] = _mm512_fmadd_pd(s, y[q], x[r][q]);
-            }
-        }
-    }
-    UNROLL for (int r = 0; r < R; r++)
-        UNROLL for (int q = 0; q < CV; q++)
-            _mm512_mask_storeu_pd(c + (size_t)r * ldc + 8 * q, q == CV - 1 ? ml : 0xff, x[r][q]);
+#define MASK(q) ((q) == CV - 1 ? ml : 0xff)
+#define LOAD(p, q) _mm512_maskz_loadu_pd(MASK(q), (p))
+#define STORE(p, q, v) _mm512_mask_storeu_pd((p), MASK(q), (v))
+    TILE_BODY(__m512d, 8, _mm512_setzero_pd(), LOAD, STORE, _mm512_set1_pd, _mm512_fmadd_pd)
+#undef MASK
+#undef LOAD
+#undef STORE
 }
 
 #define C512(R, CV) \
@@ -106,43 +117,24 @@ static void kern_512(int M, int N, const pass_t *ps, double *C, int ldc, int acc
     }
 }
 
-/* ---------------------------------------------------------- AVX2 + FMA */
-
-#define T256 __attribute__((target("avx2,fma"), always_inline)) static inline
-
-/* R x CV vectors of 4 at (i0, j0); if PART, the last vector holds only the lanes of ml. */
-T256 void tile256(const int R, const int CV, const int PART, const pass_t *ps, int i0, int j0,
-                  double *c, int ldc, __m256i ml, int acc)
+/* AVX2 + FMA: vectors of 4; if PART, the last one holds only the lanes of ml. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+tile256(const int R, const int CV, const int PART, const pass_t *ps, int i0, int j0, double *c,
+        int ldc, __m256i ml, int acc)
 {
-    __m256d x[TR][2], y[2];
-#define LD256(p, q) (PART && (q) == CV - 1 ? _mm256_maskload_pd((p), ml) : _mm256_loadu_pd(p))
-    UNROLL for (int r = 0; r < R; r++)
-        UNROLL for (int q = 0; q < CV; q++)
-            x[r][q] = acc ? LD256(c + (size_t)r * ldc + 4 * q, q) : _mm256_setzero_pd();
-    for (int pi = 0; pi < ps->np; pi++) {
-        const long sai = ps->p[pi].sai, sak = ps->p[pi].sak;
-        const double *a = ps->p[pi].a + i0 * sai, *b = ps->p[pi].b + j0;
-        const int ldb = ps->p[pi].ldb, K = ps->p[pi].K;
-        for (int k = 0; k < K; k++) {
-            const double *bk = b + (size_t)k * ldb;
-            UNROLL for (int q = 0; q < CV; q++)
-                y[q] = LD256(bk + 4 * q, q);
-            UNROLL for (int r = 0; r < R; r++) {
-                __m256d s = _mm256_broadcast_sd(a + r * sai + k * sak);
-                UNROLL for (int q = 0; q < CV; q++)
-                    x[r][q] = _mm256_fmadd_pd(s, y[q], x[r][q]);
-            }
-        }
-    }
-    UNROLL for (int r = 0; r < R; r++)
-        UNROLL for (int q = 0; q < CV; q++) {
-            double *p = c + (size_t)r * ldc + 4 * q;
-            if (PART && q == CV - 1)
-                _mm256_maskstore_pd(p, ml, x[r][q]);
-            else
-                _mm256_storeu_pd(p, x[r][q]);
-        }
-#undef LD256
+#define LAST(q) (PART && (q) == CV - 1)
+#define LOAD(p, q) (LAST(q) ? _mm256_maskload_pd((p), ml) : _mm256_loadu_pd(p))
+#define STORE(p, q, v)                          \
+    do {                                        \
+        if (LAST(q))                            \
+            _mm256_maskstore_pd((p), ml, (v));  \
+        else                                    \
+            _mm256_storeu_pd((p), (v));         \
+    } while (0)
+    TILE_BODY(__m256d, 4, _mm256_setzero_pd(), LOAD, STORE, _mm256_set1_pd, _mm256_fmadd_pd)
+#undef LAST
+#undef LOAD
+#undef STORE
 }
 
 #define C256(R, CV, P) \

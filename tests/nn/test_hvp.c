@@ -98,6 +98,18 @@ static double loss_of(hvp_net_t *n, int B, const double *c, const double *q, int
     return s;
 }
 
+/* random coefficients of loss_of, one per output */
+static void random_loss(const hvp_net_t *n, int B, double **c, double **q, rng_t *r)
+{
+    int m = n->S * B * n->dims[0];
+    *c = malloc(m * sizeof **c);
+    *q = malloc(m * sizeof **q);
+    for (int i = 0; i < m; i++) {
+        (*c)[i] = rng_normal(r);
+        (*q)[i] = 0.5 * rng_normal(r);
+    }
+}
+
 static void check_backward(hvp_act act, int ntan)
 {
     enum { B = 29 };   /* blocks of 24 / S samples: two or more, the last partial */
@@ -105,12 +117,8 @@ static void check_backward(hvp_act act, int ntan)
     rng_t r;
     rng_seed(&r, 12, 2);
     random_net(&n, act, ntan, B, &r);
-    int m = n.S * B * n.dims[0];
-    double *c = malloc(m * sizeof *c), *q = malloc(m * sizeof *q);
-    for (int i = 0; i < m; i++) {
-        c[i] = rng_normal(&r);
-        q[i] = 0.5 * rng_normal(&r);
-    }
+    double *c, *q;
+    random_loss(&n, B, &c, &q, &r);
     loss_of(&n, B, c, q, 1);
     hvp_backward(&n, B);
     size_t np = n.n_params;
@@ -165,11 +173,8 @@ static void check_fused(int ntan)
     rng_seed(&r, 13, 3);
     random_net(&n, HVP_SOFTPLUS, ntan, B, &r);
     int m = n.S * B * n.dims[0];
-    double *c = malloc(m * sizeof *c), *q = malloc(m * sizeof *q);
-    for (int i = 0; i < m; i++) {
-        c[i] = rng_normal(&r);
-        q[i] = 0.5 * rng_normal(&r);
-    }
+    double *c, *q;
+    random_loss(&n, B, &c, &q, &r);
     loss_of(&n, B, c, q, 1);
     hvp_backward(&n, B);
     double *g = malloc(n.n_params * sizeof *g), *out = malloc(m * sizeof *out);
