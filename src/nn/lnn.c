@@ -101,20 +101,21 @@ static void features(lnn_t *m, int B, const double *x)
     }
 }
 
-/* d(feature)/dq_j applied to a feature-space vector v: returns sum_f v_f dphi_f/dq_j */
-static double dq_of(const lnn_t *m, const double *s, const double *v, int j)
+/* d(feature)/dq_j applied to a feature-space vector v: returns sum_f v_f dphi_f/dq_j
+ * (u: the sample's features, whose cos q_j, sin q_j are the derivative's) */
+static double dq_of(const lnn_t *m, const double *u, const double *v, int j)
 {
     if (m->feat == LNN_FEAT_TRIG)
-        return -sin(s[j]) * v[2 * j] + cos(s[j]) * v[2 * j + 1];
+        return -u[2 * j + 1] * v[2 * j] + u[2 * j] * v[2 * j + 1];
     return v[j];
 }
 
 /* adjoint of dq_of: v_bar += a * dphi/dq_j */
-static void dq_of_hat(const lnn_t *m, const double *s, double *vb, int j, double a)
+static void dq_of_hat(const lnn_t *m, const double *u, double *vb, int j, double a)
 {
     if (m->feat == LNN_FEAT_TRIG) {
-        vb[2 * j] += -sin(s[j]) * a;
-        vb[2 * j + 1] += cos(s[j]) * a;
+        vb[2 * j] += -u[2 * j + 1] * a;
+        vb[2 * j + 1] += u[2 * j] * a;
     } else {
         vb[j] += a;
     }
@@ -127,11 +128,11 @@ static int derivs_solve(lnn_t *m, int b0, int b1, const double *x)
     int d0 = m->net.dims[0], nsing = 0;
     for (int b = b0; b < b1; b++) {
         const double *s = x + 4 * (size_t)b;
-        const double *ga = m->net.out + 3 * (size_t)b * d0;
+        const double *ga = m->net.out + 3 * (size_t)b * d0, *u = m->net.in + 3 * (size_t)b * d0;
         const double *hv[2] = {ga + d0, ga + 2 * d0};
         double *gq = m->gq + 2 * b, *M = m->M + 4 * b, *C = m->C + 4 * b, *qdd = m->qdd + 2 * b;
         for (int j = 0; j < 2; j++)
-            gq[j] = dq_of(m, s, ga, j);
+            gq[j] = dq_of(m, u, ga, j);
         double h11 = hv[0][vidx(m, 0)] / m->vscale, h21 = hv[0][vidx(m, 1)] / m->vscale;
         double h12 = hv[1][vidx(m, 0)] / m->vscale, h22 = hv[1][vidx(m, 1)] / m->vscale;
         M[0] = h11 + m->kappa;
@@ -139,7 +140,7 @@ static int derivs_solve(lnn_t *m, int b0, int b1, const double *x)
         M[3] = h22 + m->kappa;
         for (int k = 0; k < 2; k++)
             for (int j = 0; j < 2; j++)
-                C[2 * k + j] = dq_of(m, s, hv[k], j);
+                C[2 * k + j] = dq_of(m, u, hv[k], j);
         m->ok[b] = lnn_solve2(qdd, s + 2, gq, M, C, m->det_tol) == 0;
         if (!m->ok[b]) {
             qdd[0] = qdd[1] = NAN;
@@ -199,7 +200,7 @@ static void loss_adjoint(void *vc, hvp_net_t *n, int b0, int b1)
     for (int b = b0; b < b1; b++) {
         if (!m->ok[b])
             continue;
-        const double *s = c->x + 4 * (size_t)b, *qd = s + 2;
+        const double *qd = c->x + 4 * (size_t)b + 2, *u = n->in + 3 * (size_t)b * d0;
         const double *M = m->M + 4 * b, *qdd = m->qdd + 2 * b;
         double eb[2];
         for (int i = 0; i < 2; i++) {
@@ -217,10 +218,10 @@ static void loss_adjoint(void *vc, hvp_net_t *n, int b0, int b1)
         double *gb = n->out_bar + 3 * (size_t)b * d0, *hb[2] = {gb + d0, gb + 2 * d0};
         double rb[2] = {rb0, rb1};
         for (int j = 0; j < 2; j++)
-            dq_of_hat(m, s, gb, j, rb[j]);
+            dq_of_hat(m, u, gb, j, rb[j]);
         for (int k = 0; k < 2; k++)
             for (int j = 0; j < 2; j++)
-                dq_of_hat(m, s, hb[k], j, -rb[k] * qd[j]);
+                dq_of_hat(m, u, hb[k], j, -rb[k] * qd[j]);
         /* M_jk = hvp_k[qdot_j]/vscale (+kappa) */
         hb[0][vidx(m, 0)] += Mb11 / m->vscale;
         hb[0][vidx(m, 1)] += Mb12 / m->vscale;
