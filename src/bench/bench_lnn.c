@@ -63,14 +63,23 @@ int main(int argc, char **argv)
     args_t a;
     args_init(&a, argc, argv,
               "[--width 128] [--depth 3] [--batch 256] [--steps 50] [--warmup 5]\n"
-              "       [--seed 1]\n"
+              "       [--seed 1] [--isa avx512|avx2|c]\n"
               "One Adam step of a Lagrangian network (MLP 4 -> width x depth -> 1, softplus,\n"
               "double, one thread) on double-pendulum states; median seconds per step.\n");
     int width = (int)args_long(&a, "--width", 128), depth = (int)args_long(&a, "--depth", 3);
     int B = (int)args_long(&a, "--batch", 256), steps = (int)args_long(&a, "--steps", 50);
     int warm = (int)args_long(&a, "--warmup", 5);
     long seed = args_long(&a, "--seed", 1);
+    const char *isa = args_string(&a, "--isa", NULL);   /* the engine's kernels (default: the best) */
     args_done(&a);
+    if (isa) {
+        int ok = -1;
+        for (int i = TILE_C; i <= TILE_AVX512; i++)
+            if (!strcmp(isa, tile_isa_name((tile_isa)i)))
+                ok = tile_set_isa((tile_isa)i);
+        if (ok)
+            die("--isa %s: not one of avx512, avx2, c that this CPU runs", isa);
+    }
     if (width < 1 || depth < 1 || depth > HVP_MAX_DEPTH || B < 1 || steps < 1 || warm < 0)
         die("bad sizes (width %d depth %d batch %d steps %d)", width, depth, B, steps);
     openblas_set_num_threads(1);
