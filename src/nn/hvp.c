@@ -58,11 +58,13 @@ INLINE vd splat(double x)
  * them.  (Horner would round differently; this is the order used.) */
 #define PAIR(c0, c1, x) (splat(c0) + splat(c1) * (x))
 
-/* exp(x) for -700 <= x <= 0 (smaller x is taken as -700).
+/* e^x - 1 = 2^n (1 + m) - 1 for -700 <= x <= 0 (smaller x is taken as -700):
+ * returns m = e^r - 1 and sets *scale = 2^n.
  * Method: x = n ln2 + r, |r| <= ln2/2 (n = round(x / ln2) by adding 1.5 2^52,
- * ln2 in two parts, the high one exact in n ln2); e^r by its Taylor series to
- * degree 13 (remainder < 5e-18); 2^n built in the exponent field. */
-INLINE vd exp_neg(const vd *xp)
+ * ln2 in two parts, the high one exact in n ln2); e^r - 1 by its Taylor
+ * series to degree 13 (remainder < 5e-18), r added last; 2^n built in the
+ * exponent field. */
+INLINE vd expm1_parts(const vd *xp, vd *scale)
 {
     const vd shift = splat(0x1.8p52), lo = splat(-700.0);
     vd x = SEL(*xp < lo, lo, *xp);
@@ -70,7 +72,7 @@ INLINE vd exp_neg(const vd *xp)
     vd nd = kd - shift;
     vd r = x - nd * splat(0x1.62e42feep-1);
     r = r - nd * splat(0x1.a39ef35793c76p-33);
-    /* e^r = 1 + (r + r^2 (1/2! + r/3! + ... + r^11/13!)), the 1 added last */
+    /* e^r - 1 = r + r^2 (1/2! + r/3! + ... + r^11/13!) */
     vd r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
     vd q1 = PAIR(0.5, 0.16666666666666666, r);
     vd q2 = PAIR(0.041666666666666664, 0.008333333333333333, r);
@@ -79,9 +81,26 @@ INLINE vd exp_neg(const vd *xp)
     vd q5 = PAIR(2.755731922398589e-07, 2.505210838544172e-08, r);
     vd q6 = PAIR(2.08767569878681e-09, 1.6059043836821613e-10, r);
     vd tail = (q1 + q2 * r2) + (q3 + q4 * r2) * r4 + (q5 + q6 * r2) * r8;
-    vd p = splat(1.0) + (r + r2 * tail);
-    vl scale = (((vl)kd - (vl)shift) + 1023) << 52;
-    return p * (vd)scale;
+    *scale = (vd)((((vl)kd - (vl)shift) + 1023) << 52);
+    return r + r2 * tail;
+}
+
+/* exp(x) = 2^n (1 + m), the 1 added before the scaling (-700 <= x <= 0) */
+INLINE vd exp_neg(const vd *xp)
+{
+    vd scale, m = expm1_parts(xp, &scale);
+    return (splat(1.0) + m) * scale;
+}
+
+/* tanh(z) = sign(z) (-u) / (2 + u), u = e^{-2|z|} - 1 = 2^n m + (2^n - 1)
+ * (2^n - 1 is exact; no cancellation for small |z|, where n = 0). */
+INLINE vd tanh_v(const vd *zp)
+{
+    vd z = *zp, zero = {0};
+    vl neg = z < zero;
+    vd x = SEL(neg, z + z, -(z + z)), scale, m = expm1_parts(&x, &scale);
+    vd u = scale * m + (scale - splat(1.0)), y = -u / (splat(2.0) + u);
+    return SEL(neg, -y, y);
 }
 
 /* log1p(e) for 0 <= e <= 1.  Method: 1 + e = 2^m y with m = 0 (e <= sqrt2 - 1)
@@ -111,10 +130,7 @@ INLINE vd activate(hvp_act act, const vd *zp, vd *d1, vd *d2, vd *d3, int need_a
 {
     const vd zero = splat(0.0), one = splat(1.0), z = *zp;
     if (act == HVP_TANH) {
-        vd y;
-        for (int i = 0; i < VL; i++)
-            y[i] = tanh(z[i]);
-        vd d = one - y * y;
+        vd y = tanh_v(zp), d = one - y * y;
         *d1 = d;
         *d2 = splat(-2.0) * y * d;
         *d3 = splat(-2.0) * d * (one - splat(3.0) * y * y);
@@ -290,13 +306,14 @@ EPI(revhat_epi, revhat_step, (hvp_net_t *n, int l, int b0, int b1, int base), n,
 EPI(fwdhat_epi, fwdhat_step, (hvp_net_t *n, int l, int b0, int b1, int base), n, l, b0, b1, base)
 EPI(bias_epi, bias_step, (hvp_net_t *n, int l, int b0, int b1, int base), n, l, b0, b1, base)
 
-CLONES void hvp_softplus(int n, const double *z, double *a, double *d1, double *d2, double *d3)
+CLONES void hvp_activation(hvp_act act, int n, const double *z, double *a, double *d1,
+                           double *d2, double *d3)
 {
     for (int i = 0; i < n; i += VL) {
         int m = n - i < VL ? n - i : VL;
         double zz[VL] = {0}, out[4][VL];
         memcpy(zz, z + i, (size_t)m * sizeof *zz);
-        vd v1, v2, v3, vz = LD(zz), va = activate(HVP_SOFTPLUS, &vz, &v1, &v2, &v3, 1);
+        vd v1, v2, v3, vz = LD(zz), va = activate(act, &vz, &v1, &v2, &v3, 1);
         ST(out[0], va);
         ST(out[1], v1);
         ST(out[2], v2);

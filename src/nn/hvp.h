@@ -27,13 +27,15 @@
  * every elementwise step runs on a block of samples straight after the
  * product that feeds it, while the block is in cache.  Everything but the
  * weight gradients is row-local; those are sums over the samples, kept as
- * one chain that each block continues, in sample order.  Softplus uses its own
- * exp and log1p (polynomials, below), so the bytes depend on no library;
- * tanh calls libm.
+ * one chain that each block continues, in sample order.  Softplus and tanh
+ * use the engine's own exp, expm1 and log1p (polynomials in hvp.c), so the
+ * bytes depend on no library.
  *
- * Accuracy.  Softplus and its derivatives: within 2 ulp of the correctly
- * rounded value for |z| <= 700; beyond, e^{-|z|} is taken as e^{-700}
- * (about 1e-304), which changes nothing a double can hold in 1 + e.
+ * Accuracy (test_hvp.c measures it).  Softplus within 3 ulp and tanh within
+ * 3 ulp of the correctly rounded value; the derivatives within the error of
+ * their formulas in terms of s1 = logistic(z) or y = tanh(z) (a few ulp).
+ * Arguments beyond 350 in size (tanh) or 700 (softplus) are taken as 350 or
+ * 700 inside exp, which changes nothing a double can hold.
  *
  * Buffers are allocated once by hvp_init (sized for max_batch); nothing
  * allocates afterwards. */
@@ -113,8 +115,9 @@ void hvp_forward_backward(hvp_net_t *n, int B, hvp_adjoint_fn *adjoint, void *ct
 /* 2 x the multiply-adds of the matrix products of one forward + backward at batch B. */
 double hvp_flops(const hvp_net_t *n, int B);
 
-/* The activation as the engine evaluates it: a = softplus(z) and its first
- * three derivatives, for z[0..n) (any of a, d1, d2, d3 may be NULL). */
-void hvp_softplus(int n, const double *z, double *a, double *d1, double *d2, double *d3);
+/* The activation as the engine evaluates it: a = s(z) and its first three
+ * derivatives, for z[0..n) (any of a, d1, d2, d3 may be NULL). */
+void hvp_activation(hvp_act act, int n, const double *z, double *a, double *d1, double *d2,
+                    double *d3);
 
 #endif

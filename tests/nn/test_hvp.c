@@ -7,7 +7,7 @@
  *    blocks and ends in a partial one);
  *  - the fused sweep (adjoints block by block) gives the bytes of forward,
  *    adjoints, backward in turn;
- *  - softplus and its derivatives against long-double references;
+ *  - softplus, its derivatives and tanh against long-double references;
  *  - every matrix-product version the CPU runs gives the same bytes. */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -221,7 +221,7 @@ Test(hvp, softplus_accuracy)
     z[0] = 0.0;
     z[1] = -0.0;
     z[2] = 1e-300;
-    hvp_softplus(N, z, a, d1, d2, d3);
+    hvp_activation(HVP_SOFTPLUS, N, z, a, d1, d2, d3);
     double w[4] = {0};
     for (int i = 0; i < N; i++) {
         long double zz = z[i], e = expl(-fabsl(zz));
@@ -240,7 +240,7 @@ Test(hvp, softplus_accuracy)
               w[1], w[2], w[3]);
     /* far tails: finite, and the right limits */
     double zt[2] = {-1e4, 1e4}, at[2], s1t[2];
-    hvp_softplus(2, zt, at, s1t, NULL, NULL);
+    hvp_activation(HVP_SOFTPLUS, 2, zt, at, s1t, NULL, NULL);
     cr_assert(at[0] >= 0 && at[0] < 1e-300 && at[1] == 1e4 && s1t[0] < 1e-300 && s1t[1] == 1.0);
     free(z);
     free(d3);
@@ -249,6 +249,32 @@ Test(hvp, softplus_accuracy)
 /* The products are the only step whose code differs between instruction
  * sets (the elementwise clones are the same operations): each version the
  * CPU runs gives the same gradient, to the last bit. */
+/* tanh within 3 ulp (1 - y^2 and the rest are then formulas in y); odd; +-1 far out */
+Test(hvp, tanh_accuracy)
+{
+    enum { N = 200000 };
+    double *z = malloc(2 * N * sizeof *z), *y = z + N;
+    rng_t r;
+    rng_seed(&r, 4, 4);
+    for (int i = 0; i < N; i++) {
+        double span = i % 3 == 0 ? 1 : i % 3 == 1 ? 10 : 100;
+        z[i] = span * (rng_uniform(&r) - 0.5);
+    }
+    z[0] = 1e-300;
+    z[1] = 3e-9;
+    z[2] = 0.0;
+    hvp_activation(HVP_TANH, N, z, y, NULL, NULL, NULL);
+    double w = 0;
+    for (int i = 0; i < N; i++)
+        w = fmax(w, ulps(y[i], tanhl((long double)z[i])));
+    cr_log_info("tanh: worst %.2f ulp", w);
+    cr_assert(w <= 3, "tanh: %.2f ulp", w);
+    double zs[4] = {0.37, -0.37, 400, -1e4}, ys[4];
+    hvp_activation(HVP_TANH, 4, zs, ys, NULL, NULL, NULL);
+    cr_assert(ys[0] == -ys[1] && ys[2] == 1.0 && ys[3] == -1.0);
+    free(z);
+}
+
 Test(hvp, same_bytes_on_every_instruction_set)
 {
     enum { B = 40 };
