@@ -13,7 +13,8 @@
  * Everything but the weight gradient is row-local, so the forward (all
  * layers, then the reverse) and the hats run block by block of samples;
  * each product is followed at once by the elementwise step that consumes it.
- * The weight gradients, sums over all rows, come last. */
+ * The weight gradients are sums over all rows: each block adds its share,
+ * in sample order, as soon as its hats are done. */
 #include "nn/hvp.h"
 
 #include <math.h>
@@ -53,9 +54,10 @@ INLINE vd splat(double x)
 #define SEL(m, a, b) ((vd)(((m) & (vl)(a)) | (~(m) & (vl)(b))))
 
 /* Polynomials by Estrin's scheme: pairs c_i + c_{i+1} x, then pairs of
- * those in x^2, x^4, ...: the same operations count as Horner's rule, but a
- * dependency chain of depth log2(n) instead of n, so that the CPU overlaps
- * them.  (Horner would round differently; this is the order used.) */
+ * those in x^2, x^4, ...: a few more products than Horner's rule, but a
+ * dependency chain of depth log2(n) instead of n, which the CPU overlaps
+ * (about twice as fast here).  Horner would round differently; this is the
+ * order used. */
 #define PAIR(c0, c1, x) (splat(c0) + splat(c1) * (x))
 
 /* e^x - 1 = 2^n (1 + m) - 1 for -700 <= x <= 0 (smaller x is taken as -700):
