@@ -18,7 +18,7 @@ BENCH_SRC  := $(sort $(wildcard src/bench/bench_*.c))
 BENCH_BIN  := $(patsubst src/bench/bench_%.c,$(BUILD)/bin/bench-%,$(BENCH_SRC))
 BENCH_REPEAT ?= 5
 
-$(BUILD)/bin/bench-%: src/bench/bench_%.c $(LIB) | $(DEPS_STAMP)
+$(BUILD)/bin/bench-%: src/bench/bench_%.c $(LIB) $(FLAGS_STAMP) | $(DEPS_STAMP)
 	@mkdir -p $(@D) $(BUILD)/depfiles/bench
 	$(CC) $(ALL_CFLAGS) -MF $(BUILD)/depfiles/bench/$*.d -o $@ $< $(LIB) $(NUM_LIBS)
 
