@@ -1,7 +1,7 @@
 /* hnn.h: Hamiltonian neural networks (Greydanus, Dzamba & Yosinski 2019) and
  * the black-box baseline that both chapter-4 comparisons use.
  *
- * HNN: a scalar tanh MLP H_theta(q, p) (the engine of lnn.h with no tangent
+ * HNN: a scalar tanh MLP H_theta(q, p) (the engine of hvp.h with no tangent
  * streams) whose symplectic gradient is the predicted field,
  *     qdot = dH/dp,  pdot = -dH/dq                    (Hamilton's equations),
  * trained by the mean squared error of that field against observed time
@@ -20,12 +20,12 @@
 #include <stddef.h>
 
 #include "core/rng.h"
+#include "nn/hvp.h"
 #include "nn/lnn.h"
 #include "nn/mlp.h"
 
 typedef struct {
-    lnn_net_t net;     /* 2 -> width x depth -> 1, tanh, ntan = 0 */
-    double *ga_bar;    /* [max_batch, 2] */
+    hvp_net_t net;     /* 2 -> width x depth -> 1, tanh, ntan = 0 */
 } hnn_t;
 
 int    hnn_init(hnn_t *m, int width, int depth, int max_batch);
@@ -39,8 +39,8 @@ void   hnn_value(hnn_t *m, int B, const double *x, double *H);
 double hnn_loss_grad(hnn_t *m, int B, const double *x, const double *target);
 
 /* The baselines' weights (the mlp_t of mlp.h): every W[l] drawn by
- * lnn_random_matrix (LNN_INIT_GLOROT or LNN_INIT_ORTHO, layer by layer from
+ * hvp_random_matrix (HVP_INIT_GLOROT or HVP_INIT_ORTHO, layer by layer from
  * the given stream), every bias zero. */
-void   hnn_baseline_init(mlp_t *m, lnn_init_scheme scheme, rng_t *rng);
+void   hnn_baseline_init(mlp_t *m, hvp_init_scheme scheme, rng_t *rng);
 
 #endif

@@ -65,14 +65,14 @@ int main(int argc, char **argv)
     if (is_lnn) {
         if (dp_lnn_build(&lnn, feat, width, depth, maxb))
             die("cannot build the LNN");
-        lnn_net_init_weights(&lnn.net, LNN_INIT_CRANMER, &rw);
+        hvp_init_weights(&lnn.net, HVP_INIT_CRANMER, &rw);
         theta = lnn.net.theta;
         grad = lnn.net.grad;
         np = lnn.net.n_params;
     } else {
         if (dp_mlp_build(&mlp, width, depth, maxb))
             die("cannot build the MLP");
-        hnn_baseline_init(&mlp, LNN_INIT_GLOROT, &rw);
+        hnn_baseline_init(&mlp, HVP_INIT_GLOROT, &rw);
         theta = mlp.theta;
         grad = mlp.grad;
         np = mlp.n_params;

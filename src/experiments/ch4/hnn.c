@@ -140,8 +140,8 @@ int main(int argc, char **argv)
                         .out_bias = 0, .max_batch = N};
     if (hnn_init(&hnn, width, 2, N) || mlp_create(&base, &bspec))
         die("cannot build the models");
-    lnn_net_init_weights(&hnn.net, LNN_INIT_ORTHO, &ri);
-    hnn_baseline_init(&base, LNN_INIT_ORTHO, &ri);
+    hvp_init_weights(&hnn.net, HVP_INIT_ORTHO, &ri);
+    hnn_baseline_init(&base, HVP_INIT_ORTHO, &ri);
     c.hnn = &hnn;
     c.base = &base;
 
