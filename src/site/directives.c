@@ -23,7 +23,9 @@
 
 /* ------------------------------------------------------------ data values */
 
-static const char *tsv_lookup(page_t *p, const char *text, const char *key, size_t keylen, size_t *vlen)
+/* The value of key in a key/value TSV (first two columns, after the '#'
+ * header and the column-name line), or NULL. */
+const char *page_tsv_value(const char *text, const char *key, size_t keylen, size_t *vlen)
 {
     const char *line = text;
     int header_seen = 0;
@@ -96,7 +98,7 @@ void page_value(page_t *p, const char *s, size_t n, int line)
             page_fail(p, line, "bad number format ':%.*s' in `%.*s` (use .Nf, .Ne, .Ng, d, %% or .N%%)",
                     (int)fmtlen, fmt, (int)n, s);
     }
-    if (p->deps_mode) {
+    if (p->skim) {
         buf_puts(page_buf(p), "0");
         return;
     }
@@ -104,7 +106,7 @@ void page_value(page_t *p, const char *s, size_t n, int line)
     if (!text)
         page_fail(p, line, "no data file %s for `%.*s` (%s)", path, (int)n, s, strerror(errno));
     size_t vlen = 0;
-    const char *v = tsv_lookup(p, text, key, keylen, &vlen);
+    const char *v = page_tsv_value(text, key, keylen, &vlen);
     if (!v)
         page_fail(p, line, "unknown data key '%.*s' in %s", (int)keylen, key, path);
     buf_t *b = page_buf(p);
@@ -164,13 +166,6 @@ void page_value(page_t *p, const char *s, size_t n, int line)
 }
 
 /* ------------------------------------------------------------ figures */
-
-typedef struct {
-    const char *key;
-    const char *v;       /* value start (in the block text) */
-    size_t n;            /* value length, continuation lines included */
-    int line;
-} kv_t;
 
 /* Finds the data files a gnuplot script reads: every "data/...tsv". */
 static size_t gp_data_files(const char *gp, char files[][PATH_MAX], size_t max)
@@ -297,18 +292,21 @@ static void provenance(page_t *p, buf_t *b, const char *gp_path, const char *gp,
     }
 }
 
-void page_figure(page_t *p)
+/* Reads the "key: value" lines of the fenced block just read (p->block) into
+ * kv[], one slot per entry of keys[] (v == NULL when absent).  A value may
+ * continue on indented lines.  Unknown and repeated keys stop the build. */
+void page_block_kv(page_t *p, const char *what, const char *const *keys, size_t nkeys, kv_t *kv)
 {
-    int line0 = p->block_line;
     const char *body = p->block.s ? p->block.s : "";
-    /* Map the block text back to the source when it is a verbatim slice. */
-    const char *src = p->block_first;
-    int mapped = src && page_in_source(p, src) && (size_t)(p->text + p->size - src) >= p->block.len &&
-                 !memcmp(src, body, p->block.len);
-    kv_t kv[8];
-    size_t nkv = 0;
+    for (size_t k = 0; k < nkeys; k++) {
+        kv[k].key = keys[k];
+        kv[k].v = NULL;
+        kv[k].n = 0;
+        kv[k].line = 0;
+    }
+    kv_t *last = NULL;
     const char *s = body;
-    int line = line0 + 1;
+    int line = p->block_line + 1;
     while (*s) {
         const char *eol = strchr(s, '\n');
         size_t n = eol ? (size_t)(eol - s) : strlen(s);
@@ -318,42 +316,61 @@ void page_figure(page_t *p)
                 blank = 0;
         if (blank) {
         } else if (isspace((unsigned char)s[0])) {
-            if (!nkv)
-                page_fail(p, line, "figure: an indented line before any 'key: value'");
-            kv[nkv - 1].n = (size_t)(s + n - kv[nkv - 1].v);
+            if (!last)
+                page_fail(p, line, "%s: an indented line before any 'key: value'", what);
+            last->n = (size_t)(s + n - last->v);
         } else {
             const char *colon = memchr(s, ':', n);
             if (!colon)
-                page_fail(p, line, "figure: expected 'key: value', got '%.*s'", (int)n, s);
-            static const char *keys[] = {"id", "svg", "caption", "alt"};
-            const char *key = NULL;
-            for (size_t k = 0; k < 4; k++)
+                page_fail(p, line, "%s: expected 'key: value', got '%.*s'", what, (int)n, s);
+            last = NULL;
+            for (size_t k = 0; k < nkeys; k++)
                 if (strlen(keys[k]) == (size_t)(colon - s) && !strncmp(keys[k], s, (size_t)(colon - s)))
-                    key = keys[k];
-            if (!key)
-                page_fail(p, line, "figure: unknown key '%.*s' (known: id, svg, caption, alt)", (int)(colon - s), s);
-            for (size_t k = 0; k < nkv; k++)
-                if (kv[k].key == key)
-                    page_fail(p, line, "figure: key '%s' given twice", key);
+                    last = &kv[k];
+            if (!last) {
+                buf_t known;
+                buf_init(&known);
+                for (size_t k = 0; k < nkeys; k++)
+                    buf_printf(&known, "%s%s", k ? ", " : "", keys[k]);
+                page_fail(p, line, "%s: unknown key '%.*s' (known: %s)", what, (int)(colon - s), s, known.s);
+            }
+            if (last->v)
+                page_fail(p, line, "%s: key '%s' given twice", what, last->key);
             const char *v = colon + 1;
             while (v < s + n && (*v == ' ' || *v == '\t'))
                 v++;
-            kv[nkv].key = key;
-            kv[nkv].v = v;
-            kv[nkv].n = (size_t)(s + n - v);
-            kv[nkv].line = line;
-            nkv++;
+            last->v = v;
+            last->n = (size_t)(s + n - v);
+            last->line = line;
         }
         s = eol ? eol + 1 : s + n;
         line++;
     }
-    const kv_t *id = NULL, *svg = NULL, *caption = NULL, *alt = NULL;
-    for (size_t k = 0; k < nkv; k++) {
-        if (!strcmp(kv[k].key, "id")) id = &kv[k];
-        if (!strcmp(kv[k].key, "svg")) svg = &kv[k];
-        if (!strcmp(kv[k].key, "caption")) caption = &kv[k];
-        if (!strcmp(kv[k].key, "alt")) alt = &kv[k];
-    }
+}
+
+/* Inline Markdown of a value read by page_block_kv, parsed from the source
+ * slice when the block is a verbatim copy of it, so that its errors carry
+ * the right line. */
+char *page_block_inline(page_t *p, const kv_t *kv)
+{
+    const char *body = p->block.s ? p->block.s : "";
+    const char *src = p->block_first;
+    int mapped = src && page_in_source(p, src) && (size_t)(p->text + p->size - src) >= p->block.len &&
+                 !memcmp(src, body, p->block.len);
+    if (mapped)
+        return page_render_inline(p, src + (kv->v - body), kv->n);
+    p->last_line = kv->line;
+    return page_render_inline(p, kv->v, kv->n);
+}
+
+void page_figure(page_t *p)
+{
+    int line0 = p->block_line;
+    static const char *const keys[] = {"id", "svg", "caption", "alt"};
+    kv_t kv[4];
+    page_block_kv(p, "figure", keys, 4, kv);
+    const kv_t *id = kv[0].v ? &kv[0] : NULL, *svg = kv[1].v ? &kv[1] : NULL,
+               *caption = kv[2].v ? &kv[2] : NULL, *alt = kv[3].v ? &kv[3] : NULL;
     const char *missing = !id ? "id" : !svg ? "svg" : !caption ? "caption" : !alt ? "alt" : NULL;
     if (missing)
         page_fail(p, line0, "figure: missing '%s:' (a figure needs id, svg, caption and alt)", missing);
@@ -392,7 +409,7 @@ void page_figure(page_t *p)
     char number[16];
     snprintf(number, sizeof number, "%d", ++p->nfig);
     page_add_label(p, 'f', id->v, id->n, number, id->line);
-    if (p->deps_mode)
+    if (p->skim)
         return;
 
     char *svg_text = site_read_file(svg_path, NULL);
@@ -413,14 +430,7 @@ void page_figure(page_t *p)
     }
     /* caption: inline Markdown, parsed from the source slice so that its
      * errors carry the right line */
-    char *cap;
-    if (mapped) {
-        size_t off = (size_t)(caption->v - body);
-        cap = page_render_inline(p, src + off, caption->n);
-    } else {
-        p->last_line = caption->line;
-        cap = page_render_inline(p, caption->v, caption->n);
-    }
+    char *cap = page_block_inline(p, caption);
     buf_t *b = page_buf(p);
     buf_puts(b, "<figure class=\"figure\" id=\"fig:");
     buf_put(b, id->v, id->n);
@@ -483,7 +493,7 @@ void page_excerpt(page_t *p, const char *args)
         if (!isspace((unsigned char)p->block.s[i]))
             page_fail(p, line, "excerpt: the block must be empty (the code comes from %s)", file);
     page_add_dep(p, file);
-    if (p->deps_mode)
+    if (p->skim)
         return;
     const char *text = page_file(p, file);
     if (!text)

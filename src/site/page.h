@@ -6,7 +6,8 @@
  *                 citations, @references, math spans, headings;
  *   directives.c  the chapter directives that read files: numbers from data
  *                 (`=dir/file:key`), figures (inlined SVG with provenance) and
- *                 code excerpts.
+ *                 code excerpts;
+ *   claims.c      ```claim blocks, their checks, and "Claims and checks".
  * Math and forward references are written as placeholders and filled in at
  * the end (sitegen.c), once KaTeX has rendered every expression. */
 #ifndef SITE_PAGE_H
@@ -54,6 +55,25 @@ typedef struct {
     char *text;
 } file_t;
 
+/* One "key: value" of a directive block (figure, claim). */
+typedef struct {
+    const char *key;
+    const char *v;       /* value start (in the block text); NULL when absent */
+    size_t n;            /* value length, continuation lines included */
+    int line;
+} kv_t;
+
+/* A claim whose check held, kept for the "Claims and checks" table. */
+typedef struct {
+    char *id;
+    const char *kind;    /* "prediction", "identity", "comparison" */
+    char *text;          /* the claim, inline HTML (with placeholders) */
+    char *check;         /* HTML: the check as written, data files linked */
+    char *measured;      /* HTML: the measured values, with seed counts */
+    char *section;       /* number of the section it sits in, "" before the first */
+    int line;
+} claim_t;
+
 typedef struct {
     /* the input */
     const char *path;          /* as shown in messages */
@@ -64,6 +84,8 @@ typedef struct {
     int last_line;
     /* mode */
     int deps_mode;             /* collect prerequisites only; never fail */
+    int claims_mode;           /* list the claims' verdicts (`sitegen claims`) */
+    int skim;                  /* deps or claims: read no generated file but data for claims */
     const char *prefix;        /* relative path from the page to site/ ("" or "../..") */
     /* output stack: text goes to out[depth] */
     buf_t out[8];
@@ -98,6 +120,10 @@ typedef struct {
     size_t nlabel;
     cite_t *cite_v;
     size_t ncite;
+    claim_t *claim_v;
+    size_t nclaim;
+    int nclaim_seen;
+    int claims_pass, claims_fail;
     int nfig, neq, h2, h3;
     int unnumbered;            /* headings without numbers (the index page) */
     char **deps;
@@ -145,5 +171,13 @@ void page_prose(buf_t *b, const char *s, size_t n, int *prev_space); /* escaped,
 void page_value(page_t *p, const char *s, size_t n, int line);       /* `=dir/file:key[:fmt]` */
 void page_figure(page_t *p);                       /* ```figure block just read */
 void page_excerpt(page_t *p, const char *args);    /* ```excerpt FILE NAME block */
+void page_block_kv(page_t *p, const char *what, const char *const *keys, size_t nkeys, kv_t *kv);
+char *page_block_inline(page_t *p, const kv_t *kv);   /* a value as inline Markdown */
+const char *page_tsv_value(const char *text, const char *key, size_t keylen, size_t *vlen);
+
+/* claims.c */
+void page_claim(page_t *p);                        /* ```claim block just read */
+void page_claims_section(page_t *p);               /* "Claims and checks", at the end */
+void page_claims_free(page_t *p);
 
 #endif

@@ -114,7 +114,7 @@ static size_t put_citation(page_t *p, const char *s, size_t n, size_t i)
             j--;                                /* a key does not end in punctuation */
         if (j == k0)
             page_fail(p, line, "malformed citation: empty key after '@'");
-        int num = p->deps_mode ? 0 : cite_number(p, s + k0, j - k0, line);
+        int num = p->skim ? 0 : cite_number(p, s + k0, j - k0, line);
         if (!first)
             buf_puts(b, "; ");
         first = 0;
@@ -421,6 +421,8 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         const char *info = p->block_info.s ? p->block_info.s : "";
         if (!strcmp(info, "figure")) {
             page_figure(p);
+        } else if (!strcmp(info, "claim")) {
+            page_claim(p);
         } else if (!strncmp(info, "excerpt", 7) && (!info[7] || isspace((unsigned char)info[7]))) {
             page_excerpt(p, info + 7);
         } else {

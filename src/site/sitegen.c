@@ -264,7 +264,7 @@ label_t *page_find_label(page_t *p, char kind, const char *name, size_t n)
 
 const char *page_kind_word(char kind)
 {
-    return kind == 'e' ? "equation" : kind == 'f' ? "figure" : "section";
+    return kind == 'e' ? "equation" : kind == 'f' ? "figure" : kind == 'c' ? "claim" : "section";
 }
 
 void page_add_label(page_t *p, char kind, const char *name, size_t n, const char *number, int line)
@@ -682,6 +682,7 @@ static void cmd_page(const char *in, const char *out)
     front_t f;
     parse_front(p, &f);
     page_render(p, p->text + f.body, p->size - f.body);
+    page_claims_section(p);
     /* references */
     buf_t *b = page_buf(p);
     if (p->ncite) {
@@ -758,6 +759,7 @@ static void cmd_deps(const char *in, const char *out)
     page_t *p = site_xmalloc(sizeof *p);
     page_init(p);
     p->deps_mode = 1;
+    p->skim = 1;
     deps_out = out;
     load_input(p, in);
     front_t f;
@@ -780,6 +782,22 @@ static void cmd_deps(const char *in, const char *out)
     }
     page_render(p, p->text + f.body, p->size - f.body);
     write_deps(p);
+}
+
+/* `sitegen claims`: every claim's verdict, one line each, then the counts.
+ * Exit status 1 when any claim fails. */
+static int cmd_claims(const char *in)
+{
+    page_t *p = site_xmalloc(sizeof *p);
+    page_init(p);
+    p->claims_mode = 1;
+    p->skim = 1;
+    load_input(p, in);
+    front_t f;
+    parse_front(p, &f);
+    page_render(p, p->text + f.body, p->size - f.body);
+    printf("%d passed, %d failed\n", p->claims_pass, p->claims_fail);
+    return p->claims_fail ? 1 : 0;
 }
 
 static void cmd_index(const char *intro, char **chapters, int nch, const char *out)
@@ -900,7 +918,8 @@ static void usage(void)
           "  page   CHAPTER.md -o PAGE.html\n"
           "  deps   CHAPTER.md -o FILE.d --target PAGE.html\n"
           "  index  INTRO.md CHAPTER.md... -o index.html\n"
-          "  source FILE -o FILE.html\n", stderr);
+          "  source FILE -o FILE.html\n"
+          "  claims CHAPTER.md          (evaluates its claims: one line each, then 'N passed, N failed')\n", stderr);
     exit(2);
 }
 
@@ -925,7 +944,7 @@ int sitegen_main(int argc, char **argv)
         else if (npos < 256) pos[npos++] = argv[i];
         else usage();
     }
-    if (npos < 2 || !out)
+    if (npos < 2 || (!out && strcmp(pos[0], "claims")))
         usage();
     if (dir) {
         static char katex_abs[PATH_MAX];
@@ -944,6 +963,8 @@ int sitegen_main(int argc, char **argv)
         cmd_index(pos[1], pos + 2, npos - 2, out);
     else if (!strcmp(cmd, "source") && npos == 2)
         cmd_source(pos[1], out);
+    else if (!strcmp(cmd, "claims") && npos == 2 && !out)
+        return cmd_claims(pos[1]);
     else
         usage();
     return 0;

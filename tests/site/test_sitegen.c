@@ -894,3 +894,213 @@ Test(sitegen, real_bibliography_and_macros_work)
     free(err);
     tree_free(&t);
 }
+
+/* ---------------------------------------------------------------- claims */
+
+#define CLAIM(id, kind, check) "```claim\nid: " id "\nkind: " kind "\nclaim: Text of " id ".\ncheck: " check "\n```\n\n"
+
+/* The acceptance case of the claim directive: a false check stops the build
+ * at the check's line, and no page is written. */
+Test(claims, false_check_stops_the_build)
+{
+    expect_error("Intro.\n\n" CLAIM("one-gt-two", "prediction", "1 > 2"), "chapters/09-bad.md:12: ",
+                 "claim 'one-gt-two' fails its check '1 > 2': 1 > 2 is false");
+}
+
+Test(claims, false_check_on_data)
+{
+    expect_error(CLAIM("r", "comparison", "fx/seeds:ratio_max >= 0.6"), "chapters/09-bad.md:10: ",
+                 "claim 'r' fails its check 'fx/seeds:ratio_max >= 0.6': 0.53217 >= 0.6 is false");
+}
+
+Test(claims, nan_never_holds)
+{
+    expect_error(CLAIM("n", "comparison", "fx/seeds:nan_value < 1"), "chapters/09-bad.md:10: ", "is false");
+}
+
+Test(claims, missing_key)
+{
+    expect_error(CLAIM("k", "prediction", "fx/seeds:nokey < 1"), "chapters/09-bad.md:10: ",
+                 "unknown data key 'nokey' in data/fx/seeds.tsv");
+}
+
+Test(claims, missing_file)
+{
+    expect_error(CLAIM("f", "prediction", "1 < fx/nofile:key"), "chapters/09-bad.md:10: ", "no data file data/fx/nofile.tsv");
+}
+
+Test(claims, value_not_a_number)
+{
+    expect_error(CLAIM("w", "identity", "fx/summary:label ~ 1 tol 0.1"), "chapters/09-bad.md:10: ",
+                 "value of 'label' in data/fx/summary.tsv is not a number: 'leapfrog'");
+}
+
+Test(claims, bad_kind)
+{
+    expect_error(CLAIM("k", "guess", "1 < 2"), "chapters/09-bad.md:8: ",
+                 "claim: unknown kind 'guess' (known: prediction, identity, comparison)");
+}
+
+Test(claims, bad_check_syntax)
+{
+    expect_error(CLAIM("s", "identity", "1 = 1"), "chapters/09-bad.md:10: ", "bad check '1 = 1': write 'A OP B'");
+    expect_error(CLAIM("s", "identity", "1 ~ 1 tol"), "chapters/09-bad.md:10: ", "bad check '1 ~ 1 tol'");
+    expect_error(CLAIM("s", "identity", "1 ~ 1 abs 0.1"), "chapters/09-bad.md:10: ", "bad check");
+    expect_error(CLAIM("s", "identity", "1 < 2 < 3"), "chapters/09-bad.md:10: ", "bad check");
+    expect_error(CLAIM("s", "identity", "1 ~ 1 tol -1"), "chapters/09-bad.md:10: ", "bad tolerance '-1'");
+    expect_error(CLAIM("s", "identity", "1 ~ 1 rel x"), "chapters/09-bad.md:10: ", "bad tolerance 'x'");
+    expect_error(CLAIM("s", "identity", "fx/seeds < 1"), "chapters/09-bad.md:10: ", "bad operand 'fx/seeds'");
+    expect_error(CLAIM("s", "identity", "../x:k < 1"), "chapters/09-bad.md:10: ", "bad operand '../x:k'");
+}
+
+Test(claims, duplicate_id)
+{
+    expect_error(CLAIM("twice", "prediction", "1 < 2") CLAIM("twice", "identity", "1 < 2"), "chapters/09-bad.md:14: ",
+                 "duplicate claim label 'twice' (first defined on line 7)");
+}
+
+Test(claims, missing_and_unknown_keys)
+{
+    expect_error("```claim\nid: x\nkind: prediction\nclaim: C.\n```\n", "chapters/09-bad.md:6: ", "claim: missing 'check:'");
+    expect_error("```claim\nid: x\nkind: prediction\nclaim: C.\ncheck: 1 < 2\nseeds: 5\n```\n", "chapters/09-bad.md:11: ",
+                 "claim: unknown key 'seeds' (known: id, kind, claim, check)");
+    expect_error("```claim\nid: a b\nkind: prediction\nclaim: C.\ncheck: 1 < 2\n```\n", "chapters/09-bad.md:7: ",
+                 "claim: bad id 'a b'");
+}
+
+/* Runs `sitegen claims` on a chapter; returns the exit status, *out gets stdout. */
+static int run_claims(tree_t *t, const char *name, char **out)
+{
+    char *err = NULL;
+    int rc = run(t, &err, "claims chapters/%s >'%s/claims.out'", name, t->root);
+    free(err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/claims.out", t->root);
+    *out = slurp(p);
+    cr_assert(*out);
+    return rc;
+}
+
+/* Each operator on both sides of its boundary, tol and rel, numbers and
+ * data on either side; the subcommand goes on past a failure and counts. */
+Test(claims, every_operator_through_the_claims_command)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "05-ops.md",
+            CLAIM("lt", "comparison", "1 < 2") CLAIM("lt-no", "comparison", "2 < 2")
+            CLAIM("le", "comparison", "2 <= 2") CLAIM("le-no", "comparison", "2.5 <= 2")
+            CLAIM("gt", "comparison", "3 > 2") CLAIM("gt-no", "comparison", "2 > 2")
+            CLAIM("ge", "comparison", "2 >= 2") CLAIM("ge-no", "comparison", "1 >= 2")
+            CLAIM("data", "comparison", "fx/seeds:ratio_max > fx/seeds:ratio_median")
+            CLAIM("tol", "identity", "fx/seeds:drift ~ 1 tol 1e-9")
+            CLAIM("tol-no", "identity", "fx/seeds:drift ~ 1 tol 1e-14")
+            CLAIM("rel", "prediction", "fx/seeds:ratio_max ~ 0.5 rel 0.07")
+            CLAIM("rel-no", "prediction", "fx/seeds:ratio_max ~ 0.5 rel 0.06")
+            CLAIM("neg", "prediction", "-2.385 ~ -2.4 tol 0.02")
+            CLAIM("nokey", "prediction", "fx/seeds:nokey < 1")
+            CLAIM("badkind", "guess", "1 < 2"));
+    char *out;
+    int rc = run_claims(&t, "05-ops.md", &out);
+    cr_expect_eq(rc, 1, "a failed claim must fail the command: %s", out);
+    HAS(out, "chapters/05-ops.md:10: PASS lt (comparison): 1 < 2\n");
+    HAS(out, "chapters/05-ops.md:17: FAIL lt-no (comparison): claim 'lt-no' fails its check '2 < 2': 2 < 2 is false\n");
+    HAS(out, " PASS le (comparison): 2 <= 2\n");
+    HAS(out, " FAIL le-no (comparison): ");
+    HAS(out, " PASS gt (comparison): 3 > 2\n");
+    HAS(out, " FAIL gt-no (comparison): ");
+    HAS(out, " PASS ge (comparison): 2 >= 2\n");
+    HAS(out, " FAIL ge-no (comparison): ");
+    HAS(out, " PASS data (comparison): 0.53217 > 0.41\n");
+    HAS(out, " PASS tol (identity): A = 1.0000000000003, B = 1: |A - B| = 2.99982e-13 <= 1e-9\n");
+    HAS(out, " FAIL tol-no (identity): ");
+    HAS(out, " PASS rel (prediction): A = 0.53217000000000003, B = 0.5: |A - B|/|B| = 0.06434 <= 0.07\n");
+    HAS(out, " FAIL rel-no (prediction): ");
+    HAS(out, " PASS neg (prediction): ");
+    HAS(out, " FAIL nokey (prediction): unknown data key 'nokey' in data/fx/seeds.tsv\n");
+    HAS(out, " FAIL badkind (?): claim: unknown kind 'guess'");
+    const char *last = strstr(out, "8 passed, 8 failed\n");
+    cr_expect(last && !strcmp(last, "8 passed, 8 failed\n"), "the last line should count: %s", out);
+    free(out);
+    tree_free(&t);
+}
+
+Test(claims, claims_command_passes_on_the_fixture)
+{
+    tree_t t;
+    tree_make(&t);
+    char src[PATH_MAX + 64];
+    snprintf(src, sizeof src, "%s/chapters/01-fixture.md", fixture);
+    link_in(t.root, "chapters/01-fixture.md", src);
+    char *out;
+    cr_expect_eq(run_claims(&t, "01-fixture.md", &out), 0, "%s", out);
+    HAS(out, "chapters/01-fixture.md:36: PASS ratio-below-one (comparison): 0.53217 < 1\n");
+    HAS(out, "\n2 passed, 0 failed\n");
+    free(out);
+    tree_free(&t);
+}
+
+/* In place: kind, text, the check with its data linked and the measured
+ * values; at the end a numbered "Claims and checks" section (before the
+ * references) with one row per claim. */
+Test(claims, rendered_in_place_and_in_the_claims_section)
+{
+    tree_t t;
+    tree_make(&t);
+    char *h = fixture_page(&t);
+    HAS(h, "<div class=\"claim\" id=\"claim:ratio-below-one\">\n<p><span class=\"claim-kind\">Comparison.</span> "
+           "The ratio stays below one");
+    HAS(h, "<code><a href=\"data/fx/seeds.tsv\">fx/seeds:ratio_max</a> &lt; 1</code>, measured 0.5322 &lt; 1 (5 seeds).");
+    HAS(h, "measured |A \xe2\x88\x92 B| = 3e-13 \xe2\x89\xa4 1e-9 (5 seeds).");
+    const char *sec = strstr(h, "<h2 id=\"sec:claims\"><span class=\"secnum\">3</span> Claims and checks</h2>");
+    cr_assert(sec, "no numbered Claims and checks section");
+    const char *refs = strstr(h, "<section class=\"references\"");
+    cr_expect(refs && refs > sec, "the claims come before the references");
+    const char *tab = strstr(sec, "<table class=\"claims\">");
+    cr_assert(tab);
+    int rows = 0;
+    for (const char *r = tab; (r = strstr(r, "<tr><td>")) && r < refs; r++)
+        rows++;
+    cr_expect_eq(rows, 2);
+    HAS(tab, "<a class=\"claim-at\" href=\"#claim:ratio-below-one\">Section\xc2\xa0" "1</a></td><td>comparison</td>"
+             "<td><span class=\"num\" title=\"data/fx/seeds.tsv: ratio_max\">0.5322</span> (5 seeds)</td>");
+    HAS(tab, "<td>identity</td>");
+    free(h);
+    tree_free(&t);
+}
+
+Test(claims, no_claims_no_section)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "06-t.md", "## One\n\nText.\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/06-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HASNT(h, "Claims and checks");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+Test(claims, deps_name_the_data_of_claims)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "07-t.md", CLAIM("x", "prediction", "fx/later:key < data2/other:k"));
+    char *err;
+    cr_assert_eq(run(&t, &err, "deps chapters/07-t.md -o '%s/c.d' --target site/07-t.html", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/c.d", t.out);
+    char *d = slurp(p);
+    cr_assert(d);
+    HAS(d, " data/fx/later.tsv");
+    HAS(d, " site/data/fx/later.tsv");
+    HAS(d, " data/data2/other.tsv");
+    HAS(d, "\ndata/fx/later.tsv:\n");
+    free(d);
+    free(err);
+    tree_free(&t);
+}
