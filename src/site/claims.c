@@ -25,7 +25,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,9 +192,9 @@ static int holds(check_t *c)
     if (!strcmp(c->op, "<=")) return a <= b;
     if (!strcmp(c->op, ">")) return a > b;
     if (!strcmp(c->op, ">=")) return a >= b;
-    c->lhs = fabs(a - b);
+    c->lhs = a > b ? a - b : b - a;            /* NaN stays NaN */
     if (!strcmp(c->op, "rel"))
-        c->lhs /= fabs(b);
+        c->lhs /= b < 0 ? -b : b;
     return c->lhs <= c->t;
 }
 
@@ -297,23 +296,27 @@ static void report(page_t *p, int line, const char *id, size_t idn, const char *
         p->claims_fail++;
 }
 
-void page_claim(page_t *p)
+int page_claim(page_t *p)
 {
     static const char *const keys[] = {"id", "kind", "claim", "check"};
     kv_t kv[4];
-    page_block_kv(p, "claim", keys, 4, kv);
+    if (page_block_kv(p, "claim", keys, 4, kv) != 0)
+        return -1;
     for (int k = 0; k < 4; k++)
         if (!kv[k].v || !kv[k].n)
-            page_fail(p, kv[k].v ? kv[k].line : p->block_line,
-                      "claim: missing '%s:' (a claim needs id, kind, claim and check)", keys[k]);
+            return page_fail(p, kv[k].v ? kv[k].line : p->block_line,
+                             "claim: missing '%s:' (a claim needs id, kind, claim and check)", keys[k]);
     const kv_t *id = &kv[0], *kind = &kv[1], *text = &kv[2], *chk = &kv[3];
     if (!site_is_name(id->v, id->n))
-        page_fail(p, id->line, "claim: bad id '%.*s' (letters, digits, - and _)", (int)id->n, id->v);
+        return page_fail(p, id->line, "claim: bad id '%.*s' (letters, digits, - and _)", (int)id->n, id->v);
     char number[16];
     snprintf(number, sizeof number, "%d", ++p->nclaim_seen);
-    page_add_label(p, 'c', id->v, id->n, number, id->line);
+    if (page_add_label(p, 'c', id->v, id->n, number, id->line) != 0)
+        return -1;
     /* the text first: its citations and numbers are prerequisites too */
     char *html = page_block_inline(p, text);
+    if (!html)
+        return -1;
 
     buf_t err;
     buf_init(&err);
@@ -367,10 +370,15 @@ void page_claim(page_t *p)
         site_free(html);
         site_free(check);
         buf_free(&err);
-        return;
+        return 0;
     }
-    if (!ok)
+    if (!ok) {
         page_fail(p, line, "%s", err.s);
+        site_free(html);
+        site_free(check);
+        buf_free(&err);
+        return -1;
+    }
     buf_free(&err);
 
     /* the claim on the page, and its row in "Claims and checks" */
@@ -406,19 +414,21 @@ void page_claim(page_t *p)
         buf_printf(out, " (%ld seed%s)", seeds, seeds == 1 ? "" : "s");
     buf_puts(out, ".</p>\n</div>\n");
     site_free(check);
+    return 0;
 }
 
 /* "Claims and checks": the last numbered section of a chapter, one row per
  * claim, in the order of the page. */
-void page_claims_section(page_t *p)
+int page_claims_section(page_t *p)
 {
     if (!p->nclaim)
-        return;
+        return 0;
     buf_t *b = page_buf(p);
     char number[16];
     snprintf(number, sizeof number, "%d", ++p->h2);
     p->h3 = 0;
-    page_add_label(p, 's', "claims", 6, number, p->last_line);
+    if (page_add_label(p, 's', "claims", 6, number, p->last_line) != 0)
+        return -1;
     buf_printf(b, "<h2 id=\"sec:claims\"><span class=\"secnum\">%s</span> Claims and checks</h2>\n", number);
     buf_puts(b, "<p>Every quantitative claim of this chapter, with the check the page build evaluates on the data; "
                 "a check that fails stops the build. A <em>prediction</em> is a number the theory fixes before the "
@@ -437,6 +447,7 @@ void page_claims_section(page_t *p)
         buf_printf(b, "</a></td><td>%s</td><td>%s</td><td>%s</td></tr>\n", c->kind, c->measured, c->check);
     }
     buf_puts(b, "</tbody>\n</table>\n</div>\n");
+    return 0;
 }
 
 void page_claims_free(page_t *p)

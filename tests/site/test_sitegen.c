@@ -282,8 +282,8 @@ Test(sitegen, figure_provenance_names_program_script_data_commit)
     tree_t t;
     tree_make(&t);
     char *h = fixture_page(&t);
-    const char *p = strstr(h, "<p class=\"provenance\">");
-    cr_assert(p);
+    const char *p = strstr(h, "<details class=\"provenance\"><summary>How this figure was made</summary>\n<p>Drawn by");
+    cr_assert(p, "the provenance lines are not in a closed <details>");
     HAS(p, "<a href=\"source/figures/fx_wave.gp.html\"><code>figures/fx_wave.gp</code></a>");
     HAS(p, "<a href=\"data/fx/wave.tsv\" download>");
     HAS(p, "<a href=\"source/src/experiments/fx/wave.c.html\">");
@@ -334,7 +334,8 @@ Test(sitegen, html_is_escaped_and_markdown_rendered)
     HAS(h, "5 &lt; 6 &amp; \xe2\x80\x9cquotes\xe2\x80\x9d \xe2\x80\x93 and \xe2\x80\x98single\xe2\x80\x99 \xe2\x80\x94 dashes\xe2\x80\xa6");
     HAS(h, "<b>inline HTML</b>");                  /* raw HTML passes */
     HAS(h, "<a href=\"https://example.org/a?b=1&amp;c=2\" title=\"t\">link</a>");
-    HAS(h, "<pre><code class=\"language-c\">int x = 1 &lt; 2;\n</code></pre>");
+    HAS(h, "<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"Code block 1\"><code class=\"language-c\">"
+           "int x = 1 &lt; 2;\n</code></pre>");
     HAS(h, "<th class=\"right\">order</th>");
     HAS(h, "</span>\xe2\x80\x99s apostrophe closes; <code>a == b</code> is plain code.");
     HAS(h, "<time datetime=\"2026-11-24\">2026-11-24</time> \xc2\xb7 Chapter 1");
@@ -1101,6 +1102,157 @@ Test(claims, deps_name_the_data_of_claims)
     HAS(d, " data/data2/other.tsv");
     HAS(d, "\ndata/fx/later.tsv:\n");
     free(d);
+    free(err);
+    tree_free(&t);
+}
+
+/* ---------------------------------------------------------------- reader comfort */
+
+/* A table of contents at the top, closed, with every numbered section
+ * (subsections nested), the generated "Claims and checks" included. */
+Test(comfort, table_of_contents)
+{
+    tree_t t;
+    tree_make(&t);
+    char *h = fixture_page(&t);
+    const char *toc = strstr(h, "<details class=\"contents\">\n<summary>Contents</summary>\n<nav aria-label=\"Contents\">\n<ol>\n");
+    cr_assert(toc, "no closed table of contents");
+    cr_expect(toc < strstr(h, "<h2 "), "the contents come before the first section");
+    HAS(toc, "<li><a href=\"#sec:setup\"><span class=\"secnum\">1</span> Setup</a>\n<ol>\n"
+             "<li><a href=\"#section-1.1\"><span class=\"secnum\">1.1</span> A subsection</a></li>\n</ol></li>\n"
+             "<li><a href=\"#sec:later\"><span class=\"secnum\">2</span> Later</a></li>\n"
+             "<li><a href=\"#sec:claims\"><span class=\"secnum\">3</span> Claims and checks</a></li>\n</ol>\n</nav>\n</details>\n");
+    free(h);
+    tree_free(&t);
+}
+
+Test(comfort, toc_drops_links_and_survives_a_leading_subsection)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "08-t.md", "### Early\n\n## Cited [@noether1918] and $x$ {#sec:a}\n\n### Sub\n\n## Last\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/08-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    const char *toc = strstr(h, "<details class=\"contents\">");
+    const char *end = strstr(h, "</details>");
+    cr_assert(toc && end);
+    char *c = strndup(toc, (size_t)(end - toc));
+    HAS(c, "<li><a href=\"#section-0.1\"><span class=\"secnum\">0.1</span> Early</a></li>\n");
+    HAS(c, "<span class=\"secnum\">1</span> Cited <span class=\"cite\">[1]</span> and <span class=\"katex\">");
+    HAS(c, "<li><a href=\"#section-1.1\">");
+    HAS(c, "<li><a href=\"#section-2\"><span class=\"secnum\">2</span> Last</a></li>\n</ol>\n</nav>\n");
+    HASNT(c, "href=\"#ref-");
+    free(c);
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+Test(comfort, no_sections_no_contents)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "08-t.md", "Just text.\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/08-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HASNT(h, "class=\"contents\"");
+    HAS(h, "<main>\n<article>");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+/* Every figure holds a <details> with its provenance, and sits in a box
+ * that keeps its text legible: min-width from its smallest font. */
+Test(comfort, every_figure_holds_a_details)
+{
+    tree_t t;
+    tree_make(&t);
+    char *h = fixture_page(&t);
+    int figures = 0;
+    for (const char *f = h; (f = strstr(f, "<figure class=\"figure\"")); f++) {
+        const char *end = strstr(f, "</figure>");
+        const char *d = strstr(f, "<details class=\"provenance\">");
+        cr_expect(d && d < end, "a figure without its <details>");
+        figures++;
+    }
+    cr_expect_eq(figures, 1);
+    HAS(h, "<div class=\"plot-box\" role=\"group\" tabindex=\"0\" aria-label=\"Figure 1\">\n<svg");
+    /* fx_wave.svg: viewBox 640 wide, smallest font 10.4: 640 * 9 / 10.4 = 553.8 px */
+    HAS(h, "min-width:554px;");
+    free(h);
+    tree_free(&t);
+}
+
+/* An excerpt longer than 25 lines shows 12, the rest in a closed <details>;
+ * a short one is shown whole. */
+Test(comfort, long_excerpt_is_collapsed)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "08-t.md", "```excerpt src/fx/long.c table\n```\n\n```excerpt src/fx/demo.c step\n```\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/08-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HAS(h, "<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"Code: src/fx/long.c, lines 3\xe2\x80\x93" "32\">"
+           "<code class=\"language-c\">static const double table[] = {\n    1.0, /* row 1 */\n");
+    HAS(h, "    11.0, /* row 11 */</code></pre>\n<details class=\"more\"><summary>The other 18 lines</summary>\n"
+           "<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"Code: src/fx/long.c, lines 3\xe2\x80\x93" "32 (continued)\">"
+           "<code class=\"language-c\">    12.0, /* row 12 */\n");
+    HAS(h, "    28.0, /* row 28 */\n};</code></pre>\n</details>\n<figcaption>");
+    const char *second = strstr(h, "src/fx/demo.c, lines");
+    cr_assert(second);
+    HASNT(second, "<details");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+/* Tables scroll in their own box, which the keyboard can reach and a screen
+ * reader can name; an empty corner header cell becomes a td. */
+Test(comfort, tables_in_named_scroll_boxes)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "08-t.md", "| | a |\n|---|---|\n| x | 1 |\n\n| b |\n|---|\n| 2 |\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/08-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HAS(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table 1\">\n<table>\n<thead>\n<tr><td></td><th>a</th></tr>");
+    HAS(h, "aria-label=\"Table 2\">\n<table>");
+    HAS(h, "</table>\n</div>\n");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+/* Landmarks: the page's content in <main>, navigation labelled uniquely. */
+Test(comfort, landmarks)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "01-a.md", "## One\n");
+    chapter(&t, "02-b.md", "Two.\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/01-a.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HAS(h, "<nav class=\"back\" aria-label=\"Back to the index\">");
+    HAS(h, "<main>\n<article>\n<header>");
+    HAS(h, "</article>\n</main>\n<nav class=\"chapters\" aria-label=\"Previous and next chapter\">");
+    HAS(h, "</nav>\n<footer>");
+    free(h);
     free(err);
     tree_free(&t);
 }
