@@ -199,8 +199,9 @@ static int holds(check_t *c)
 }
 
 /* The evaluated check as HTML or plain text: "0.532 < 1", or for ~ the
- * difference against the tolerance as written ("|A − B| = 3e-13 ≤ 1e-9",
- * "|A − B|/|B| = 0.003 ≤ 0.01"). */
+ * difference against the tolerance as written ("a difference of 3e-13 ≤
+ * 1e-9" on the page, "A = 1, B = 1.0000000000003: |A - B| = 3e-13 <= 1e-9"
+ * for `sitegen claims`). */
 static void put_evaluated(buf_t *b, const check_t *c, int html)
 {
     char s[64];
@@ -217,14 +218,13 @@ static void put_evaluated(buf_t *b, const check_t *c, int html)
         NUM(c->b.x);
         return;
     }
-    if (!html) {
+    if (html) {
+        buf_puts(b, !strcmp(c->op, "rel") ? "a relative difference of " : "a difference of ");
+    } else {
         snprintf(s, sizeof s, "A = %.17g, B = %.17g: ", c->a.x, c->b.x);
         buf_puts(b, s);
+        buf_puts(b, !strcmp(c->op, "rel") ? "|A - B|/|B| = " : "|A - B| = ");
     }
-    buf_puts(b, html ? "|A \xe2\x88\x92 B|" : "|A - B|");
-    if (!strcmp(c->op, "rel"))
-        buf_puts(b, "/|B|");
-    buf_puts(b, " = ");
     NUM(c->lhs);
     buf_puts(b, html ? (c->lhs <= c->t ? " \xe2\x89\xa4 " : " &gt; ") : (c->lhs <= c->t ? " <= " : " > "));
     if (html)

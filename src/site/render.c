@@ -252,8 +252,15 @@ static int finish_math(page_t *p)
     }
     size_t m = page_add_math(p, t.s, t.len, p->math_display, line, anchor);
     buf_free(&t);
+    /* A display equation gets its own box, which scrolls sideways when the
+     * equation is wider than the column: focusable, and named for screen
+     * readers (the MathML inside is read as the equation itself). */
     if (anchor)
-        buf_printf(page_buf(p), "<span class=\"eq\" id=\"%s\">%cM%zu%c</span>", anchor, PH_OPEN, m, PH_CLOSE);
+        buf_printf(page_buf(p), "<span class=\"eq\" id=\"%s\" tabindex=\"0\" role=\"group\" aria-label=\"Equation (%d)\">"
+                   "%cM%zu%c</span>", anchor, p->neq, PH_OPEN, m, PH_CLOSE);
+    else if (p->math_display)
+        buf_printf(page_buf(p), "<span class=\"eq\" tabindex=\"0\" role=\"group\" aria-label=\"Equation\">%cM%zu%c</span>",
+                   PH_OPEN, m, PH_CLOSE);
     else
         buf_printf(page_buf(p), "%cM%zu%c", PH_OPEN, m, PH_CLOSE);
     return 0;
