@@ -193,6 +193,25 @@ static size_t gp_data_files(const char *gp, char files[][PATH_MAX], size_t max)
     return count;
 }
 
+/* A quoted string in the script that starts a data path but is not a whole
+ * one ('data/ch6/run_' . name . '.tsv'): the generator (and make) could not
+ * tell which files the figure reads.  Returns it (up to its end), or NULL. */
+static const char *gp_partial_path(const char *gp, size_t *n)
+{
+    for (const char *s = gp; (s = strstr(s, "data/")) != NULL; s++) {
+        if (s == gp || (s[-1] != '\'' && s[-1] != '"'))
+            continue;
+        const char *e = s;
+        while (*e && (isalnum((unsigned char)*e) || strchr("_-./+", *e)))
+            e++;
+        if (*e != s[-1] || e - s < 9 || strncmp(e - 4, ".tsv", 4)) {
+            *n = (size_t)(e - s);
+            return s;
+        }
+    }
+    return NULL;
+}
+
 /* The value of "# name: value" in a data file's header, or NULL. */
 static char *header_field(const char *text, const char *name)
 {
@@ -416,6 +435,12 @@ int page_figure(page_t *p)
     const char *gp = page_file(p, gp_path);
     if (!gp)
         return page_fail(p, svg->line, "figure '%.*s': no script %s", (int)id->n, id->v, gp_path);
+    size_t partn;
+    const char *part = gp_partial_path(gp, &partn);
+    if (part)
+        return page_fail(p, svg->line, "figure '%.*s': %s builds a data file name from pieces ('%.*s'...): write each "
+                         "data file in full, 'data/<dir>/<name>.tsv', so that its provenance can be shown",
+                         (int)id->n, id->v, gp_path, (int)partn, part);
     char files[16][PATH_MAX];
     size_t nf = gp_data_files(gp, files, 16);
     for (size_t i = 0; i < nf; i++) {

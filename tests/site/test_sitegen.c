@@ -1256,3 +1256,25 @@ Test(comfort, landmarks)
     free(err);
     tree_free(&t);
 }
+
+/* A script that builds its data names from pieces would leave the figure
+ * without provenance (and make without the edge): the build says so. */
+Test(errors, figure_data_name_built_from_pieces)
+{
+    tree_t t;
+    tree_make(&t);
+    char p[2 * PATH_MAX], q[PATH_MAX + 64];
+    snprintf(p, sizeof p, "%s/figures/fx_pieces.gp", t.root);
+    spit(p, "d = 'data/fx/wa'\nplot d.'ve.tsv' u 1:2 w l ls 1\n");
+    snprintf(p, sizeof p, "%s/figures/fx_pieces.svg", t.root);
+    snprintf(q, sizeof q, "%s/figures/fx_wave.svg", fixture);
+    cr_assert_eq(symlink(q, p), 0);
+    chapter(&t, "09-bad.md", "```figure\nid: x\nsvg: fx_pieces\ncaption: C.\nalt: A.\n```\n");
+    char *err;
+    cr_expect_eq(run(&t, &err, "page chapters/09-bad.md -o '%s/09-bad.html'", t.out), 1);
+    cr_expect(strstr(err, "chapters/09-bad.md:8: figure 'x': figures/fx_pieces.gp builds a data file name from pieces "
+                          "('data/fx/wa'...)") == err, "%s", err);
+    cr_expect(dir_is_empty(t.out));
+    free(err);
+    tree_free(&t);
+}
