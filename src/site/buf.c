@@ -9,87 +9,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Allocation tracking, for the fuzz harness (tests/fuzz/fuzz_sitegen.c),
- * which runs many pages in one process and leaves a failed one by longjmp:
- * once site_track_allocations() was called (before the first allocation),
- * every block carries a header linking it into one list, so
- * site_release_all() can free whatever a run left behind.  The generator
- * itself never turns this on. */
-typedef struct blk {
-    struct blk *prev, *next;
-    size_t pad[2];               /* keeps the block 16-byte aligned */
-} blk_t;
-static int tracking;
-static blk_t live = {&live, &live, {0, 0}};
-
-void site_track_allocations(void) { tracking = 1; }
-
 static void *oom(void)
 {
     fputs("sitegen: out of memory\n", stderr);
     abort();
 }
 
-static void *link_blk(blk_t *h)
-{
-    h->prev = &live;
-    h->next = live.next;
-    live.next->prev = h;
-    live.next = h;
-    return h + 1;
-}
-
-static void unlink_blk(blk_t *h)
-{
-    h->prev->next = h->next;
-    h->next->prev = h->prev;
-}
-
 void *site_xmalloc(size_t n)
 {
-    if (tracking) {
-        blk_t *h = malloc(sizeof *h + n);
-        return h ? link_blk(h) : oom();
-    }
     void *p = malloc(n ? n : 1);
     return p ? p : oom();
 }
 
 void *site_xrealloc(void *p, size_t n)
 {
-    if (tracking) {
-        if (!p)
-            return site_xmalloc(n);
-        blk_t *h = (blk_t *)p - 1;
-        unlink_blk(h);
-        h = realloc(h, sizeof *h + n);
-        return h ? link_blk(h) : oom();
-    }
     p = realloc(p, n ? n : 1);
     return p ? p : oom();
 }
 
-void site_free(void *p)
-{
-    if (!p)
-        return;
-    if (tracking) {
-        blk_t *h = (blk_t *)p - 1;
-        unlink_blk(h);
-        free(h);
-    } else {
-        free(p);
-    }
-}
-
-void site_release_all(void)
-{
-    while (live.next != &live) {
-        blk_t *h = live.next;
-        unlink_blk(h);
-        free(h);
-    }
-}
+void site_free(void *p) { free(p); }
 
 char *site_xstrndup(const char *s, size_t n)
 {

@@ -31,10 +31,6 @@ void *site_xmalloc(size_t n);
 void *site_xrealloc(void *p, size_t n);
 char *site_xstrndup(const char *s, size_t n);
 void site_free(void *p);                     /* frees what the three above return */
-/* For the fuzz harness only: track every block from now on (call before the
- * first allocation), and free every block still live. */
-void site_track_allocations(void);
-void site_release_all(void);
 
 /* Whole file into memory (NUL-terminated); NULL with errno set on failure. */
 char *site_read_file(const char *path, size_t *len);

@@ -150,3 +150,12 @@ bench-site: $(SITE)
 	@MAKE='$(MAKE)' bash src/site/bench-rebuild.sh data/bench/site_rebuild.tsv
 
 .PHONY: test-browser bench-site
+
+# `make pdf`: the index and every chapter in one PDF, site/companion.pdf,
+# printed by headless Chromium from the print stylesheet and joined by qpdf
+# (src/site/pdf.js), page numbers running on from chapter to chapter.
+PDF := site/companion.pdf
+pdf: $(PDF)
+$(PDF): site/index.html $(PAGES) $(SITE_ASSETS) src/site/pdf.js src/site/cdp.js | $(DEPS_STAMP)
+	node src/site/pdf.js $@ site/index.html $(PAGES)
+.PHONY: pdf

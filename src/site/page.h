@@ -6,7 +6,8 @@
  *                 citations, @references, math spans, headings;
  *   directives.c  the chapter directives that read files: numbers from data
  *                 (`=dir/file:key`), figures (inlined SVG with provenance) and
- *                 code excerpts.
+ *                 code excerpts;
+ *   claims.c      ```claim blocks, their checks, and "Claims and checks".
  * Math and forward references are written as placeholders and filled in at
  * the end (sitegen.c), once KaTeX has rendered every expression. */
 #ifndef SITE_PAGE_H
@@ -54,6 +55,25 @@ typedef struct {
     char *text;
 } file_t;
 
+/* One "key: value" of a directive block (figure, claim). */
+typedef struct {
+    const char *key;
+    const char *v;       /* value start (in the block text); NULL when absent */
+    size_t n;            /* value length, continuation lines included */
+    int line;
+} kv_t;
+
+/* A claim whose check held, kept for the "Claims and checks" table. */
+typedef struct {
+    char *id;
+    const char *kind;    /* "prediction", "identity", "comparison" */
+    char *text;          /* the claim, inline HTML (with placeholders) */
+    char *check;         /* HTML: the check as written, data files linked */
+    char *measured;      /* HTML: the measured values, with seed counts */
+    char *section;       /* number of the section it sits in, "" before the first */
+    int line;
+} claim_t;
+
 typedef struct {
     /* the input */
     const char *path;          /* as shown in messages */
@@ -63,7 +83,10 @@ typedef struct {
     size_t nlines;
     int last_line;
     /* mode */
-    int deps_mode;             /* collect prerequisites only; never fail */
+    int failed;                /* page_fail was called: stop, write nothing */
+    int deps_mode;             /* collect prerequisites only; errors are silent */
+    int claims_mode;           /* list the claims' verdicts (`sitegen claims`) */
+    int skim;                  /* deps or claims: read no generated file but data for claims */
     const char *prefix;        /* relative path from the page to site/ ("" or "../..") */
     /* output stack: text goes to out[depth] */
     buf_t out[8];
@@ -98,7 +121,13 @@ typedef struct {
     size_t nlabel;
     cite_t *cite_v;
     size_t ncite;
+    claim_t *claim_v;
+    size_t nclaim;
+    int nclaim_seen;
+    int claims_pass, claims_fail;
     int nfig, neq, h2, h3;
+    int ntable, ncode;         /* for the names of their scroll boxes */
+    size_t cell_start;         /* where the table cell being written starts */
     int unnumbered;            /* headings without numbers (the index page) */
     char **deps;
     size_t ndeps;
@@ -113,14 +142,19 @@ typedef struct {
     const char *macros_path;
 } page_t;
 
-/* sitegen.c */
-void page_fail(page_t *p, int line, const char *fmt, ...)
-    __attribute__((noreturn, format(printf, 3, 4)));   /* "file:line: msg", exit 1 */
-void site_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+/* sitegen.c
+ * Errors: page_fail prints "file:line: message" (the first error of a page
+ * only; nothing in deps mode), marks the page failed and returns -1, so that
+ * a caller writes `return page_fail(...)`.  Every function below that returns
+ * int returns 0 or -1, and the md4c callbacks return -1 once the page has
+ * failed, which stops md_parse; the command then removes the page and
+ * exits 1.  Nothing but main() exits. */
+int  page_fail(page_t *p, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int  page_fail_at(page_t *p, const char *path, int line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 int  page_line(page_t *p, const char *s);          /* line of a pointer into the input */
 int  page_in_source(page_t *p, const char *s);
 buf_t *page_buf(page_t *p);                        /* where output goes now */
-void page_push(page_t *p);                         /* divert output to a fresh buffer */
+int  page_push(page_t *p);                         /* divert output to a fresh buffer */
 char *page_pop(page_t *p);                         /* end the diversion, return its text */
 void page_add_dep(page_t *p, const char *path);    /* a prerequisite for the .d file */
 int  site_file_exists(const char *path);
@@ -131,19 +165,28 @@ int  site_has_source_view(const char *path);       /* shipped as site/source/<pa
 void page_source_link(page_t *p, buf_t *b, const char *path, const char *frag, const char *shown);
 label_t *page_find_label(page_t *p, char kind, const char *name, size_t n);
 const char *page_kind_word(char kind);
-void page_add_label(page_t *p, char kind, const char *name, size_t n, const char *number, int line);
+int  page_add_label(page_t *p, char kind, const char *name, size_t n, const char *number, int line);
 void page_put_ref(page_t *p, char kind, const char *name, size_t n, int line);
 size_t page_add_math(page_t *p, const char *tex, size_t n, int display, int line, char *anchor);
 
 /* render.c */
 int  page_render(page_t *p, const char *text, size_t size);          /* Markdown to page_buf */
-char *page_render_inline(page_t *p, const char *text, size_t size);  /* without the outer <p> */
-void page_flush(page_t *p);                        /* write pending prose */
+char *page_render_inline(page_t *p, const char *text, size_t size);  /* without the outer <p>; NULL on failure */
+int  page_flush(page_t *p);                        /* write pending prose */
 void page_prose(buf_t *b, const char *s, size_t n, int *prev_space); /* escaped, typographic */
 
 /* directives.c */
-void page_value(page_t *p, const char *s, size_t n, int line);       /* `=dir/file:key[:fmt]` */
-void page_figure(page_t *p);                       /* ```figure block just read */
-void page_excerpt(page_t *p, const char *args);    /* ```excerpt FILE NAME block */
+int  page_value(page_t *p, const char *s, size_t n, int line);       /* `=dir/file:key[:fmt]` */
+int  page_figure(page_t *p);                       /* ```figure block just read */
+int  page_excerpt(page_t *p, const char *args);    /* ```excerpt FILE NAME block */
+void page_code_box(page_t *p, buf_t *b, const char *label, const char *lang, const char *html, size_t n);
+int  page_block_kv(page_t *p, const char *what, const char *const *keys, size_t nkeys, kv_t *kv);
+char *page_block_inline(page_t *p, const kv_t *kv);   /* a value as inline Markdown; NULL on failure */
+const char *page_tsv_value(const char *text, const char *key, size_t keylen, size_t *vlen);
+
+/* claims.c */
+int  page_claim(page_t *p);                        /* ```claim block just read */
+int  page_claims_section(page_t *p);               /* "Claims and checks", at the end */
+void page_claims_free(page_t *p);
 
 #endif

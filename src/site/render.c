@@ -20,31 +20,34 @@
 
 /* ------------------------------------------------------------ citations */
 
-static const bib_entry_t *bib_lookup(page_t *p, const char *key, size_t n, int line)
+/* Loads the bibliography on first use.  0, or -1 (page failed). */
+static int bib_load(page_t *p, int line)
 {
-    if (!p->bib_loaded) {
-        char *text = site_read_file(p->bib_path, NULL);
-        if (!text)
-            page_fail(p, line, "cannot read the bibliography %s: %s", p->bib_path, strerror(errno));
-        char err[256];
-        int eline = 0;
-        if (bib_parse(&p->bib, text, err, sizeof err, &eline) != 0) {
-            fprintf(stderr, "%s:%d: %s\n", p->bib_path, eline, err);
-            exit(1);
-        }
-        site_free(text);
-        p->bib_loaded = 1;
-    }
-    return bib_find(&p->bib, key, n);
+    if (p->bib_loaded)
+        return 0;
+    char *text = site_read_file(p->bib_path, NULL);
+    if (!text)
+        return page_fail(p, line, "cannot read the bibliography %s: %s", p->bib_path, strerror(errno));
+    char err[256];
+    int eline = 0;
+    int r = bib_parse(&p->bib, text, err, sizeof err, &eline);
+    site_free(text);
+    if (r != 0)
+        return page_fail_at(p, p->bib_path, eline, "%s", err);
+    p->bib_loaded = 1;
+    return 0;
 }
 
+/* The number of a citation (by first use), or -1 (page failed). */
 static int cite_number(page_t *p, const char *key, size_t n, int line)
 {
     for (size_t i = 0; i < p->ncite; i++)
         if (strlen(p->cite_v[i].key) == n && !memcmp(p->cite_v[i].key, key, n))
             return (int)i + 1;
-    if (!bib_lookup(p, key, n, line))
-        page_fail(p, line, "unknown citation key '%.*s' (not in %s)", (int)n, key, p->bib_path);
+    if (bib_load(p, line) != 0)
+        return -1;
+    if (!bib_find(&p->bib, key, n))
+        return page_fail(p, line, "unknown citation key '%.*s' (not in %s)", (int)n, key, p->bib_path);
     p->cite_v = site_xrealloc(p->cite_v, (p->ncite + 1) * sizeof *p->cite_v);
     p->cite_v[p->ncite].key = site_xstrndup(key, n);
     p->cite_v[p->ncite].line = line;
@@ -92,7 +95,7 @@ static int pend_line_at(page_t *p, size_t i)
 }
 
 /* Parses "[@key, loc; @key2]" at s[i] (s[i] == '['); writes the citation and
- * returns the index after ']'. */
+ * returns the index after ']', or 0 when the page failed. */
 static size_t put_citation(page_t *p, const char *s, size_t n, size_t i)
 {
     int line = pend_line_at(p, i);
@@ -104,8 +107,8 @@ static size_t put_citation(page_t *p, const char *s, size_t n, size_t i)
         while (j < n && isspace((unsigned char)s[j]))
             j++;
         if (j >= n || s[j] != '@')
-            page_fail(p, line, "malformed citation: expected '@key' after '%s' (write [@key] or [@key1; @key2, loc])",
-                    first ? "[" : ";");
+            return page_fail(p, line, "malformed citation: expected '@key' after '%s' (write [@key] or [@key1; @key2, loc])",
+                    first ? "[" : ";"), 0;
         j++;
         size_t k0 = j;
         while (j < n && is_key_char((unsigned char)s[j]))
@@ -113,8 +116,10 @@ static size_t put_citation(page_t *p, const char *s, size_t n, size_t i)
         while (j > k0 && (s[j - 1] == '.' || s[j - 1] == ':'))
             j--;                                /* a key does not end in punctuation */
         if (j == k0)
-            page_fail(p, line, "malformed citation: empty key after '@'");
-        int num = p->deps_mode ? 0 : cite_number(p, s + k0, j - k0, line);
+            return page_fail(p, line, "malformed citation: empty key after '@'"), 0;
+        int num = p->skim ? 0 : cite_number(p, s + k0, j - k0, line);
+        if (num < 0)
+            return 0;
         if (!first)
             buf_puts(b, "; ");
         first = 0;
@@ -147,16 +152,18 @@ static size_t put_citation(page_t *p, const char *s, size_t n, size_t i)
             buf_puts(b, "]</span>");
             return j + 1;
         }
-        page_fail(p, line, "malformed citation: expected ';' or ']' after a key (a citation must close on the same paragraph)");
+        return page_fail(p, line, "malformed citation: expected ';' or ']' after a key (a citation must close on the same paragraph)"), 0;
     }
 }
 
 /* Writes the pending prose, turning [@...] into citations and @eq:/@fig:/@sec:
- * into references. */
-void page_flush(page_t *p)
+ * into references.  0, or -1 (page failed). */
+int page_flush(page_t *p)
 {
+    if (p->failed)
+        return -1;
     if (!p->pend.len)
-        return;
+        return 0;
     const char *s = p->pend.s;
     size_t n = p->pend.len, run = 0;
     int prev_space = p->prose_space;
@@ -167,6 +174,8 @@ void page_flush(page_t *p)
             b = page_buf(p);
             page_prose(b, s + run, i - run, &prev_space);
             i = put_citation(p, s, n, i);
+            if (!i)
+                return -1;
             run = i;
             i--;
             prev_space = 0;
@@ -188,7 +197,7 @@ void page_flush(page_t *p)
                 while (k > k0 && s[k - 1] == '-')
                     k--;
                 if (k == k0)
-                    page_fail(p, pend_line_at(p, i), "empty reference name after '@%.*s'", (int)len, s + i + 1);
+                    return page_fail(p, pend_line_at(p, i), "empty reference name after '@%.*s'", (int)len, s + i + 1);
                 b = page_buf(p);
                 page_prose(b, s + run, i - run, &prev_space);
                 page_put_ref(p, kind, s + k0, k - k0, pend_line_at(p, i));
@@ -203,47 +212,58 @@ void page_flush(page_t *p)
     p->prose_space = prev_space;
     buf_reset(&p->pend);
     p->pend_src = NULL;
+    return 0;
 }
 
 /* ------------------------------------------------------------ math */
 
-static void finish_math(page_t *p)
+static int finish_math(page_t *p)
 {
     char *tex = p->math.s ? p->math.s : "";
     size_t n = p->math.len;
     int line = page_line(p, p->math_src);
     char *anchor = NULL;
     buf_t t;
-    buf_init(&t);
     const char *lab = strstr(tex, "\\label{");
     if (lab) {
         if (!p->math_display)
-            page_fail(p, line, "\\label is only allowed in display math ($$...$$)");
+            return page_fail(p, line, "\\label is only allowed in display math ($$...$$)");
         const char *name = lab + 7;
         const char *close = strchr(name, '}');
         if (!close)
-            page_fail(p, line, "unterminated \\label{");
+            return page_fail(p, line, "unterminated \\label{");
         if (strncmp(name, "eq:", 3) || !site_is_name(name + 3, (size_t)(close - name - 3)))
-            page_fail(p, line, "bad equation label '\\label{%.*s}': write \\label{eq:name} (letters, digits, - and _)",
+            return page_fail(p, line, "bad equation label '\\label{%.*s}': write \\label{eq:name} (letters, digits, - and _)",
                     (int)(close - name), name);
         if (strstr(close, "\\label{"))
-            page_fail(p, line, "two \\label in one display block");
+            return page_fail(p, line, "two \\label in one display block");
         char number[16];
         snprintf(number, sizeof number, "%d", ++p->neq);
-        page_add_label(p, 'e', name + 3, (size_t)(close - name - 3), number, line);
+        if (page_add_label(p, 'e', name + 3, (size_t)(close - name - 3), number, line) != 0)
+            return -1;
         anchor = site_xstrndup(name, (size_t)(close - name));
+        buf_init(&t);
         buf_put(&t, tex, (size_t)(lab - tex));
         buf_put(&t, close + 1, (size_t)(tex + n - close - 1));
         buf_printf(&t, " \\tag{%s}", number);
     } else {
+        buf_init(&t);
         buf_put(&t, tex, n);
     }
     size_t m = page_add_math(p, t.s, t.len, p->math_display, line, anchor);
     buf_free(&t);
+    /* A display equation gets its own box, which scrolls sideways when the
+     * equation is wider than the column: focusable, and named for screen
+     * readers (the MathML inside is read as the equation itself). */
     if (anchor)
-        buf_printf(page_buf(p), "<span class=\"eq\" id=\"%s\">%cM%zu%c</span>", anchor, PH_OPEN, m, PH_CLOSE);
+        buf_printf(page_buf(p), "<span class=\"eq\" id=\"%s\" tabindex=\"0\" role=\"group\" aria-label=\"Equation (%d)\">"
+                   "%cM%zu%c</span>", anchor, p->neq, PH_OPEN, m, PH_CLOSE);
+    else if (p->math_display)
+        buf_printf(page_buf(p), "<span class=\"eq\" tabindex=\"0\" role=\"group\" aria-label=\"Equation\">%cM%zu%c</span>",
+                   PH_OPEN, m, PH_CLOSE);
     else
         buf_printf(page_buf(p), "%cM%zu%c", PH_OPEN, m, PH_CLOSE);
+    return 0;
 }
 
 /* ------------------------------------------------------------ md4c callbacks */
@@ -268,10 +288,7 @@ static void attr_plain(buf_t *b, const MD_ATTRIBUTE *a)
     buf_put(b, a->text, a->size);
 }
 
-void page_figure(page_t *p);
-void page_excerpt(page_t *p, const char *args);
-
-static void heading_finish(page_t *p)
+static int heading_finish(page_t *p)
 {
     buf_t *b = page_buf(p);
     int line = p->last_line;
@@ -293,9 +310,12 @@ static void heading_finish(page_t *p)
         if (open && open[1] == '#') {
             const char *name = open + 2;
             size_t len = (size_t)(h + n - 1 - name);
-            if (strncmp(name, "sec:", 4) || !site_is_name(name + 4, len - 4))
+            if (strncmp(name, "sec:", 4) || !site_is_name(name + 4, len - 4)) {
                 page_fail(p, line, "bad heading anchor '{#%.*s}': write {#sec:name} (letters, digits, - and _)",
-                        (int)len, name);
+                          (int)len, name);
+                site_free(h);
+                return -1;
+            }
             anchor = site_xstrndup(name, len);
             n = (size_t)(open - h);
             while (n && isspace((unsigned char)h[n - 1]))
@@ -309,10 +329,11 @@ static void heading_finish(page_t *p)
         buf_printf(b, "</h%d>\n", p->heading_level);
         site_free(h);
         site_free(anchor);
-        return;
+        return 0;
     }
+    int bad = 0;
     if (p->heading_level == 1)
-        page_fail(p, line, "a '# Title' heading in the chapter: the title comes from the front matter; use ## for sections");
+        bad = page_fail(p, line, "a '# Title' heading in the chapter: the title comes from the front matter; use ## for sections");
     if (p->heading_level == 2) {
         p->h2++;
         p->h3 = 0;
@@ -321,11 +342,16 @@ static void heading_finish(page_t *p)
         p->h3++;
         snprintf(number, sizeof number, "%d.%d", p->h2, p->h3);
     }
-    if (anchor && !number[0])
-        page_fail(p, line, "a {#sec:...} anchor on a level-%d heading: only ## and ### headings are numbered",
+    if (!bad && anchor && !number[0])
+        bad = page_fail(p, line, "a {#sec:...} anchor on a level-%d heading: only ## and ### headings are numbered",
                 p->heading_level);
-    if (anchor)
-        page_add_label(p, 's', anchor + 4, strlen(anchor + 4), number, line);
+    if (!bad && anchor)
+        bad = page_add_label(p, 's', anchor + 4, strlen(anchor + 4), number, line);
+    if (bad) {
+        site_free(h);
+        site_free(anchor);
+        return -1;
+    }
     buf_printf(b, "<h%d id=\"", p->heading_level);
     if (anchor)
         buf_puts(b, anchor);
@@ -340,12 +366,16 @@ static void heading_finish(page_t *p)
     buf_printf(b, "</h%d>\n", p->heading_level);
     site_free(h);
     site_free(anchor);
+    return 0;
 }
 
+/* Each callback returns 0, or -1 once the page has failed (the message is
+ * printed by page_fail), which makes md_parse stop and return -1. */
 static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
     page_t *p = ud;
-    page_flush(p);
+    if (page_flush(p) != 0)
+        return -1;
     p->prose_space = 1;
     buf_t *b = page_buf(p);
     switch (type) {
@@ -381,7 +411,11 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
     }
     case MD_BLOCK_HTML: break;
     case MD_BLOCK_P: buf_puts(b, "<p>"); break;
-    case MD_BLOCK_TABLE: buf_puts(b, "<table>\n"); break;
+    case MD_BLOCK_TABLE:
+        /* its own scroll box, reachable by keyboard, named for screen readers */
+        buf_printf(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table %d\">\n<table>\n",
+                   ++p->ntable);
+        break;
     case MD_BLOCK_THEAD: buf_puts(b, "<thead>\n"); break;
     case MD_BLOCK_TBODY: buf_puts(b, "<tbody>\n"); break;
     case MD_BLOCK_TR: buf_puts(b, "<tr>"); break;
@@ -390,6 +424,7 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         MD_BLOCK_TD_DETAIL *d = detail;
         const char *tag = type == MD_BLOCK_TH ? "th" : "td";
         static const char *al[] = {"", " class=\"left\"", " class=\"center\"", " class=\"right\""};
+        p->cell_start = b->len;
         buf_printf(b, "<%s%s>", tag, al[d->align]);
         break;
     }
@@ -400,7 +435,8 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
     page_t *p = ud;
-    page_flush(p);
+    if (page_flush(p) != 0)
+        return -1;
     p->prose_space = 1;
     buf_t *b = page_buf(p);
     switch (type) {
@@ -412,39 +448,51 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
     case MD_BLOCK_HR: break;
     case MD_BLOCK_H:
         p->in_heading = 0;
-        heading_finish(p);
-        break;
+        return heading_finish(p);
     case MD_BLOCK_CODE: {
         p->in_code_block = 0;
         if (p->block_line < 0)
             p->block_line = p->block_first ? page_line(p, p->block_first) - 1 : p->last_line;
         const char *info = p->block_info.s ? p->block_info.s : "";
-        if (!strcmp(info, "figure")) {
-            page_figure(p);
-        } else if (!strncmp(info, "excerpt", 7) && (!info[7] || isspace((unsigned char)info[7]))) {
-            page_excerpt(p, info + 7);
-        } else {
-            char lang[64] = "";
+        if (!strcmp(info, "figure"))
+            return page_figure(p);
+        if (!strcmp(info, "claim"))
+            return page_claim(p);
+        if (!strncmp(info, "excerpt", 7) && (!info[7] || isspace((unsigned char)info[7])))
+            return page_excerpt(p, info + 7);
+        {
+            char lang[64] = "", label[96];
             sscanf(info, "%63s", lang);
-            buf_puts(b, "<pre><code");
-            if (lang[0]) {
-                buf_puts(b, " class=\"language-");
-                buf_esc_attr(b, lang, strlen(lang));
-                buf_puts(b, "\"");
-            }
-            buf_puts(b, ">");
-            buf_esc(b, p->block.s ? p->block.s : "", p->block.len);
-            buf_puts(b, "</code></pre>\n");
+            buf_t code;
+            buf_init(&code);
+            buf_esc(&code, p->block.s ? p->block.s : "", p->block.len);
+            snprintf(label, sizeof label, "Code block %d", ++p->ncode);
+            page_code_box(p, b, label, lang, code.s, code.len);
+            buf_free(&code);
         }
         break;
     }
     case MD_BLOCK_HTML: break;
     case MD_BLOCK_P: buf_puts(b, "</p>\n"); break;
-    case MD_BLOCK_TABLE: buf_puts(b, "</table>\n"); break;
+    case MD_BLOCK_TABLE: buf_puts(b, "</table>\n</div>\n"); break;
     case MD_BLOCK_THEAD: buf_puts(b, "</thead>\n"); break;
     case MD_BLOCK_TBODY: buf_puts(b, "</tbody>\n"); break;
     case MD_BLOCK_TR: buf_puts(b, "</tr>\n"); break;
-    case MD_BLOCK_TH: buf_puts(b, "</th>"); break;
+    case MD_BLOCK_TH: {
+        /* an empty header cell (a table's corner) is no header: make it a td */
+        char *open = b->s + p->cell_start, *gt = strchr(open, '>');
+        int empty = 1;
+        for (char *c = gt + 1; *c; c++)
+            if (!isspace((unsigned char)*c))
+                empty = 0;
+        if (!strncmp(open, "<th", 3) && empty) {
+            open[2] = 'd';
+            buf_puts(b, "</td>");
+        } else {
+            buf_puts(b, "</th>");
+        }
+        break;
+    }
     case MD_BLOCK_TD: buf_puts(b, "</td>"); break;
     }
     return 0;
@@ -455,7 +503,8 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
     page_t *p = ud;
     if (p->in_img)
         return 0;          /* inside an image's alt text: plain text only */
-    page_flush(p);
+    if (page_flush(p) != 0)
+        return -1;
     buf_t *b = page_buf(p);
     switch (type) {
     case MD_SPAN_EM: buf_puts(b, "<em>"); break;
@@ -511,7 +560,8 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     page_t *p = ud;
     if (p->in_img && type != MD_SPAN_IMG)
         return 0;
-    page_flush(p);
+    if (page_flush(p) != 0)
+        return -1;
     p->prose_space = 0;        /* a quote after $x$ or `code` closes */
     buf_t *b = page_buf(p);
     switch (type) {
@@ -527,9 +577,9 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_CODE: {
         p->in_code_span = 0;
         const char *s = p->code.s ? p->code.s : "";
-        if (p->code.len > 1 && s[0] == '=' && isalnum((unsigned char)s[1])) {
-            page_value(p, s, p->code.len, page_line(p, p->code_src));
-        } else {
+        if (p->code.len > 1 && s[0] == '=' && isalnum((unsigned char)s[1]))
+            return page_value(p, s, p->code.len, page_line(p, p->code_src));
+        {
             buf_puts(b, "<code>");
             buf_esc(b, s, p->code.len);
             buf_puts(b, "</code>");
@@ -539,8 +589,7 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_LATEXMATH:
     case MD_SPAN_LATEXMATH_DISPLAY:
         p->in_math = 0;
-        finish_math(p);
-        break;
+        return finish_math(p);
     case MD_SPAN_WIKILINK: break;
     }
     return 0;
@@ -597,45 +646,57 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud
             buf_putc(page_buf(p), '\n');
         break;
     case MD_TEXT_BR:
-        page_flush(p);
+        if (page_flush(p) != 0)
+            return -1;
         buf_puts(page_buf(p), "<br>\n");
         break;
     case MD_TEXT_NULLCHAR:
-        page_flush(p);
+        if (page_flush(p) != 0)
+            return -1;
         buf_puts(page_buf(p), "\xef\xbf\xbd");
         break;
     case MD_TEXT_ENTITY:
     case MD_TEXT_HTML:
-        page_flush(p);
+        if (page_flush(p) != 0)
+            return -1;
         buf_put(page_buf(p), text, size);
         break;
     default:
-        page_flush(p);
+        if (page_flush(p) != 0)
+            return -1;
         buf_esc(page_buf(p), text, size);
         break;
     }
     return 0;
 }
 
+/* 0, or -1 when the page failed (a callback aborted md_parse). */
 int page_render(page_t *p, const char *text, size_t size)
 {
     MD_PARSER parser = {0, MD_FLAGS, enter_block, leave_block, enter_span, leave_span,
                         on_text, NULL, NULL};
     int r = md_parse(text, (MD_SIZE)size, &parser, p);
-    page_flush(p);
-    return r;
+    if (r != 0 && !p->failed)
+        page_fail(p, p->last_line, "the Markdown parser failed (status %d)", r);
+    return page_flush(p);
 }
 
-/* Renders inline Markdown (a caption, an abstract) and drops the outer <p>. */
+/* Renders inline Markdown (a caption, an abstract) and drops the outer <p>.
+ * NULL when the page failed. */
 char *page_render_inline(page_t *p, const char *text, size_t size)
 {
     /* save the block-level capture state the caller is in */
     int saved_in_code_block = p->in_code_block;
     p->in_code_block = 0;
-    page_push(p);
-    page_render(p, text, size);
+    if (page_push(p) != 0)
+        return NULL;
+    int r = page_render(p, text, size);
     char *s = page_pop(p);
     p->in_code_block = saved_in_code_block;
+    if (r != 0) {
+        site_free(s);
+        return NULL;
+    }
     size_t n = strlen(s);
     while (n && s[n - 1] == '\n')
         s[--n] = '\0';

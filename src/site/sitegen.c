@@ -42,60 +42,61 @@
 
 #define SITE_TITLE "Noether\xe2\x80\x99s theorem in machine learning"
 
-static const char *opt_katex = "src/site/katex-render.js";
-static const char *opt_node = "node";
-static const char *opt_macros = "chapters/macros.tex";
-static const char *opt_bib = "chapters/references.bib";
-static const char *opt_cache;      /* directory of cached KaTeX renderings, or NULL */
-static const char *opt_salt;       /* a file whose bytes join the cache key (the npm lock file) */
-static const char *deps_out, *deps_target;
-static const char *page_out;       /* removed on error: no stale page outlives a failed build */
+/* The options of one run (sitegen_main sets them afresh each time). */
+static struct {
+    const char *katex, *node, *macros, *bib;
+    const char *cache;      /* directory of cached KaTeX renderings, or NULL */
+    const char *salt;       /* a file whose bytes join the cache key (the npm lock file) */
+} opt;
 
-static void write_deps(page_t *p);
-
-void (*sitegen_exit_hook)(int status);
 int (*sitegen_math_hook)(size_t n, char *const *tex, const int *display,
                          katex_result_t *res, char *err, size_t errsz);
 
-static __attribute__((noreturn)) void site_exit(int status)
-{
-    if (sitegen_exit_hook)
-        sitegen_exit_hook(status);
-    exit(status);
-}
-
 /* ------------------------------------------------------------ errors */
 
-void page_fail(page_t *p, int line, const char *fmt, ...)
+static int vfail(page_t *p, const char *path, int line, const char *fmt, va_list ap)
 {
-    if (p->deps_mode) {
-        /* The page build reports the problem; the dependency file only
-         * needs what could be found, and make must be able to read it. */
-        write_deps(p);
-        site_exit(0);
+    /* Only the first error is told: later ones are consequences.  The
+     * dependency file needs no messages: the page build reports them. */
+    if (!p->failed && !p->deps_mode) {
+        fprintf(stderr, "%s:%d: ", path, line > 0 ? line : 1);
+        vfprintf(stderr, fmt, ap);
+        fputc('\n', stderr);
     }
-    if (page_out)
-        remove(page_out);
-    va_list ap;
-    fprintf(stderr, "%s:%d: ", p->path, line > 0 ? line : 1);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    site_exit(1);
+    p->failed = 1;
+    return -1;
 }
 
-void site_die(const char *fmt, ...)
+int page_fail(page_t *p, int line, const char *fmt, ...)
 {
-    if (page_out)
-        remove(page_out);
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vfail(p, p->path, line, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+int page_fail_at(page_t *p, const char *path, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vfail(p, path, line, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+/* An error that belongs to no line of a chapter (a file that cannot be
+ * read or written).  Returns -1. */
+static int site_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int site_error(const char *fmt, ...)
+{
     va_list ap;
     fputs("sitegen: ", stderr);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    site_exit(1);
+    return -1;
 }
 
 /* ------------------------------------------------------------ lines */
@@ -141,14 +142,15 @@ int page_in_source(page_t *p, const char *s)
 
 buf_t *page_buf(page_t *p) { return &p->out[p->depth]; }
 
-void page_push(page_t *p)
+int page_push(page_t *p)
 {
     if (p->depth + 1 >= (int)(sizeof p->out / sizeof *p->out))
-        site_die("output nesting too deep");
+        return page_fail(p, p->last_line, "directives nested too deep");
     p->depth++;
     buf_reset(&p->out[p->depth]);
     if (!p->out[p->depth].s)
         buf_init(&p->out[p->depth]);
+    return 0;
 }
 
 /* Returns the popped buffer's text (caller frees). */
@@ -264,21 +266,22 @@ label_t *page_find_label(page_t *p, char kind, const char *name, size_t n)
 
 const char *page_kind_word(char kind)
 {
-    return kind == 'e' ? "equation" : kind == 'f' ? "figure" : "section";
+    return kind == 'e' ? "equation" : kind == 'f' ? "figure" : kind == 'c' ? "claim" : "section";
 }
 
-void page_add_label(page_t *p, char kind, const char *name, size_t n, const char *number, int line)
+int page_add_label(page_t *p, char kind, const char *name, size_t n, const char *number, int line)
 {
     label_t *old = page_find_label(p, kind, name, n);
     if (old)
-        page_fail(p, line, "duplicate %s label '%.*s' (first defined on line %d)",
-                page_kind_word(kind), (int)n, name, old->line);
+        return page_fail(p, line, "duplicate %s label '%.*s' (first defined on line %d)",
+                         page_kind_word(kind), (int)n, name, old->line);
     p->label_v = site_xrealloc(p->label_v, (p->nlabel + 1) * sizeof *p->label_v);
     label_t *l = &p->label_v[p->nlabel++];
     l->kind = kind;
     l->name = site_xstrndup(name, n);
     l->number = site_xstrndup(number, strlen(number));
     l->line = line;
+    return 0;
 }
 
 void page_put_ref(page_t *p, char kind, const char *name, size_t n, int line)
@@ -314,24 +317,45 @@ typedef struct {
     size_t body;                /* offset of the Markdown after the front matter */
 } front_t;
 
-static void parse_front(page_t *p, front_t *f)
+static void front_free(front_t *f)
+{
+    site_free(f->title);
+    site_free(f->date);
+    site_free(f->abstract);
+    memset(f, 0, sizeof *f);
+}
+
+/* A value's continuation lines joined with single spaces. */
+static char *join_lines(const char *s, size_t n)
+{
+    buf_t v;
+    buf_init(&v);
+    for (size_t i = 0; i < n; i++) {
+        if (isspace((unsigned char)s[i])) {
+            if (v.len && v.s[v.len - 1] != ' ')
+                buf_putc(&v, ' ');
+        } else {
+            buf_putc(&v, s[i]);
+        }
+    }
+    return buf_steal(&v);
+}
+
+/* 0, or -1 (page failed; f holds nothing to free). */
+static int parse_front(page_t *p, front_t *f)
 {
     memset(f, 0, sizeof *f);
     const char *t = p->text;
     if (strncmp(t, "---\n", 4) && strncmp(t, "---\r\n", 5))
-        page_fail(p, 1, "missing front matter: the file must open with '---', then title:, date:, abstract:, then '---'");
+        return page_fail(p, 1, "missing front matter: the file must open with '---', then title:, date:, abstract:, then '---'");
     const char *s = strchr(t, '\n') + 1;
     int line = 2;
-    const char *key_v = NULL;
-    char **slot = NULL;
-    size_t *len_slot = NULL;
-    (void)len_slot;
-    struct { const char *k; char **dst; const char *src; size_t n; int line; } kv[3] = {
-        {"title", &f->title, NULL, 0, 0}, {"date", &f->date, NULL, 0, 0}, {"abstract", &f->abstract, NULL, 0, 0}};
+    struct { const char *k; const char *src; size_t n; int line; } kv[3] = {
+        {"title", NULL, 0, 0}, {"date", NULL, 0, 0}, {"abstract", NULL, 0, 0}};
     int cur = -1;
     for (;;) {
         if (!*s)
-            page_fail(p, 1, "front matter not closed: no '---' line after the opening one");
+            return page_fail(p, 1, "front matter not closed: no '---' line after the opening one");
         const char *eol = strchr(s, '\n');
         size_t n = eol ? (size_t)(eol - s) : strlen(s);
         size_t m = n;
@@ -348,20 +372,21 @@ static void parse_front(page_t *p, front_t *f)
         if (blank) {
         } else if (isspace((unsigned char)s[0])) {
             if (cur < 0)
-                page_fail(p, line, "front matter: an indented line before any 'key: value'");
+                return page_fail(p, line, "front matter: an indented line before any 'key: value'");
             kv[cur].n = (size_t)(s + m - kv[cur].src);
         } else {
             const char *colon = memchr(s, ':', m);
             if (!colon)
-                page_fail(p, line, "front matter: expected 'key: value', got '%.*s'", (int)m, s);
+                return page_fail(p, line, "front matter: expected 'key: value', got '%.*s'", (int)m, s);
             cur = -1;
             for (int k = 0; k < 3; k++)
                 if (strlen(kv[k].k) == (size_t)(colon - s) && !strncmp(kv[k].k, s, (size_t)(colon - s)))
                     cur = k;
             if (cur < 0)
-                page_fail(p, line, "front matter: unknown key '%.*s' (known: title, date, abstract)", (int)(colon - s), s);
+                return page_fail(p, line, "front matter: unknown key '%.*s' (known: title, date, abstract)",
+                                 (int)(colon - s), s);
             if (kv[cur].src)
-                page_fail(p, line, "front matter: '%s' given twice", kv[cur].k);
+                return page_fail(p, line, "front matter: '%s' given twice", kv[cur].k);
             const char *v = colon + 1;
             while (v < s + m && isspace((unsigned char)*v))
                 v++;
@@ -372,51 +397,23 @@ static void parse_front(page_t *p, front_t *f)
         s = eol ? eol + 1 : s + n;
         line++;
     }
-    (void)key_v;
-    (void)slot;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 3; k++)
         if (!kv[k].src || !kv[k].n)
-            page_fail(p, 1, "front matter: missing '%s:'", kv[k].k);
-        /* join continuation lines with single spaces */
-        buf_t v;
-        buf_init(&v);
-        for (size_t i = 0; i < kv[k].n; i++) {
-            char c = kv[k].src[i];
-            if (isspace((unsigned char)c)) {
-                if (v.len && v.s[v.len - 1] != ' ')
-                    buf_putc(&v, ' ');
-            } else {
-                buf_putc(&v, c);
-            }
-        }
-        *kv[k].dst = buf_steal(&v);
-    }
-    const char *d = f->date;
-    if (strlen(d) != 10 || !isdigit((unsigned char)d[0]) || d[4] != '-' || d[7] != '-' ||
+            return page_fail(p, 1, "front matter: missing '%s:'", kv[k].k);
+    const char *d = kv[1].src;
+    if (kv[1].n != 10 || !isdigit((unsigned char)d[0]) || d[4] != '-' || d[7] != '-' ||
         !isdigit((unsigned char)d[5]) || !isdigit((unsigned char)d[8]))
-        page_fail(p, kv[1].line, "front matter: date '%s' is not YYYY-MM-DD", d);
+        return page_fail(p, kv[1].line, "front matter: date '%.*s' is not YYYY-MM-DD", (int)kv[1].n, d);
+    f->title = join_lines(kv[0].src, kv[0].n);
+    f->date = join_lines(kv[1].src, kv[1].n);
+    f->abstract = join_lines(kv[2].src, kv[2].n);
     f->abstract_src = kv[2].src;
     f->abstract_len = kv[2].n;
     f->abstract_line = kv[2].line;
+    return 0;
 }
 
-/* ------------------------------------------------------------ assembly */
-
-static void load_input(page_t *p, const char *path)
-{
-    p->path = path;
-    size_t n = 0;
-    char *text = site_read_file(path, &n);
-    if (!text)
-        site_die("cannot read %s: %s", path, strerror(errno));
-    p->text = text;
-    p->size = n;
-    p->last_line = 1;
-    index_lines(p);
-    for (size_t i = 0; i < n; i++)
-        if (text[i] == PH_OPEN || text[i] == PH_CLOSE || text[i] == '\0')
-            page_fail(p, page_line(p, text + i), "control character (byte %d) in the text", text[i]);
-}
+/* ------------------------------------------------------------ a page's state */
 
 static void page_init(page_t *p)
 {
@@ -429,11 +426,76 @@ static void page_init(page_t *p)
     buf_init(&p->block);
     buf_init(&p->block_info);
     p->prefix = "";
-    p->bib_path = opt_bib;
-    p->macros_path = opt_macros;
+    p->bib_path = opt.bib;
+    p->macros_path = opt.macros;
 }
 
-/* Renders every math expression and fills in every placeholder. */
+static void page_free(page_t *p)
+{
+    for (size_t i = 0; i < sizeof p->out / sizeof *p->out; i++)
+        buf_free(&p->out[i]);
+    buf_free(&p->pend);
+    buf_free(&p->math);
+    buf_free(&p->code);
+    buf_free(&p->block);
+    buf_free(&p->block_info);
+    site_free((char *)p->text);
+    site_free(p->line_start);
+    for (size_t i = 0; i < p->nmath; i++) {
+        site_free(p->math_v[i].tex);
+        site_free(p->math_v[i].anchor);
+    }
+    site_free(p->math_v);
+    for (size_t i = 0; i < p->nref; i++)
+        site_free(p->ref_v[i].name);
+    site_free(p->ref_v);
+    for (size_t i = 0; i < p->nlabel; i++) {
+        site_free(p->label_v[i].name);
+        site_free(p->label_v[i].number);
+    }
+    site_free(p->label_v);
+    for (size_t i = 0; i < p->ncite; i++)
+        site_free(p->cite_v[i].key);
+    site_free(p->cite_v);
+    for (size_t i = 0; i < p->ndeps; i++)
+        site_free(p->deps[i]);
+    site_free(p->deps);
+    for (size_t i = 0; i < p->ngp; i++)
+        site_free(p->gp_deps[i]);
+    site_free(p->gp_deps);
+    for (size_t i = 0; i < p->nfiles; i++) {
+        site_free(p->files[i].path);
+        site_free(p->files[i].text);
+    }
+    site_free(p->files);
+    if (p->bib_loaded)
+        bib_free(&p->bib);
+    page_claims_free(p);
+    memset(p, 0, sizeof *p);
+}
+
+/* Reads the chapter.  0, or -1 (reported). */
+static int load_input(page_t *p, const char *path)
+{
+    p->path = path;
+    size_t n = 0;
+    char *text = site_read_file(path, &n);
+    if (!text) {
+        p->failed = 1;
+        return site_error("cannot read %s: %s", path, strerror(errno));
+    }
+    p->text = text;
+    p->size = n;
+    p->last_line = 1;
+    index_lines(p);
+    for (size_t i = 0; i < n; i++)
+        if (text[i] == PH_OPEN || text[i] == PH_CLOSE || text[i] == '\0')
+            return page_fail(p, page_line(p, text + i), "control character (byte %d) in the text", text[i]);
+    return 0;
+}
+
+/* ------------------------------------------------------------ math and references */
+
 /* FNV-1a, 64 bits: the name of a cached rendering. */
 static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 {
@@ -452,20 +514,26 @@ static void cache_path(page_t *p, size_t i, uint64_t base, char *out, size_t out
 {
     uint64_t h = fnv1a(base, p->math_v[i].display ? "D" : "I", 1);
     h = fnv1a(h, p->math_v[i].tex, strlen(p->math_v[i].tex));
-    snprintf(out, outsz, "%s/%016llx.html", opt_cache, (unsigned long long)h);
+    snprintf(out, outsz, "%s/%016llx.html", opt.cache, (unsigned long long)h);
 }
 
+/* Renders every math expression and fills in every placeholder.  Returns
+ * the finished HTML (caller frees), or NULL when the page failed. */
 static char *resolve(page_t *p, const char *body)
 {
-    katex_result_t *res = site_xmalloc((p->nmath + 1) * sizeof *res);
-    char **tex = site_xmalloc((p->nmath + 1) * sizeof *tex);
-    int *disp = site_xmalloc((p->nmath + 1) * sizeof *disp);
-    size_t *miss = site_xmalloc((p->nmath + 1) * sizeof *miss);
-    katex_result_t *mres = site_xmalloc((p->nmath + 1) * sizeof *mres);
+    size_t n = p->nmath + 1;
+    katex_result_t *res = site_xmalloc(n * sizeof *res);
+    char **tex = site_xmalloc(n * sizeof *tex);
+    int *disp = site_xmalloc(n * sizeof *disp);
+    size_t *miss = site_xmalloc(n * sizeof *miss);
+    katex_result_t *mres = site_xmalloc(n * sizeof *mres);
     size_t nmiss = 0;
+    buf_t out;
+    buf_init(&out);
+    int r = 0;
     uint64_t base = 14695981039346656037ull;
-    if (opt_cache) {
-        const char *keyfiles[] = {p->macros_path, opt_katex, opt_salt};
+    if (opt.cache) {
+        const char *keyfiles[] = {p->macros_path, opt.katex, opt.salt};
         for (int k = 0; k < 3; k++) {
             char *text = keyfiles[k] ? site_read_file(keyfiles[k], NULL) : NULL;
             base = fnv1a(base, text ? text : "", text ? strlen(text) : 0);
@@ -474,7 +542,7 @@ static char *resolve(page_t *p, const char *body)
     }
     for (size_t i = 0; i < p->nmath; i++) {
         res[i].html = res[i].error = res[i].warnings = NULL;
-        if (opt_cache) {
+        if (opt.cache) {
             char path[PATH_MAX];
             cache_path(p, i, base, path, sizeof path);
             res[i].html = site_read_file(path, NULL);
@@ -488,31 +556,28 @@ static char *resolve(page_t *p, const char *body)
     char err[512];
     if (nmiss && (sitegen_math_hook
                       ? sitegen_math_hook(nmiss, tex, disp, mres, err, sizeof err)
-                      : katex_render(opt_node, opt_katex, p->macros_path, nmiss, tex, disp, mres, err, sizeof err)) != 0)
-        page_fail(p, 1, "%s", err);
+                      : katex_render(opt.node, opt.katex, p->macros_path, nmiss, tex, disp, mres, err, sizeof err)) != 0) {
+        r = page_fail(p, 1, "%s", err);
+        goto done;
+    }
     for (size_t k = 0; k < nmiss; k++) {
         res[miss[k]] = mres[k];
-        if (opt_cache && mres[k].html) {
+        if (opt.cache && mres[k].html && !r) {
             char path[PATH_MAX];
             cache_path(p, miss[k], base, path, sizeof path);
-            if (site_write_file(path, mres[k].html, strlen(mres[k].html)) != 0)
-                site_die("cannot write %s: %s", path, strerror(errno));
+            if (site_write_file(path, mres[k].html, strlen(mres[k].html)) != 0) {
+                r = site_error("cannot write %s: %s", path, strerror(errno));
+                p->failed = 1;
+            }
         }
     }
-    site_free(miss);
-    site_free(mres);
-    for (size_t i = 0; i < p->nmath; i++) {
-        if (res[i].error) {
-            p->path = p->math_v[i].path;
-            page_fail(p, p->math_v[i].line, "KaTeX error: %s", res[i].error);
-        }
-        if (res[i].warnings)
-            fprintf(stderr, "%s:%d: KaTeX warning: %s\n", p->math_v[i].path, p->math_v[i].line,
-                    res[i].warnings);
+    for (size_t i = 0; i < p->nmath && !r; i++) {
+        if (res[i].error)
+            r = page_fail_at(p, p->math_v[i].path, p->math_v[i].line, "KaTeX error: %s", res[i].error);
+        else if (res[i].warnings)
+            fprintf(stderr, "%s:%d: KaTeX warning: %s\n", p->math_v[i].path, p->math_v[i].line, res[i].warnings);
     }
-    buf_t out;
-    buf_init(&out);
-    for (const char *s = body; *s;) {
+    for (const char *s = body; *s && !r;) {
         const char *ph = strchr(s, PH_OPEN);
         if (!ph) {
             buf_puts(&out, s);
@@ -524,28 +589,39 @@ static char *resolve(page_t *p, const char *body)
         s = strchr(ph, PH_CLOSE) + 1;
         if (kind == 'M') {
             buf_puts(&out, res[idx].html);
-        } else {
-            ref_t *r = &p->ref_v[idx];
-            label_t *l = page_find_label(p, r->kind, r->name, strlen(r->name));
-            const char *kp = r->kind == 'e' ? "eq" : r->kind == 'f' ? "fig" : "sec";
-            if (!l)
-                page_fail(p, r->line, "unknown reference @%s:%s (no %s labelled '%s' in this chapter)", kp, r->name,
-                        page_kind_word(r->kind), r->name);
-            buf_printf(&out, "<a class=\"xref\" href=\"#%s:%s\">", kp, r->name);
-            if (r->kind == 'e')
-                buf_printf(&out, "(%s)", l->number);
-            else
-                buf_printf(&out, "%s\xc2\xa0%s", r->kind == 'f' ? "Figure" : "Section", l->number);
-            buf_puts(&out, "</a>");
+            continue;
         }
+        ref_t *rf = &p->ref_v[idx];
+        label_t *l = page_find_label(p, rf->kind, rf->name, strlen(rf->name));
+        const char *kp = rf->kind == 'e' ? "eq" : rf->kind == 'f' ? "fig" : "sec";
+        if (!l) {
+            r = page_fail(p, rf->line, "unknown reference @%s:%s (no %s labelled '%s' in this chapter)", kp, rf->name,
+                          page_kind_word(rf->kind), rf->name);
+            break;
+        }
+        buf_printf(&out, "<a class=\"xref\" href=\"#%s:%s\">", kp, rf->name);
+        if (rf->kind == 'e')
+            buf_printf(&out, "(%s)", l->number);
+        else
+            buf_printf(&out, "%s\xc2\xa0%s", rf->kind == 'f' ? "Figure" : "Section", l->number);
+        buf_puts(&out, "</a>");
     }
+done:
     for (size_t i = 0; i < p->nmath; i++)
         katex_result_free(&res[i]);
     site_free(res);
     site_free(tex);
     site_free(disp);
+    site_free(miss);
+    site_free(mres);
+    if (r) {
+        buf_free(&out);
+        return NULL;
+    }
     return buf_steal(&out);
 }
+
+/* ------------------------------------------------------------ the frame of a page */
 
 static void put_head(buf_t *b, const char *prefix, const char *title, int is_index)
 {
@@ -563,8 +639,8 @@ static void put_head(buf_t *b, const char *prefix, const char *title, int is_ind
         buf_printf(b, "<link rel=\"stylesheet\" href=\"%sassets/%s\">\n", prefix, css[i]);
     buf_puts(b, "</head>\n<body>\n");
     if (!is_index)
-        buf_printf(b, "<nav class=\"back\"><a href=\"%sindex.html\">\xe2\x86\x90 %s</a></nav>\n", prefix,
-                   SITE_TITLE);
+        buf_printf(b, "<nav class=\"back\" aria-label=\"Back to the index\"><a href=\"%sindex.html\">\xe2\x86\x90 %s</a></nav>\n",
+                   prefix, SITE_TITLE);
 }
 
 static void put_foot(buf_t *b, const char *prefix, const char *src_path)
@@ -585,6 +661,57 @@ static void put_foot(buf_t *b, const char *prefix, const char *src_path)
         buf_puts(b, "; every figure and every number in it is recomputed by the programs it links to.");
     }
     buf_printf(b, "</p>\n<p><a href=\"%sindex.html\">" SITE_TITLE "</a></p>\n</footer>\n</body>\n</html>\n", prefix);
+}
+
+/* The table of contents of a chapter, from its finished HTML: every
+ * numbered ## and ### heading (as render.c writes them: <hN id="..."><span
+ * class="secnum">), linked, in a closed <details>.  Nothing when the chapter
+ * has no numbered heading. */
+static void put_toc(buf_t *b, const char *html)
+{
+    int n = 0, in_sub = 0;
+    for (const char *s = html; (s = strstr(s, "<h")) != NULL; s++) {
+        int level = s[2] - '0';
+        if ((level != 2 && level != 3) || strncmp(s + 3, " id=\"", 5))
+            continue;
+        const char *id = s + 8, *idend = strchr(id, '"');
+        char close[8];
+        snprintf(close, sizeof close, "</h%d>", level);
+        const char *end = idend ? strstr(idend, close) : NULL;
+        const char *num = idend ? strstr(idend, "\"><span class=\"secnum\">") : NULL;
+        if (!end || num != idend)
+            continue;
+        num += 2;
+        if (n++ == 0) {
+            buf_puts(b, "<details class=\"contents\">\n<summary>Contents</summary>\n<nav aria-label=\"Contents\">\n<ol>\n");
+            level = 2;                      /* the first entry is a top-level one */
+        } else if (level == 2) {
+            buf_puts(b, in_sub ? "</ol></li>\n" : "</li>\n");
+            in_sub = 0;
+        } else if (!in_sub) {
+            buf_puts(b, "\n<ol>\n");
+            in_sub = 1;
+        }
+        buf_puts(b, "<li><a href=\"#");
+        buf_put(b, id, (size_t)(idend - id));
+        buf_puts(b, "\">");
+        /* the heading's text without its links (a link may not hold one) */
+        for (const char *t = num; t < end;) {
+            if (!strncmp(t, "<a ", 3) || !strncmp(t, "</a>", 4)) {
+                t = strchr(t, '>') + 1;
+                continue;
+            }
+            const char *next = t + 1;
+            while (next < end && *next != '<')
+                next++;
+            buf_put(b, t, (size_t)(next - t));
+            t = next;
+        }
+        buf_puts(b, level == 3 ? "</a></li>\n" : "</a>");
+        s = end;
+    }
+    if (n)
+        buf_puts(b, in_sub ? "</ol></li>\n</ol>\n</nav>\n</details>\n" : "</li>\n</ol>\n</nav>\n</details>\n");
 }
 
 static int chapter_number(const char *path)
@@ -647,7 +774,7 @@ static void put_neighbours(buf_t *b, const char *in)
         if (!strcmp(list[i]->d_name, base))
             at = i;
     if (at >= 0 && n > 1) {
-        buf_puts(b, "<nav class=\"chapters\">\n");
+        buf_puts(b, "<nav class=\"chapters\" aria-label=\"Previous and next chapter\">\n");
         for (int k = 0; k < 2; k++) {
             int j = k == 0 ? at - 1 : at + 1;
             if (j < 0 || j >= n)
@@ -673,19 +800,24 @@ static void put_neighbours(buf_t *b, const char *in)
     free(list);
 }
 
-static void cmd_page(const char *in, const char *out)
+/* `sitegen page`: one chapter.  0, or 1 with the message printed and no
+ * page left at out (not even one from an earlier, good build). */
+static int cmd_page(const char *in, const char *out)
 {
     page_t P, *p = &P;
     page_init(p);
-    page_out = out;
-    load_input(p, in);
-    front_t f;
-    parse_front(p, &f);
-    page_render(p, p->text + f.body, p->size - f.body);
+    front_t f = {0};
+    char *body = NULL;
+    buf_t page;
+    buf_init(&page);
+    int r = -1;
+    if (load_input(p, in) || parse_front(p, &f) || page_render(p, p->text + f.body, p->size - f.body) ||
+        page_claims_section(p))
+        goto done;
     /* references */
     buf_t *b = page_buf(p);
     if (p->ncite) {
-        buf_puts(b, "<section class=\"references\" id=\"references\">\n<h2>References</h2>\n<ol>\n");
+        buf_puts(b, "<section class=\"references\" id=\"references\" aria-label=\"References\">\n<h2>References</h2>\n<ol>\n");
         for (size_t i = 0; i < p->ncite; i++) {
             const bib_entry_t *e = bib_find(&p->bib, p->cite_v[i].key, strlen(p->cite_v[i].key));
             buf_puts(b, "<li id=\"ref-");
@@ -696,11 +828,11 @@ static void cmd_page(const char *in, const char *out)
         }
         buf_puts(b, "</ol>\n</section>\n");
     }
-    char *body = resolve(p, b->s);
-    buf_t page;
-    buf_init(&page);
+    body = resolve(p, b->s);
+    if (!body)
+        goto done;
     put_head(&page, p->prefix, f.title, 0);
-    buf_puts(&page, "<article>\n<header>\n<h1>");
+    buf_puts(&page, "<main>\n<article>\n<header>\n<h1>");
     int sp = 1;
     page_prose(&page, f.title, strlen(f.title), &sp);
     buf_puts(&page, "</h1>\n<p class=\"meta\"><time datetime=\"");
@@ -712,31 +844,40 @@ static void cmd_page(const char *in, const char *out)
     if (num)
         buf_printf(&page, " \xc2\xb7 Chapter %d", num);
     buf_puts(&page, "</p>\n</header>\n");
+    put_toc(&page, body);
     buf_puts(&page, body);
-    buf_puts(&page, "</article>\n");
+    buf_puts(&page, "</article>\n</main>\n");
     put_neighbours(&page, in);
     put_foot(&page, p->prefix, in);
-    if (site_write_file(out, page.s, page.len) != 0)
-        site_die("cannot write %s: %s", out, strerror(errno));
+    if (site_write_file(out, page.s, page.len) != 0) {
+        site_error("cannot write %s: %s", out, strerror(errno));
+        goto done;
+    }
+    r = 0;
+done:
+    if (r)
+        remove(out);
+    site_free(body);
+    buf_free(&page);
+    front_free(&f);
+    page_free(p);
+    return r ? 1 : 0;
 }
 
 /* The dependency file: the page depends on every file its directives name;
  * the .d itself on the chapter and the figure scripts (which name data). */
-
-static void write_deps(page_t *p)
+static int write_deps(page_t *p, const char *out, const char *target)
 {
     buf_t d;
     buf_init(&d);
-    buf_printf(&d, "%s:", deps_target);
+    buf_printf(&d, "%s:", target);
     for (size_t i = 0; i < p->ndeps; i++)
         buf_printf(&d, " \\\n  %s", p->deps[i]);
     buf_puts(&d, "\n");
-    if (deps_out) {
-        buf_printf(&d, "%s: %s", deps_out, p->path);
-        for (size_t i = 0; i < p->ngp; i++)
-            buf_printf(&d, " %s", p->gp_deps[i]);
-        buf_puts(&d, "\n");
-    }
+    buf_printf(&d, "%s: %s", out, p->path);
+    for (size_t i = 0; i < p->ngp; i++)
+        buf_printf(&d, " %s", p->gp_deps[i]);
+    buf_puts(&d, "\n");
     /* Every prerequisite also gets an empty rule, as with gcc -MP: a file
      * that disappears, or that a chapter names by mistake, then does not stop
      * make with "No rule to make target"; the page build reports it with the
@@ -748,94 +889,154 @@ static void write_deps(page_t *p)
             continue;
         buf_printf(&d, "%s:\n", dep);
     }
-    if (site_write_file(deps_out, d.s, d.len) != 0)
-        site_die("cannot write %s: %s", deps_out, strerror(errno));
+    int r = 0;
+    if (site_write_file(out, d.s, d.len) != 0)
+        r = site_error("cannot write %s: %s", out, strerror(errno));
     buf_free(&d);
+    return r;
 }
 
-static void cmd_deps(const char *in, const char *out)
-{
-    page_t *p = site_xmalloc(sizeof *p);
-    page_init(p);
-    p->deps_mode = 1;
-    deps_out = out;
-    load_input(p, in);
-    front_t f;
-    parse_front(p, &f);
-    /* The index depends on each chapter's front matter only: keep it in
-     * FILE.front beside the .d, rewritten only when it changes, so touching
-     * a chapter's body does not rebuild the index. */
-    size_t n = strlen(out);
-    if (n > 2 && !strcmp(out + n - 2, ".d")) {
-        char front[PATH_MAX];
-        snprintf(front, sizeof front, "%.*s.front", (int)(n - 2), out);
-        buf_t fm;
-        buf_init(&fm);
-        buf_printf(&fm, "title: %s\ndate: %s\nabstract: %s\n", f.title, f.date, f.abstract);
-        char *old = site_read_file(front, NULL);
-        if ((!old || strcmp(old, fm.s)) && site_write_file(front, fm.s, fm.len) != 0)
-            site_die("cannot write %s: %s", front, strerror(errno));
-        site_free(old);
-        buf_free(&fm);
-    }
-    page_render(p, p->text + f.body, p->size - f.body);
-    write_deps(p);
-}
-
-static void cmd_index(const char *intro, char **chapters, int nch, const char *out)
+/* `sitegen deps`.  A chapter with an error still gets a dependency file
+ * (what could be found before the error): make must be able to read it, and
+ * the page build reports the error with its line. */
+static int cmd_deps(const char *in, const char *out, const char *target)
 {
     page_t P, *p = &P;
     page_init(p);
-    page_out = out;
+    p->deps_mode = 1;
+    p->skim = 1;
+    front_t f = {0};
+    int r = 0;
+    if (load_input(p, in) != 0 && !p->text) {
+        r = -1;                 /* unreadable: nothing to write */
+        goto done;
+    }
+    if (!p->failed && parse_front(p, &f) == 0) {
+        /* The index depends on each chapter's front matter only: keep it in
+         * FILE.front beside the .d, rewritten only when it changes, so
+         * touching a chapter's body does not rebuild the index. */
+        size_t n = strlen(out);
+        if (n > 2 && !strcmp(out + n - 2, ".d")) {
+            char front[PATH_MAX];
+            snprintf(front, sizeof front, "%.*s.front", (int)(n - 2), out);
+            buf_t fm;
+            buf_init(&fm);
+            buf_printf(&fm, "title: %s\ndate: %s\nabstract: %s\n", f.title, f.date, f.abstract);
+            char *old = site_read_file(front, NULL);
+            if ((!old || strcmp(old, fm.s)) && site_write_file(front, fm.s, fm.len) != 0)
+                r = site_error("cannot write %s: %s", front, strerror(errno));
+            site_free(old);
+            buf_free(&fm);
+        }
+        page_render(p, p->text + f.body, p->size - f.body);
+    }
+    if (!r)
+        r = write_deps(p, out, target);
+done:
+    front_free(&f);
+    page_free(p);
+    return r ? 1 : 0;
+}
+
+/* `sitegen claims`: every claim's verdict, one line each, then the counts.
+ * Exit status 1 when any claim fails (or the chapter does not parse). */
+static int cmd_claims(const char *in)
+{
+    page_t P, *p = &P;
+    page_init(p);
+    p->claims_mode = 1;
+    p->skim = 1;
+    front_t f = {0};
+    int r = 1;
+    if (load_input(p, in) == 0 && parse_front(p, &f) == 0 && page_render(p, p->text + f.body, p->size - f.body) == 0) {
+        printf("%d passed, %d failed\n", p->claims_pass, p->claims_fail);
+        r = p->claims_fail ? 1 : 0;
+    }
+    fflush(stdout);
+    front_free(&f);
+    page_free(p);
+    return r;
+}
+
+/* One entry of the index's list of chapters: title, date and abstract,
+ * whose math joins the index page's KaTeX run (p collects it).  0 or -1. */
+static int index_entry(page_t *p, buf_t *toc, const char *chapter)
+{
+    page_t C, *c = &C;
+    page_init(c);
+    front_t cf = {0};
+    char *a = NULL;
+    int r = -1;
+    if (load_input(c, chapter) || parse_front(c, &cf))
+        goto done;
+    const char *base = strrchr(chapter, '/');
+    base = base ? base + 1 : chapter;
+    size_t bl = strlen(base);
+    if (bl < 4 || strcmp(base + bl - 3, ".md")) {
+        site_error("%s: a chapter must be a .md file", chapter);
+        goto done;
+    }
+    int num = chapter_number(chapter);
+    buf_printf(toc, "<li value=\"%d\"><a href=\"%.*s.html\">", num, (int)(bl - 3), base);
+    int sp = 1;
+    page_prose(toc, cf.title, strlen(cf.title), &sp);
+    buf_puts(toc, "</a> <span class=\"meta\"><time>");
+    buf_esc(toc, cf.date, strlen(cf.date));
+    buf_puts(toc, "</time></span>\n<p>");
+    /* parse the abstract with the chapter's own line numbers, its math
+     * collected into p */
+    c->math_v = p->math_v;
+    c->nmath = p->nmath;
+    a = page_render_inline(c, cf.abstract_src, cf.abstract_len);
+    p->math_v = c->math_v;
+    p->nmath = c->nmath;
+    c->math_v = NULL;
+    c->nmath = 0;
+    if (!a)
+        goto done;
+    if (c->ncite || c->nref) {
+        page_fail(c, cf.abstract_line, "front matter: the abstract may not cite or cross-reference");
+        goto done;
+    }
+    buf_puts(toc, a);
+    buf_puts(toc, "</p></li>\n");
+    r = 0;
+done:
+    site_free(a);
+    front_free(&cf);
+    page_free(c);
+    return r;
+}
+
+/* `sitegen index`: the companion's title, abstract, list of chapters (from
+ * their front matter) and the text of intro. */
+static int cmd_index(const char *intro, char **chapters, int nch, const char *out)
+{
+    page_t P, *p = &P;
+    page_init(p);
     p->unnumbered = 1;
-    load_input(p, intro);
-    front_t f;
-    parse_front(p, &f);
-    page_render(p, p->text + f.body, p->size - f.body);
-    char *intro_html = site_xstrndup(page_buf(p)->s, page_buf(p)->len);
+    front_t f = {0};
+    char *intro_html = NULL, *abs = NULL, *html = NULL;
+    buf_t toc, body, page;
+    buf_init(&toc);
+    buf_init(&body);
+    buf_init(&page);
+    int r = -1;
+    if (load_input(p, intro) || parse_front(p, &f) || page_render(p, p->text + f.body, p->size - f.body))
+        goto done;
+    intro_html = site_xstrndup(page_buf(p)->s, page_buf(p)->len);
     buf_reset(page_buf(p));
     /* the abstract of the whole companion */
-    char *abs = page_render_inline(p, f.abstract_src, f.abstract_len);
-    /* the table of contents, from each chapter's front matter */
-    buf_t toc;
-    buf_init(&toc);
+    abs = page_render_inline(p, f.abstract_src, f.abstract_len);
+    if (!abs)
+        goto done;
     buf_puts(&toc, "<ol class=\"toc\">\n");
-    for (int i = 0; i < nch; i++) {
-        page_t *c = site_xmalloc(sizeof *c);
-        page_init(c);
-        load_input(c, chapters[i]);
-        front_t cf;
-        parse_front(c, &cf);
-        const char *base = strrchr(chapters[i], '/');
-        base = base ? base + 1 : chapters[i];
-        size_t bl = strlen(base);
-        if (bl < 4 || strcmp(base + bl - 3, ".md"))
-            site_die("%s: a chapter must be a .md file", chapters[i]);
-        int num = chapter_number(chapters[i]);
-        buf_printf(&toc, "<li value=\"%d\"><a href=\"%.*s.html\">", num, (int)(bl - 3), base);
-        int sp = 1;
-        page_prose(&toc, cf.title, strlen(cf.title), &sp);
-        buf_puts(&toc, "</a> <span class=\"meta\"><time>");
-        buf_esc(&toc, cf.date, strlen(cf.date));
-        buf_puts(&toc, "</time></span>\n<p>");
-        /* the abstract's math goes through the index page's KaTeX run: parse
-         * it with the chapter's own line numbers, collect into p */
-        c->math_v = p->math_v;
-        c->nmath = p->nmath;
-        char *a = page_render_inline(c, cf.abstract_src, cf.abstract_len);
-        if (c->ncite || c->nref)
-            page_fail(c, cf.abstract_line, "front matter: the abstract may not cite or cross-reference");
-        p->math_v = c->math_v;
-        p->nmath = c->nmath;
-        buf_puts(&toc, a);
-        buf_puts(&toc, "</p></li>\n");
-        site_free(a);
-    }
+    for (int i = 0; i < nch; i++)
+        if (index_entry(p, &toc, chapters[i]) != 0)
+            goto done;
     buf_puts(&toc, "</ol>\n");
-    /* The intro places the table of contents with <!-- chapters -->. */
+    /* The intro places the list of chapters with <!-- chapters -->. */
     const char *mark = strstr(intro_html, "<!-- chapters -->");
-    buf_t body;
-    buf_init(&body);
     buf_puts(&body, "<header>\n<h1>");
     int sp = 1;
     page_prose(&body, f.title, strlen(f.title), &sp);
@@ -848,24 +1049,42 @@ static void cmd_index(const char *intro, char **chapters, int nch, const char *o
         buf_puts(&body, intro_html);
         buf_puts(&body, toc.s);
     }
-    char *html = resolve(p, body.s);
-    buf_t page;
-    buf_init(&page);
+    html = resolve(p, body.s);
+    if (!html)
+        goto done;
     put_head(&page, "", f.title, 1);
-    buf_puts(&page, "<article class=\"index\">\n");
+    buf_puts(&page, "<main>\n<article class=\"index\">\n");
     buf_puts(&page, html);
-    buf_puts(&page, "</article>\n");
+    buf_puts(&page, "</article>\n</main>\n");
     put_foot(&page, "", NULL);
-    if (site_write_file(out, page.s, page.len) != 0)
-        site_die("cannot write %s: %s", out, strerror(errno));
+    if (site_write_file(out, page.s, page.len) != 0) {
+        site_error("cannot write %s: %s", out, strerror(errno));
+        goto done;
+    }
+    r = 0;
+done:
+    if (r)
+        remove(out);
+    site_free(intro_html);
+    site_free(abs);
+    site_free(html);
+    buf_free(&toc);
+    buf_free(&body);
+    buf_free(&page);
+    front_free(&f);
+    page_free(p);
+    return r ? 1 : 0;
 }
 
-static void cmd_source(const char *path, const char *out)
+/* `sitegen source`: a source file as a page, each line anchored (#L12). */
+static int cmd_source(const char *path, const char *out)
 {
     size_t n = 0;
     char *text = site_read_file(path, &n);
-    if (!text)
-        site_die("cannot read %s: %s", path, strerror(errno));
+    if (!text) {
+        site_error("cannot read %s: %s", path, strerror(errno));
+        return 1;
+    }
     buf_t prefix;
     buf_init(&prefix);
     buf_puts(&prefix, "../");
@@ -875,9 +1094,11 @@ static void cmd_source(const char *path, const char *out)
     buf_t b;
     buf_init(&b);
     put_head(&b, prefix.s, path, 0);
-    buf_puts(&b, "<article class=\"source\">\n<header>\n<h1><code>");
+    buf_puts(&b, "<main>\n<article class=\"source\">\n<header>\n<h1><code>");
     buf_esc(&b, path, strlen(path));
-    buf_puts(&b, "</code></h1>\n</header>\n<pre class=\"source\"><code>");
+    buf_puts(&b, "</code></h1>\n</header>\n<pre class=\"source\" tabindex=\"0\" role=\"region\" aria-label=\"");
+    buf_esc_attr(&b, path, strlen(path));
+    buf_puts(&b, "\"><code>");
     int ln = 1;
     for (const char *s = text; *s;) {
         const char *eol = strchr(s, '\n');
@@ -888,65 +1109,80 @@ static void cmd_source(const char *path, const char *out)
         s = eol ? eol + 1 : s + len;
         ln++;
     }
-    buf_puts(&b, "</code></pre>\n</article>\n");
+    buf_puts(&b, "</code></pre>\n</article>\n</main>\n");
     put_foot(&b, prefix.s, NULL);
+    int r = 0;
     if (site_write_file(out, b.s, b.len) != 0)
-        site_die("cannot write %s: %s", out, strerror(errno));
+        r = site_error("cannot write %s: %s", out, strerror(errno));
+    site_free(text);
+    buf_free(&prefix);
+    buf_free(&b);
+    return r ? 1 : 0;
 }
 
-static void usage(void)
+static int usage(void)
 {
     fputs("usage: sitegen [-C DIR] [--katex FILE.js] [--node PROG] [--macros FILE] [--bib FILE] [--cache DIR [--cache-salt FILE]] COMMAND\n"
           "  page   CHAPTER.md -o PAGE.html\n"
           "  deps   CHAPTER.md -o FILE.d --target PAGE.html\n"
           "  index  INTRO.md CHAPTER.md... -o index.html\n"
-          "  source FILE -o FILE.html\n", stderr);
-    exit(2);
+          "  source FILE -o FILE.html\n"
+          "  claims CHAPTER.md          (evaluates its claims: one line each, then 'N passed, N failed')\n", stderr);
+    return 2;
 }
 
 int sitegen_main(int argc, char **argv)
 {
-    const char *dir = NULL, *out = NULL;
+    opt.katex = "src/site/katex-render.js";
+    opt.node = "node";
+    opt.macros = "chapters/macros.tex";
+    opt.bib = "chapters/references.bib";
+    opt.cache = opt.salt = NULL;
+    const char *dir = NULL, *out = NULL, *target = NULL;
     char *pos[256];
     int npos = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int more = i + 1 < argc;
         if (!strcmp(a, "-C") && more) dir = argv[++i];
-        else if (!strcmp(a, "--katex") && more) opt_katex = argv[++i];
-        else if (!strcmp(a, "--node") && more) opt_node = argv[++i];
-        else if (!strcmp(a, "--macros") && more) opt_macros = argv[++i];
-        else if (!strcmp(a, "--bib") && more) opt_bib = argv[++i];
-        else if (!strcmp(a, "--cache") && more) opt_cache = argv[++i];
-        else if (!strcmp(a, "--cache-salt") && more) opt_salt = argv[++i];
+        else if (!strcmp(a, "--katex") && more) opt.katex = argv[++i];
+        else if (!strcmp(a, "--node") && more) opt.node = argv[++i];
+        else if (!strcmp(a, "--macros") && more) opt.macros = argv[++i];
+        else if (!strcmp(a, "--bib") && more) opt.bib = argv[++i];
+        else if (!strcmp(a, "--cache") && more) opt.cache = argv[++i];
+        else if (!strcmp(a, "--cache-salt") && more) opt.salt = argv[++i];
         else if (!strcmp(a, "-o") && more) out = argv[++i];
-        else if (!strcmp(a, "--target") && more) deps_target = argv[++i];
-        else if (a[0] == '-' && a[1]) usage();
+        else if (!strcmp(a, "--target") && more) target = argv[++i];
+        else if (a[0] == '-' && a[1]) return usage();
         else if (npos < 256) pos[npos++] = argv[i];
-        else usage();
+        else return usage();
     }
-    if (npos < 2 || !out)
-        usage();
+    if (npos < 2)
+        return usage();
+    static char katex_abs[PATH_MAX];
     if (dir) {
-        static char katex_abs[PATH_MAX];
-        if (!realpath(opt_katex, katex_abs))
-            site_die("cannot find the KaTeX helper %s: %s", opt_katex, strerror(errno));
-        opt_katex = katex_abs;
-        if (chdir(dir) != 0)
-            site_die("cannot enter %s: %s", dir, strerror(errno));
+        if (!realpath(opt.katex, katex_abs)) {
+            site_error("cannot find the KaTeX helper %s: %s", opt.katex, strerror(errno));
+            return 1;
+        }
+        opt.katex = katex_abs;
+        if (chdir(dir) != 0) {
+            site_error("cannot enter %s: %s", dir, strerror(errno));
+            return 1;
+        }
     }
     const char *cmd = pos[0];
-    if (!strcmp(cmd, "page") && npos == 2)
-        cmd_page(pos[1], out);
-    else if (!strcmp(cmd, "deps") && npos == 2 && deps_target)
-        cmd_deps(pos[1], out);
-    else if (!strcmp(cmd, "index"))
-        cmd_index(pos[1], pos + 2, npos - 2, out);
-    else if (!strcmp(cmd, "source") && npos == 2)
-        cmd_source(pos[1], out);
-    else
-        usage();
-    return 0;
+    if (!strcmp(cmd, "page") && npos == 2 && out)
+        return cmd_page(pos[1], out);
+    if (!strcmp(cmd, "deps") && npos == 2 && out && target)
+        return cmd_deps(pos[1], out, target);
+    if (!strcmp(cmd, "index") && out)
+        return cmd_index(pos[1], pos + 2, npos - 2, out);
+    if (!strcmp(cmd, "source") && npos == 2 && out)
+        return cmd_source(pos[1], out);
+    if (!strcmp(cmd, "claims") && npos == 2 && !out)
+        return cmd_claims(pos[1]);
+    return usage();
 }
 
 #ifndef SITEGEN_NO_MAIN

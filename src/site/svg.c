@@ -94,8 +94,34 @@ static void put_refs(buf_t *out, const char *v, size_t n, const char *prefix)
     }
 }
 
+double svg_min_width(const char *svg, double min_px)
+{
+    const char *vb = strstr(svg, "viewBox=\"");
+    double x, y, w, h;
+    if (!vb || sscanf(vb + 9, "%lf %lf %lf %lf", &x, &y, &w, &h) != 4 || !(w > 0))
+        return 0;
+    double smallest = 0;
+    for (const char *s = svg; (s = strstr(s, "font-size")) != NULL; s += 9) {
+        const char *v = s + 9;
+        if (*v == '=' && (v[1] == '"' || v[1] == '\''))
+            v += 2;
+        else if (*v == ':')
+            v++;
+        else
+            continue;
+        char *end;
+        double f = strtod(v, &end);
+        if (end != v && f > 0 && (smallest == 0 || f < smallest))
+            smallest = f;
+    }
+    if (!(smallest > 0))
+        return 0;
+    double px = w * min_px / smallest;
+    return (double)(long)px < px ? (double)(long)px + 1 : px;   /* rounded up */
+}
+
 int svg_inline(buf_t *out, const char *svg, const char *idprefix, const char *alt,
-               char *err, size_t errsz)
+               double min_width, char *err, size_t errsz)
 {
     const char *p = strstr(svg, "<svg");
     const char *end = p ? strstr(p, "</svg>") : NULL;
@@ -215,6 +241,8 @@ int svg_inline(buf_t *out, const char *svg, const char *idprefix, const char *al
             }
             buf_putc(out, quote);
         }
+        if (root && min_width > 0)
+            buf_printf(&style, "min-width:%.0fpx;", min_width);
         if (old_style || style.len) {
             buf_puts(out, " style=\"");
             if (old_style) {

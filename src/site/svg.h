@@ -9,7 +9,10 @@
  *   - every id gets a per-figure prefix, and #id / url(#id) references with it,
  *     so two figures on one page never share an id;
  *   - the XML prolog, comments, <desc> and gnuplot's <title>Gnuplot</title>
- *     are dropped; the root gets class="plot", role="img" and aria-label. */
+ *     are dropped; the root gets class="plot", role="img" and aria-label;
+ *   - with min_width > 0 the root gets a CSS min-width (px), so that its
+ *     text never shrinks below a legible size (the page lets the figure
+ *     scroll sideways in its box on a narrow screen). */
 #ifndef SITE_SVG_H
 #define SITE_SVG_H
 
@@ -18,6 +21,11 @@
 /* Appends the rewritten <svg>...</svg> to out.  Returns 0, or -1 with a
  * message in err when the text holds no complete <svg> element. */
 int svg_inline(buf_t *out, const char *svg, const char *idprefix, const char *alt,
-               char *err, size_t errsz);
+               double min_width, char *err, size_t errsz);
+
+/* The width (CSS px) at which the smallest text of the SVG (its smallest
+ * font-size, in viewBox units) renders min_px tall; 0 when the SVG has no
+ * viewBox or no text. */
+double svg_min_width(const char *svg, double min_px);
 
 #endif

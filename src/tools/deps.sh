@@ -14,6 +14,7 @@ APT_PACKAGES=(
   dataset-fashion-mnist
   chromium
   librsvg2-bin
+  qpdf poppler-utils
 )
 
 missing=()
@@ -41,9 +42,11 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages: KaTeX (math at build time), water.css, the text face.
+# qpdf joins the pages of `make pdf`; poppler-utils (pdftotext) checks its text.
+# npm packages: KaTeX (math at build time), water.css, the text face, and
+# axe-core (the browser check's accessibility engine, never shipped).
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "deps: npm ci (KaTeX, water.css, fonts; pinned by package-lock.json)"
+  echo "deps: npm ci (KaTeX, water.css, fonts, axe-core; pinned by package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "deps: all present"

@@ -1,27 +1,63 @@
 // check.js: the browser check of the built site.  Loads every page of a site
-// directory in headless Chromium (file:// URLs) and fails when a page
+// directory in headless Chromium (file:// URLs), and looks at each in four
+// ways: at desktop width (1100 px) and at phone width (390 px, a mobile
+// viewport), each in light and dark mode (prefers-color-scheme emulated).
+// It fails when a page
 //   - shows a KaTeX error (.katex-error),
 //   - requests anything outside the site directory (fonts, CSS, scripts...),
 //   - fails to load one of its own resources (missing CSS, font, image),
 //   - has an image that did not decode, or an inline figure with no size,
 //   - links to a file of the site that does not exist, or to an #anchor that
 //     the target page does not define,
-//   - logs a console error.
-// It saves full-page screenshots of the top-level pages in light and dark mode
-// (prefers-color-scheme emulated) to the screenshot directory.
+//   - logs a console error, or holds a script (pages need no JavaScript),
+// and, at each width and in each mode, with every <details> opened, when
+//   - the page is laid out wider than the screen (no viewport meta tag),
+//   - any element makes the page scroll sideways,
+//   - a display equation (.katex-display) overlaps its equation number,
+//   - text in a figure (svg.plot) renders smaller than 9 px,
+//   - axe-core finds a critical or serious accessibility violation, or a
+//     moderate or minor one not listed, with its reason, in
+//     tests/browser/axe-allowed.txt.
+// It saves full-page screenshots of the top-level pages (as a reader first
+// sees them: <details> closed), desktop and phone, light and dark, to the
+// screenshot directory, and the axe counts per rule and impact to
+// SCREENSHOT_DIR/axe.json.
 //
 // Chromium is driven through the DevTools protocol over a pipe
-// (--remote-debugging-pipe: NUL-terminated JSON on fds 3 and 4), so no npm
-// package is needed.  Usage: node check.js SITE_DIR SCREENSHOT_DIR
+// (--remote-debugging-pipe: NUL-terminated JSON on fds 3 and 4); axe-core
+// (npm, pinned in package-lock.json) is injected into each page by the check
+// alone, never shipped with the site.
+// Usage: node check.js SITE_DIR SCREENSHOT_DIR
 'use strict';
-const { spawn } = require('child_process');
 const fs = require('fs');
-const os = require('os');
 const path = require('path');
+const { Browser, openTab } = require('../../src/site/cdp.js');
 
 const siteDir = path.resolve(process.argv[2] || 'site');
 const shotDir = path.resolve(process.argv[3] || 'build/screenshots');
-const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+const jobs = Math.max(1, parseInt(process.env.CHECK_JOBS || '2', 10));
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const allowFile = path.join(__dirname, 'axe-allowed.txt');
+const VIEWPORTS = [
+  { name: 'desktop', width: 1100, height: 900, mobile: false },
+  { name: 'phone', width: 390, height: 844, mobile: true },
+];
+const MIN_FIGURE_TEXT_PX = 9;
+
+// tests/browser/axe-allowed.txt: "rule-id: the reason it is kept", one per
+// line; only moderate and minor rules may be listed.
+function readAllowed() {
+  const allowed = new Map();
+  if (!fs.existsSync(allowFile)) return allowed;
+  for (const raw of fs.readFileSync(allowFile, 'utf8').split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const m = line.match(/^([a-z0-9-]+):\s*(\S.*)$/);
+    if (!m) throw new Error(`${allowFile}: expected "rule-id: reason", got "${line}"`);
+    allowed.set(m[1], m[2]);
+  }
+  return allowed;
+}
 const siteUrl = 'file://' + siteDir + '/';
 
 function listPages(dir) {
@@ -32,81 +68,6 @@ function listPages(dir) {
     else if (e.name.endsWith('.html')) out.push(p);
   }
   return out.sort();
-}
-
-// ---------------------------------------------------------------- CDP client
-class Browser {
-  constructor() {
-    this.profile = fs.mkdtempSync(path.join(os.tmpdir(), 'noether-chromium-'));
-    this.proc = spawn(chromium, [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--disable-default-apps', '--disable-extensions', '--hide-scrollbars', '--mute-audio',
-      '--allow-file-access-from-files', '--font-render-hinting=none',
-      `--user-data-dir=${this.profile}`, '--remote-debugging-pipe', 'about:blank',
-    ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
-    this.stderr = '';
-    this.proc.stderr.on('data', (d) => { this.stderr += d; });
-    this.out = this.proc.stdio[3];
-    this.in = this.proc.stdio[4];
-    this.nextId = 1;
-    this.pending = new Map();
-    this.listeners = [];
-    let buf = Buffer.alloc(0);
-    this.in.on('data', (chunk) => {
-      buf = Buffer.concat([buf, chunk]);
-      let z;
-      while ((z = buf.indexOf(0)) >= 0) {
-        const msg = JSON.parse(buf.subarray(0, z).toString('utf8'));
-        buf = buf.subarray(z + 1);
-        this.dispatch(msg);
-      }
-    });
-    this.exited = new Promise((resolve) => this.proc.on('exit', resolve));
-  }
-  dispatch(msg) {
-    if (msg.id !== undefined) {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if (msg.error) p.reject(new Error(`${p.method}: ${msg.error.message}`));
-      else p.resolve(msg.result);
-      return;
-    }
-    for (const l of this.listeners) l(msg);
-  }
-  send(method, params = {}, sessionId) {
-    const id = this.nextId++;
-    const msg = { id, method, params };
-    if (sessionId) msg.sessionId = sessionId;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, method });
-      this.out.write(JSON.stringify(msg) + '\0');
-    });
-  }
-  waitFor(pred, ms, what) {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.listeners = this.listeners.filter((l) => l !== fn);
-        reject(new Error(`timeout waiting for ${what}`));
-      }, ms);
-      const fn = (msg) => {
-        if (pred(msg)) {
-          clearTimeout(timer);
-          this.listeners = this.listeners.filter((l) => l !== fn);
-          resolve(msg);
-        }
-      };
-      this.listeners.push(fn);
-    });
-  }
-  async close() {
-    try { await this.send('Browser.close'); } catch (e) { /* already gone */ }
-    const t = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
-    await this.exited;
-    clearTimeout(t);
-    fs.rmSync(this.profile, { recursive: true, force: true });
-  }
 }
 
 // ---------------------------------------------------------------- checks
@@ -149,107 +110,254 @@ const PAGE_PROBE = `(() => {
   r.links = [...document.querySelectorAll('a[href]')].map(a => a.href);
   r.scripts = document.scripts.length;
   r.serif = [...document.fonts].some(f => f.family.replace(/"/g, '') === 'Source Serif 4' && f.status === 'loaded');
-  r.height = Math.ceil(document.documentElement.scrollHeight);
   return r;
 })()`;
+
+const SET_DETAILS = (open) => `(() => { for (const d of document.querySelectorAll('details')) d.open = ${open}; return true; })()`;
+
+// The three layout properties, measured in the page as it is laid out now.
+const LAYOUT_PROBE = `((minPx) => {
+  const r = { sideways: null, overlaps: [], smallText: [] };
+  const describe = (e) => {
+    let s = e.tagName.toLowerCase();
+    if (e.id) s += '#' + e.id;
+    else if (e.classList.length) s += '.' + [...e.classList].join('.');
+    const fig = e.closest('figure[id], .katex-display, pre, table');
+    if (fig && fig !== e) s += ' in ' + (fig.id ? '#' + fig.id : fig.tagName.toLowerCase() + (fig.className ? '.' + String(fig.className).split(' ')[0] : ''));
+    const t = (e.textContent || '').trim().slice(0, 40);
+    return t ? s + ' "' + t + '"' : s;
+  };
+  // 1. Sideways scroll: the document wider than the viewport; name the
+  //    outermost elements that reach past its right edge, outside any box
+  //    that clips or scrolls them.
+  const vw = document.documentElement.clientWidth;
+  r.layoutWidth = vw;
+  const sw = document.documentElement.scrollWidth;
+  if (sw > vw + 1) {
+    const culprits = [];
+    const clipped = (e) => {
+      for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+        const ox = getComputedStyle(a).overflowX;
+        if (ox !== 'visible') return true;
+      }
+      return false;
+    };
+    for (const e of document.body.querySelectorAll('*')) {
+      const b = e.getBoundingClientRect();
+      if (b.width === 0 || b.right <= vw + 1 || clipped(e)) continue;
+      if (culprits.some((c) => c.contains(e))) continue;
+      culprits.push(e);
+      if (culprits.length >= 3) break;
+    }
+    r.sideways = { scrollWidth: sw, width: vw, culprits: culprits.map(describe) };
+  }
+  // 2. Equation numbers: the box of a display equation's content (its
+  //    .katex-base parts) must not meet the box of its number (.katex-tag;
+  //    KaTeX before 0.17 wrote .base and .tag).
+  const meet = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+  for (const d of document.querySelectorAll('.katex-display')) {
+    const tag = d.querySelector('.katex-tag, .tag');
+    if (!tag) continue;
+    const t = tag.getBoundingClientRect();
+    for (const base of d.querySelectorAll('.katex-html > .katex-base, .katex-html > .base')) {
+      const b = base.getBoundingClientRect();
+      if (b.width > 0 && meet(b, t)) {
+        const eq = d.closest('[id]');
+        r.overlaps.push((eq ? '#' + eq.id : 'a display equation') + ' ' + tag.textContent.trim());
+        break;
+      }
+    }
+  }
+  // 3. Figure text: font size in the SVG's units times the scale the
+  //    figure is drawn at.
+  for (const svg of document.querySelectorAll('svg.plot')) {
+    let smallest = Infinity, what = '';
+    for (const t of svg.querySelectorAll('text, tspan')) {
+      if (!t.textContent.trim()) continue;
+      const m = t.getScreenCTM();
+      if (!m) continue;
+      const px = parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b);
+      if (px < smallest) { smallest = px; what = t.textContent.trim().slice(0, 20); }
+    }
+    if (smallest < minPx - 1e-3) {
+      const fig = svg.closest('figure[id]');
+      r.smallText.push((fig ? '#' + fig.id : 'a figure') + ': "' + what + '" at ' + smallest.toFixed(1) + ' px');
+    }
+  }
+  return r;
+})`;
+
+// axe-core, as the three looks at a page need it: at desktop width in light
+// mode every rule; in dark mode the rules that depend on colours (the DOM
+// is the same, only the colours change); at phone width the rule that
+// depends on what scrolls.
+const AXE_RULES = {
+  'desktop light': null,
+  'desktop dark': ['color-contrast', 'link-in-text-block'],
+  'phone light': ['scrollable-region-focusable'],
+  'phone dark': [],
+};
+const axeRun = (rules) => `axe.run(document, ${rules ? `{ runOnly: { type: 'rule', values: ${JSON.stringify(rules)} }, resultTypes: ['violations'] }` : "{ resultTypes: ['violations'] }"}).then((res) =>
+  res.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+    targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))`;
+
+// One browser works through its share of the pages (a Chromium each: a
+// background tab would not render, and screenshots need rendering).
+async function worker(queue, st) {
+  const browser = new Browser();
+  st.browsers.push(browser);
+  const tab = await openTab(browser);
+  await tab.send('Page.enable');
+  await tab.send('Network.enable');
+  await tab.send('Runtime.enable');
+  await tab.send('Network.setCacheDisabled', { cacheDisabled: true });
+  let current = '', quiet = false;      // our own evaluations (axe) are not the page's
+  const requests = [], urlOf = new Map();
+  const fail = (msg) => st.failures.push(`${current}: ${msg}`);
+  tab.on((msg) => {
+    if (msg.method === 'Network.requestWillBeSent') {
+      requests.push(msg.params.request.url);
+      urlOf.set(msg.params.requestId, msg.params.request.url);
+    } else if (msg.method === 'Network.loadingFailed') {
+      if (!msg.params.canceled) fail(`failed to load ${urlOf.get(msg.params.requestId)} (${msg.params.errorText})`);
+    } else if (msg.method === 'Network.responseReceived') {
+      const r = msg.params.response;
+      if (r.status >= 400) fail(`HTTP ${r.status} for ${r.url}`);
+    } else if (!quiet && msg.method === 'Runtime.consoleAPICalled' && msg.params.type === 'error') {
+      fail(`console error ${JSON.stringify(msg.params.args.map(a => a.value))}`);
+    } else if (!quiet && msg.method === 'Runtime.exceptionThrown') {
+      fail(`exception ${msg.params.exceptionDetails.text}`);
+    }
+  });
+  const setViewport = (vp) => tab.send('Emulation.setDeviceMetricsOverride',
+    { width: vp.width, height: vp.height, deviceScaleFactor: 1, mobile: vp.mobile });
+  const setScheme = (scheme) => tab.send('Emulation.setEmulatedMedia',
+    { media: 'screen', features: [{ name: 'prefers-color-scheme', value: scheme }] });
+  const settle = () => tab.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))))', true);
+  let t0 = Date.now();
+  const lap = (what) => { if (st.timing) st.timing.set(what, (st.timing.get(what) || 0) + Date.now() - t0); t0 = Date.now(); };
+
+  for (let file; (file = queue.shift()) !== undefined;) {
+    const rel = path.relative(siteDir, file);
+    const top = !rel.includes('/');
+    current = rel;
+    await setViewport(VIEWPORTS[0]);
+    await setScheme('light');
+    requests.length = 0;
+    const err = await tab.load('file://' + file);
+    if (err) { fail(err); continue; }
+    await settle();
+    lap('load');
+    const r = await tab.evaluate(PAGE_PROBE);
+    for (const url of requests) {
+      if (url.startsWith('data:') || url === 'about:blank') continue;
+      if (!url.startsWith(siteUrl)) fail(`request outside the site: ${url}`);
+    }
+    if (r.katexErrors.length) fail(`${r.katexErrors.length} .katex-error: ${r.katexErrors.join(' | ')}`);
+    for (const src of r.badImages) fail(`missing image ${src}`);
+    if (r.flatFigures) fail(`${r.flatFigures} figure(s) rendered without a size`);
+    if (r.scripts) fail(`${r.scripts} script element(s); pages need no JavaScript`);
+    if (!r.serif) fail('the text face Source Serif 4 did not load');
+    for (const href of r.links) if (checkLink(href, st.failures, rel) === 'internal') st.nlinks++;
+    st.nmath += r.katexCount;
+    st.nfig += r.figures;
+
+    for (const scheme of ['light', 'dark']) {
+      await setScheme(scheme);
+      for (const vp of VIEWPORTS) {
+        current = `${rel} (${vp.name}, ${scheme})`;
+        await setViewport(vp);
+        await tab.evaluate(SET_DETAILS(false));
+        await settle();
+        if (top) {
+          // Full page, in slices of at most 8000 px (a GPU texture limit):
+          // NAME-light.png, NAME-light-2.png, NAME-phone-dark.png, ...
+          const height = await tab.evaluate('Math.ceil(document.documentElement.scrollHeight)');
+          const slice = 8000;
+          for (let y = 0, k = 1; y < height; y += slice, k++) {
+            const shot = await tab.send('Page.captureScreenshot', {
+              format: 'png', captureBeyondViewport: true, optimizeForSpeed: true,
+              clip: { x: 0, y, width: vp.width, height: Math.min(slice, height - y), scale: 1 },
+            });
+            const name = rel.replace(/\.html$/, '') + (vp.name === 'phone' ? '-phone' : '') + `-${scheme}` +
+                         (k > 1 ? `-${k}` : '') + '.png';
+            fs.writeFileSync(path.join(shotDir, name), Buffer.from(shot.data, 'base64'));
+            st.nshots++;
+          }
+          lap('screenshots');
+        }
+        // Everything a reader can open, opened.
+        await tab.evaluate(SET_DETAILS(true));
+        await settle();
+        const L = await tab.evaluate(`${LAYOUT_PROBE}(${MIN_FIGURE_TEXT_PX})`);
+        if (L.layoutWidth > vp.width)
+          fail(`laid out ${L.layoutWidth} px wide on a ${vp.width} px screen (no <meta name="viewport" content="width=device-width">?)`);
+        if (L.sideways) fail(`the page scrolls sideways (${L.sideways.scrollWidth} px wide in ${L.sideways.width}): ${L.sideways.culprits.join('; ')}`);
+        for (const o of L.overlaps) fail(`display equation overlaps its number: ${o}`);
+        for (const t of L.smallText) fail(`figure text below ${MIN_FIGURE_TEXT_PX} px: ${t}`);
+        lap('layout');
+        const rules = AXE_RULES[`${vp.name} ${scheme}`];
+        if (rules && !rules.length) continue;
+        quiet = true;
+        if (!(await tab.evaluate('typeof axe !== "undefined"'))) await tab.evaluate(axeSource);
+        const violations = await tab.evaluate(axeRun(rules), true);
+        quiet = false;
+        st.naxe++;
+        lap(`axe ${vp.name} ${scheme}`);
+        for (const v of violations) {
+          const key = `${v.impact} ${v.id}`;
+          if (!st.axe.has(key)) st.axe.set(key, { impact: v.impact, id: v.id, help: v.help, pages: new Set(), nodes: 0, runs: 0 });
+          const c = st.axe.get(key);
+          c.pages.add(rel);
+          c.nodes += v.nodes;
+          c.runs++;
+          const serious = v.impact === 'critical' || v.impact === 'serious';
+          if (serious || !st.allowed.has(v.id))
+            fail(`axe ${v.impact} ${v.id} (${v.help}), ${v.nodes} element(s): ${v.targets.join(' | ')}` +
+                 (serious ? '' : ' [not listed in tests/browser/axe-allowed.txt]'));
+        }
+      }
+    }
+  }
+}
 
 async function main() {
   const pages = listPages(siteDir);
   if (!pages.length) throw new Error(`no pages in ${siteDir}`);
   fs.rmSync(shotDir, { recursive: true, force: true });   // no stale screenshots
   fs.mkdirSync(shotDir, { recursive: true });
-  const b = new Browser();
-  const failures = [];
+  const st = { failures: [], axe: new Map(), allowed: readAllowed(), nlinks: 0, nmath: 0, nfig: 0, nshots: 0, naxe: 0,
+               timing: process.env.CHECK_TIMING ? new Map() : null };
+  st.browsers = [];
   const guard = setTimeout(() => {
-    console.error('browser: timed out after 300 s\n' + b.stderr.slice(-2000));
-    b.proc.kill('SIGKILL');
+    console.error('browser: timed out after 1200 s');
+    for (const b of st.browsers) { console.error(b.stderr.slice(-1000)); b.proc.kill('SIGKILL'); }
     process.exit(1);
-  }, 300000);
+  }, 1200000);
   try {
-    const { targetId } = await b.send('Target.createTarget', { url: 'about:blank' });
-    const { sessionId } = await b.send('Target.attachToTarget', { targetId, flatten: true });
-    const S = (m, p) => b.send(m, p, sessionId);
-    await S('Page.enable');
-    await S('Network.enable');
-    await S('Runtime.enable');
-    await S('Network.setCacheDisabled', { cacheDisabled: true });
-    await S('Emulation.setDeviceMetricsOverride', { width: 1100, height: 900, deviceScaleFactor: 1, mobile: false });
-
-    let current = '';
-    const requests = [];
-    const urlOf = new Map();
-    b.listeners.push((msg) => {
-      if (msg.sessionId !== sessionId) return;
-      if (msg.method === 'Network.requestWillBeSent') {
-        requests.push(msg.params.request.url);
-        urlOf.set(msg.params.requestId, msg.params.request.url);
-      } else if (msg.method === 'Network.loadingFailed') {
-        if (!msg.params.canceled) failures.push(`${current}: failed to load ${urlOf.get(msg.params.requestId)} (${msg.params.errorText})`);
-      } else if (msg.method === 'Network.responseReceived') {
-        const r = msg.params.response;
-        if (r.status >= 400) failures.push(`${current}: HTTP ${r.status} for ${r.url}`);
-      } else if (msg.method === 'Runtime.consoleAPICalled' && msg.params.type === 'error') {
-        failures.push(`${current}: console error ${JSON.stringify(msg.params.args.map(a => a.value))}`);
-      } else if (msg.method === 'Runtime.exceptionThrown') {
-        failures.push(`${current}: exception ${msg.params.exceptionDetails.text}`);
-      }
-    });
-
-    let nlinks = 0, nmath = 0, nfig = 0, nshots = 0;
-    for (const file of pages) {
-      const rel = path.relative(siteDir, file);
-      const top = !rel.includes('/');
-      const schemes = top ? ['light', 'dark'] : ['light'];
-      for (const scheme of schemes) {
-        current = `${rel} (${scheme})`;
-        await S('Emulation.setEmulatedMedia', { media: 'screen', features: [{ name: 'prefers-color-scheme', value: scheme }] });
-        requests.length = 0;
-        const loaded = b.waitFor((m) => m.sessionId === sessionId && m.method === 'Page.loadEventFired', 30000, `load of ${rel}`);
-        const nav = await S('Page.navigate', { url: 'file://' + file });
-        if (nav.errorText) { failures.push(`${current}: ${nav.errorText}`); continue; }
-        await loaded;
-        await S('Runtime.evaluate', { expression: 'document.fonts.ready.then(() => true)', awaitPromise: true });
-        const { result } = await S('Runtime.evaluate', { expression: PAGE_PROBE, returnByValue: true });
-        const r = result.value;
-        for (const url of requests) {
-          if (url.startsWith('data:') || url === 'about:blank') continue;
-          if (!url.startsWith(siteUrl)) failures.push(`${current}: request outside the site: ${url}`);
-        }
-        if (r.katexErrors.length) failures.push(`${current}: ${r.katexErrors.length} .katex-error: ${r.katexErrors.join(' | ')}`);
-        for (const src of r.badImages) failures.push(`${current}: missing image ${src}`);
-        if (r.flatFigures) failures.push(`${current}: ${r.flatFigures} figure(s) rendered without a size`);
-        if (r.scripts) failures.push(`${current}: ${r.scripts} script element(s); pages need no JavaScript`);
-        if (!r.serif) failures.push(`${current}: the text face Source Serif 4 did not load`);
-        if (scheme === 'light') {
-          for (const href of r.links) if (checkLink(href, failures, rel) === 'internal') nlinks++;
-          nmath += r.katexCount;
-          nfig += r.figures;
-        }
-        if (top) {
-          // Full page, in slices of at most 8000 px (a GPU texture limit):
-          // NAME-light.png, NAME-light-2.png, ...
-          const slice = 8000;
-          for (let y = 0, k = 1; y < r.height; y += slice, k++) {
-            const shot = await S('Page.captureScreenshot', {
-              format: 'png', captureBeyondViewport: true,
-              clip: { x: 0, y, width: 1100, height: Math.min(slice, r.height - y), scale: 1 },
-            });
-            const name = rel.replace(/\.html$/, '') + `-${scheme}` + (k > 1 ? `-${k}` : '') + '.png';
-            fs.writeFileSync(path.join(shotDir, name), Buffer.from(shot.data, 'base64'));
-            nshots++;
-          }
-        }
-      }
-    }
-    console.log(`browser: ${pages.length} pages, ${nmath} math expressions, ${nfig} figures, ` +
-                `${nlinks} internal links checked, ${nshots} screenshots in ${path.relative(process.cwd(), shotDir) || shotDir}`);
+    // The big pages first, so the browsers finish together.
+    const queue = pages.slice().sort((x, y) => fs.statSync(y).size - fs.statSync(x).size);
+    await Promise.all(Array.from({ length: Math.min(jobs, pages.length) }, () => worker(queue, st)));
+    const summary = [...st.axe.values()].sort((x, y) => x.impact.localeCompare(y.impact) || x.id.localeCompare(y.id))
+      .map((c) => ({ impact: c.impact, rule: c.id, help: c.help, pages: c.pages.size, runs: c.runs, elements: c.nodes,
+                     kept: st.allowed.get(c.id) || null }));
+    fs.writeFileSync(path.join(shotDir, 'axe.json'), JSON.stringify({ axe: require('axe-core/package.json').version,
+      runs: st.naxe, violations: summary }, null, 1) + '\n');
+    console.log(`browser: ${pages.length} pages at ${VIEWPORTS.map((v) => v.width).join(' and ')} px, light and dark: ` +
+                `${st.nmath} math expressions, ${st.nfig} figures, ${st.nlinks} internal links checked, ${st.naxe} axe runs, ` +
+                `${st.nshots} screenshots in ${path.relative(process.cwd(), shotDir) || shotDir}`);
+    for (const c of summary)
+      console.log(`browser: axe ${c.impact} ${c.rule}: ${c.elements} element(s) in ${c.runs} run(s) on ${c.pages} page(s)` +
+                  (c.kept ? ' (kept: see tests/browser/axe-allowed.txt)' : ''));
+    if (st.timing) for (const [k, v] of st.timing) console.log(`browser: time ${k}: ${(v / 1000).toFixed(1)} s (summed over tabs)`);
   } finally {
     clearTimeout(guard);
-    await b.close();
+    await Promise.all(st.browsers.map((b) => b.close()));
   }
+  const failures = st.failures;
   if (failures.length) {
-    for (const f of failures.slice(0, 50)) console.error('browser: FAIL ' + f);
-    if (failures.length > 50) console.error(`browser: ... and ${failures.length - 50} more`);
+    for (const f of failures.slice(0, 60)) console.error('browser: FAIL ' + f);
+    if (failures.length > 60) console.error(`browser: ... and ${failures.length - 60} more`);
     process.exit(1);
   }
 }

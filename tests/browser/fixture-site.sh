@@ -12,7 +12,7 @@ mkdir -p "$out.tmp/data/fx"
 cp -r site/assets "$out.tmp/assets"
 "$sitegen" -C "$fx" page chapters/01-fixture.md -o "$out.tmp/01-fixture.html"
 "$sitegen" -C "$fx" index "$PWD/src/site/index.md" chapters/01-fixture.md -o "$out.tmp/index.html"
-cp "$fx/data/fx/wave.tsv" "$out.tmp/data/fx/wave.tsv"
+cp "$fx/data/fx/wave.tsv" "$fx/data/fx/seeds.tsv" "$out.tmp/data/fx/"
 for f in chapters/01-fixture.md figures/fx_wave.gp src/fx/demo.c src/experiments/fx/wave.c; do
   "$sitegen" -C "$fx" source "$f" -o "$out.tmp/source/$f.html"
 done

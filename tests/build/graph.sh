@@ -73,7 +73,7 @@ if ! mk -s build/bin/sitegen >"$scratch/setup.log" 2>&1 || ! mk -s stamps >>"$sc
 fi
 print() { mk -s --eval "print-it: ; @echo $1" print-it; }
 outputs=$(print '$(EXP_OUTPUTS)')
-(cd "$scratch" && mkdir -p $(print '$(sort $(dir $(EXP_OUTPUTS) $(LIB_OBJ) $(EXP_OBJ) $(CHLIB_OBJ) $(foreach c,$(EXP_CHAPTERS),$(call chlib_of,$(c))) $(EXP_BIN) $(SITE) $(SITEGEN_OBJ) $(LIB) $(FIGURES) $(SEEDS_BIN)))') \
+(cd "$scratch" && mkdir -p $(print '$(sort $(dir $(EXP_OUTPUTS) $(LIB_OBJ) $(EXP_OBJ) $(CHLIB_OBJ) $(EXP_BIN) $(SITE) $(SITEGEN_OBJ) $(LIB) $(FIGURES) $(SEEDS_BIN)) $(BUILD)/lib/)') \
    $(grep -ho 'site/[^ ]*' build/site-deps/*.d | xargs -n1 dirname | sort -u))
 mk -s -t all $outputs >>"$scratch/setup.log" 2>&1
 (cd "$scratch" && touch $outputs)        # outputs that no goal named

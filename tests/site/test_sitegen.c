@@ -183,7 +183,7 @@ Test(sitegen, numbered_equation_and_reference)
     tree_t t;
     tree_make(&t);
     char *h = fixture_page(&t);
-    HAS(h, "<span class=\"eq\" id=\"eq:energy\">");
+    HAS(h, "<span class=\"eq\" id=\"eq:energy\" tabindex=\"0\" role=\"group\" aria-label=\"Equation (1)\">");
     HAS(h, "class=\"katex-tag\"");
     HAS(h, "<a class=\"xref\" href=\"#eq:energy\">(1)</a>");
     HASNT(h, "\\label");
@@ -282,8 +282,8 @@ Test(sitegen, figure_provenance_names_program_script_data_commit)
     tree_t t;
     tree_make(&t);
     char *h = fixture_page(&t);
-    const char *p = strstr(h, "<p class=\"provenance\">");
-    cr_assert(p);
+    const char *p = strstr(h, "<details class=\"provenance\"><summary>How this figure was made</summary>\n<p>Drawn by");
+    cr_assert(p, "the provenance lines are not in a closed <details>");
     HAS(p, "<a href=\"source/figures/fx_wave.gp.html\"><code>figures/fx_wave.gp</code></a>");
     HAS(p, "<a href=\"data/fx/wave.tsv\" download>");
     HAS(p, "<a href=\"source/src/experiments/fx/wave.c.html\">");
@@ -334,7 +334,8 @@ Test(sitegen, html_is_escaped_and_markdown_rendered)
     HAS(h, "5 &lt; 6 &amp; \xe2\x80\x9cquotes\xe2\x80\x9d \xe2\x80\x93 and \xe2\x80\x98single\xe2\x80\x99 \xe2\x80\x94 dashes\xe2\x80\xa6");
     HAS(h, "<b>inline HTML</b>");                  /* raw HTML passes */
     HAS(h, "<a href=\"https://example.org/a?b=1&amp;c=2\" title=\"t\">link</a>");
-    HAS(h, "<pre><code class=\"language-c\">int x = 1 &lt; 2;\n</code></pre>");
+    HAS(h, "<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"Code block 1\"><code class=\"language-c\">"
+           "int x = 1 &lt; 2;\n</code></pre>");
     HAS(h, "<th class=\"right\">order</th>");
     HAS(h, "</span>\xe2\x80\x99s apostrophe closes; <code>a == b</code> is plain code.");
     HAS(h, "<time datetime=\"2026-11-24\">2026-11-24</time> \xc2\xb7 Chapter 1");
@@ -891,6 +892,389 @@ Test(sitegen, real_bibliography_and_macros_work)
     char *err;
     int rc = run(&t, &err, "--bib '%s' --macros '%s' page chapters/07-t.md -o '%s/p.html'", bib, macros, t.out);
     cr_expect_eq(rc, 0, "the shared bibliography or macros are broken: %s", err);
+    free(err);
+    tree_free(&t);
+}
+
+/* ---------------------------------------------------------------- claims */
+
+#define CLAIM(id, kind, check) "```claim\nid: " id "\nkind: " kind "\nclaim: Text of " id ".\ncheck: " check "\n```\n\n"
+
+/* The acceptance case of the claim directive: a false check stops the build
+ * at the check's line, and no page is written. */
+Test(claims, false_check_stops_the_build)
+{
+    expect_error("Intro.\n\n" CLAIM("one-gt-two", "prediction", "1 > 2"), "chapters/09-bad.md:12: ",
+                 "claim 'one-gt-two' fails its check '1 > 2': 1 > 2 is false");
+}
+
+Test(claims, false_check_on_data)
+{
+    expect_error(CLAIM("r", "comparison", "fx/seeds:ratio_max >= 0.6"), "chapters/09-bad.md:10: ",
+                 "claim 'r' fails its check 'fx/seeds:ratio_max >= 0.6': 0.53217 >= 0.6 is false");
+}
+
+Test(claims, nan_never_holds)
+{
+    expect_error(CLAIM("n", "comparison", "fx/seeds:nan_value < 1"), "chapters/09-bad.md:10: ", "is false");
+}
+
+Test(claims, missing_key)
+{
+    expect_error(CLAIM("k", "prediction", "fx/seeds:nokey < 1"), "chapters/09-bad.md:10: ",
+                 "unknown data key 'nokey' in data/fx/seeds.tsv");
+}
+
+Test(claims, missing_file)
+{
+    expect_error(CLAIM("f", "prediction", "1 < fx/nofile:key"), "chapters/09-bad.md:10: ", "no data file data/fx/nofile.tsv");
+}
+
+Test(claims, value_not_a_number)
+{
+    expect_error(CLAIM("w", "identity", "fx/summary:label ~ 1 tol 0.1"), "chapters/09-bad.md:10: ",
+                 "value of 'label' in data/fx/summary.tsv is not a number: 'leapfrog'");
+}
+
+Test(claims, bad_kind)
+{
+    expect_error(CLAIM("k", "guess", "1 < 2"), "chapters/09-bad.md:8: ",
+                 "claim: unknown kind 'guess' (known: prediction, identity, comparison)");
+}
+
+Test(claims, bad_check_syntax)
+{
+    expect_error(CLAIM("s", "identity", "1 = 1"), "chapters/09-bad.md:10: ", "bad check '1 = 1': write 'A OP B'");
+    expect_error(CLAIM("s", "identity", "1 ~ 1 tol"), "chapters/09-bad.md:10: ", "bad check '1 ~ 1 tol'");
+    expect_error(CLAIM("s", "identity", "1 ~ 1 abs 0.1"), "chapters/09-bad.md:10: ", "bad check");
+    expect_error(CLAIM("s", "identity", "1 < 2 < 3"), "chapters/09-bad.md:10: ", "bad check");
+    expect_error(CLAIM("s", "identity", "1 ~ 1 tol -1"), "chapters/09-bad.md:10: ", "bad tolerance '-1'");
+    expect_error(CLAIM("s", "identity", "1 ~ 1 rel x"), "chapters/09-bad.md:10: ", "bad tolerance 'x'");
+    expect_error(CLAIM("s", "identity", "fx/seeds < 1"), "chapters/09-bad.md:10: ", "bad operand 'fx/seeds'");
+    expect_error(CLAIM("s", "identity", "../x:k < 1"), "chapters/09-bad.md:10: ", "bad operand '../x:k'");
+}
+
+Test(claims, duplicate_id)
+{
+    expect_error(CLAIM("twice", "prediction", "1 < 2") CLAIM("twice", "identity", "1 < 2"), "chapters/09-bad.md:14: ",
+                 "duplicate claim label 'twice' (first defined on line 7)");
+}
+
+Test(claims, missing_and_unknown_keys)
+{
+    expect_error("```claim\nid: x\nkind: prediction\nclaim: C.\n```\n", "chapters/09-bad.md:6: ", "claim: missing 'check:'");
+    expect_error("```claim\nid: x\nkind: prediction\nclaim: C.\ncheck: 1 < 2\nseeds: 5\n```\n", "chapters/09-bad.md:11: ",
+                 "claim: unknown key 'seeds' (known: id, kind, claim, check)");
+    expect_error("```claim\nid: a b\nkind: prediction\nclaim: C.\ncheck: 1 < 2\n```\n", "chapters/09-bad.md:7: ",
+                 "claim: bad id 'a b'");
+}
+
+/* Runs `sitegen claims` on a chapter; returns the exit status, *out gets stdout. */
+static int run_claims(tree_t *t, const char *name, char **out)
+{
+    char *err = NULL;
+    int rc = run(t, &err, "claims chapters/%s >'%s/claims.out'", name, t->root);
+    free(err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/claims.out", t->root);
+    *out = slurp(p);
+    cr_assert(*out);
+    return rc;
+}
+
+/* Each operator on both sides of its boundary, tol and rel, numbers and
+ * data on either side; the subcommand goes on past a failure and counts. */
+Test(claims, every_operator_through_the_claims_command)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "05-ops.md",
+            CLAIM("lt", "comparison", "1 < 2") CLAIM("lt-no", "comparison", "2 < 2")
+            CLAIM("le", "comparison", "2 <= 2") CLAIM("le-no", "comparison", "2.5 <= 2")
+            CLAIM("gt", "comparison", "3 > 2") CLAIM("gt-no", "comparison", "2 > 2")
+            CLAIM("ge", "comparison", "2 >= 2") CLAIM("ge-no", "comparison", "1 >= 2")
+            CLAIM("data", "comparison", "fx/seeds:ratio_max > fx/seeds:ratio_median")
+            CLAIM("tol", "identity", "fx/seeds:drift ~ 1 tol 1e-9")
+            CLAIM("tol-no", "identity", "fx/seeds:drift ~ 1 tol 1e-14")
+            CLAIM("rel", "prediction", "fx/seeds:ratio_max ~ 0.5 rel 0.07")
+            CLAIM("rel-no", "prediction", "fx/seeds:ratio_max ~ 0.5 rel 0.06")
+            CLAIM("neg", "prediction", "-2.385 ~ -2.4 tol 0.02")
+            CLAIM("nokey", "prediction", "fx/seeds:nokey < 1")
+            CLAIM("badkind", "guess", "1 < 2"));
+    char *out;
+    int rc = run_claims(&t, "05-ops.md", &out);
+    cr_expect_eq(rc, 1, "a failed claim must fail the command: %s", out);
+    HAS(out, "chapters/05-ops.md:10: PASS lt (comparison): 1 < 2\n");
+    HAS(out, "chapters/05-ops.md:17: FAIL lt-no (comparison): claim 'lt-no' fails its check '2 < 2': 2 < 2 is false\n");
+    HAS(out, " PASS le (comparison): 2 <= 2\n");
+    HAS(out, " FAIL le-no (comparison): ");
+    HAS(out, " PASS gt (comparison): 3 > 2\n");
+    HAS(out, " FAIL gt-no (comparison): ");
+    HAS(out, " PASS ge (comparison): 2 >= 2\n");
+    HAS(out, " FAIL ge-no (comparison): ");
+    HAS(out, " PASS data (comparison): 0.53217 > 0.41\n");
+    HAS(out, " PASS tol (identity): A = 1.0000000000003, B = 1: |A - B| = 2.99982e-13 <= 1e-9\n");
+    HAS(out, " FAIL tol-no (identity): ");
+    HAS(out, " PASS rel (prediction): A = 0.53217000000000003, B = 0.5: |A - B|/|B| = 0.06434 <= 0.07\n");
+    HAS(out, " FAIL rel-no (prediction): ");
+    HAS(out, " PASS neg (prediction): ");
+    HAS(out, " FAIL nokey (prediction): unknown data key 'nokey' in data/fx/seeds.tsv\n");
+    HAS(out, " FAIL badkind (?): claim: unknown kind 'guess'");
+    const char *last = strstr(out, "8 passed, 8 failed\n");
+    cr_expect(last && !strcmp(last, "8 passed, 8 failed\n"), "the last line should count: %s", out);
+    free(out);
+    tree_free(&t);
+}
+
+Test(claims, claims_command_passes_on_the_fixture)
+{
+    tree_t t;
+    tree_make(&t);
+    char src[PATH_MAX + 64];
+    snprintf(src, sizeof src, "%s/chapters/01-fixture.md", fixture);
+    link_in(t.root, "chapters/01-fixture.md", src);
+    char *out;
+    cr_expect_eq(run_claims(&t, "01-fixture.md", &out), 0, "%s", out);
+    HAS(out, "chapters/01-fixture.md:36: PASS ratio-below-one (comparison): 0.53217 < 1\n");
+    HAS(out, "\n2 passed, 0 failed\n");
+    free(out);
+    tree_free(&t);
+}
+
+/* In place: kind, text, the check with its data linked and the measured
+ * values; at the end a numbered "Claims and checks" section (before the
+ * references) with one row per claim. */
+Test(claims, rendered_in_place_and_in_the_claims_section)
+{
+    tree_t t;
+    tree_make(&t);
+    char *h = fixture_page(&t);
+    HAS(h, "<div class=\"claim\" id=\"claim:ratio-below-one\">\n<p><span class=\"claim-kind\">Comparison.</span> "
+           "The ratio stays below one");
+    HAS(h, "<code><a href=\"data/fx/seeds.tsv\">fx/seeds:ratio_max</a> &lt; 1</code>, measured 0.5322 &lt; 1 (5 seeds).");
+    HAS(h, "measured a difference of 3e-13 \xe2\x89\xa4 1e-9 (5 seeds).");
+    const char *sec = strstr(h, "<h2 id=\"sec:claims\"><span class=\"secnum\">3</span> Claims and checks</h2>");
+    cr_assert(sec, "no numbered Claims and checks section");
+    const char *refs = strstr(h, "<section class=\"references\"");
+    cr_expect(refs && refs > sec, "the claims come before the references");
+    const char *tab = strstr(sec, "<table class=\"claims\">");
+    cr_assert(tab);
+    int rows = 0;
+    for (const char *r = tab; (r = strstr(r, "<tr><td>")) && r < refs; r++)
+        rows++;
+    cr_expect_eq(rows, 2);
+    HAS(tab, "<a class=\"claim-at\" href=\"#claim:ratio-below-one\">Section\xc2\xa0" "1</a></td><td>comparison</td>"
+             "<td><span class=\"num\" title=\"data/fx/seeds.tsv: ratio_max\">0.5322</span> (5 seeds)</td>");
+    HAS(tab, "<td>identity</td>");
+    free(h);
+    tree_free(&t);
+}
+
+Test(claims, no_claims_no_section)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "06-t.md", "## One\n\nText.\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/06-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HASNT(h, "Claims and checks");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+Test(claims, deps_name_the_data_of_claims)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "07-t.md", CLAIM("x", "prediction", "fx/later:key < data2/other:k"));
+    char *err;
+    cr_assert_eq(run(&t, &err, "deps chapters/07-t.md -o '%s/c.d' --target site/07-t.html", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/c.d", t.out);
+    char *d = slurp(p);
+    cr_assert(d);
+    HAS(d, " data/fx/later.tsv");
+    HAS(d, " site/data/fx/later.tsv");
+    HAS(d, " data/data2/other.tsv");
+    HAS(d, "\ndata/fx/later.tsv:\n");
+    free(d);
+    free(err);
+    tree_free(&t);
+}
+
+/* ---------------------------------------------------------------- reader comfort */
+
+/* A table of contents at the top, closed, with every numbered section
+ * (subsections nested), the generated "Claims and checks" included. */
+Test(comfort, table_of_contents)
+{
+    tree_t t;
+    tree_make(&t);
+    char *h = fixture_page(&t);
+    const char *toc = strstr(h, "<details class=\"contents\">\n<summary>Contents</summary>\n<nav aria-label=\"Contents\">\n<ol>\n");
+    cr_assert(toc, "no closed table of contents");
+    cr_expect(toc < strstr(h, "<h2 "), "the contents come before the first section");
+    HAS(toc, "<li><a href=\"#sec:setup\"><span class=\"secnum\">1</span> Setup</a>\n<ol>\n"
+             "<li><a href=\"#section-1.1\"><span class=\"secnum\">1.1</span> A subsection</a></li>\n</ol></li>\n"
+             "<li><a href=\"#sec:later\"><span class=\"secnum\">2</span> Later</a></li>\n"
+             "<li><a href=\"#sec:claims\"><span class=\"secnum\">3</span> Claims and checks</a></li>\n</ol>\n</nav>\n</details>\n");
+    free(h);
+    tree_free(&t);
+}
+
+Test(comfort, toc_drops_links_and_survives_a_leading_subsection)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "08-t.md", "### Early\n\n## Cited [@noether1918] and $x$ {#sec:a}\n\n### Sub\n\n## Last\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/08-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    const char *toc = strstr(h, "<details class=\"contents\">");
+    const char *end = strstr(h, "</details>");
+    cr_assert(toc && end);
+    char *c = strndup(toc, (size_t)(end - toc));
+    HAS(c, "<li><a href=\"#section-0.1\"><span class=\"secnum\">0.1</span> Early</a></li>\n");
+    HAS(c, "<span class=\"secnum\">1</span> Cited <span class=\"cite\">[1]</span> and <span class=\"katex\">");
+    HAS(c, "<li><a href=\"#section-1.1\">");
+    HAS(c, "<li><a href=\"#section-2\"><span class=\"secnum\">2</span> Last</a></li>\n</ol>\n</nav>\n");
+    HASNT(c, "href=\"#ref-");
+    free(c);
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+Test(comfort, no_sections_no_contents)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "08-t.md", "Just text.\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/08-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HASNT(h, "class=\"contents\"");
+    HAS(h, "<main>\n<article>");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+/* Every figure holds a <details> with its provenance, and sits in a box
+ * that keeps its text legible: min-width from its smallest font. */
+Test(comfort, every_figure_holds_a_details)
+{
+    tree_t t;
+    tree_make(&t);
+    char *h = fixture_page(&t);
+    int figures = 0;
+    for (const char *f = h; (f = strstr(f, "<figure class=\"figure\"")); f++) {
+        const char *end = strstr(f, "</figure>");
+        const char *d = strstr(f, "<details class=\"provenance\">");
+        cr_expect(d && d < end, "a figure without its <details>");
+        figures++;
+    }
+    cr_expect_eq(figures, 1);
+    HAS(h, "<div class=\"plot-box\" role=\"group\" tabindex=\"0\" aria-label=\"Figure 1\">\n<svg");
+    /* fx_wave.svg: viewBox 640 wide, smallest font 10.4: 640 * 9 / 10.4 = 553.8 px */
+    HAS(h, "min-width:554px;");
+    free(h);
+    tree_free(&t);
+}
+
+/* An excerpt longer than 25 lines shows 12, the rest in a closed <details>;
+ * a short one is shown whole. */
+Test(comfort, long_excerpt_is_collapsed)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "08-t.md", "```excerpt src/fx/long.c table\n```\n\n```excerpt src/fx/demo.c step\n```\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/08-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HAS(h, "<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"Code: src/fx/long.c, lines 3\xe2\x80\x93" "32\">"
+           "<code class=\"language-c\">static const double table[] = {\n    1.0, /* row 1 */\n");
+    HAS(h, "    11.0, /* row 11 */</code></pre>\n<details class=\"more\"><summary>The other 18 lines</summary>\n"
+           "<pre class=\"code\" tabindex=\"0\" role=\"region\" aria-label=\"Code: src/fx/long.c, lines 3\xe2\x80\x93" "32 (continued)\">"
+           "<code class=\"language-c\">    12.0, /* row 12 */\n");
+    HAS(h, "    28.0, /* row 28 */\n};</code></pre>\n</details>\n<figcaption>");
+    const char *second = strstr(h, "src/fx/demo.c, lines");
+    cr_assert(second);
+    HASNT(second, "<details");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+/* Tables scroll in their own box, which the keyboard can reach and a screen
+ * reader can name; an empty corner header cell becomes a td. */
+Test(comfort, tables_in_named_scroll_boxes)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "08-t.md", "| | a |\n|---|---|\n| x | 1 |\n\n| b |\n|---|\n| 2 |\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/08-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HAS(h, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table 1\">\n<table>\n<thead>\n<tr><td></td><th>a</th></tr>");
+    HAS(h, "aria-label=\"Table 2\">\n<table>");
+    HAS(h, "</table>\n</div>\n");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+/* Landmarks: the page's content in <main>, navigation labelled uniquely. */
+Test(comfort, landmarks)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "01-a.md", "## One\n");
+    chapter(&t, "02-b.md", "Two.\n");
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/01-a.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HAS(h, "<nav class=\"back\" aria-label=\"Back to the index\">");
+    HAS(h, "<main>\n<article>\n<header>");
+    HAS(h, "</article>\n</main>\n<nav class=\"chapters\" aria-label=\"Previous and next chapter\">");
+    HAS(h, "</nav>\n<footer>");
+    free(h);
+    free(err);
+    tree_free(&t);
+}
+
+/* A script that builds its data names from pieces would leave the figure
+ * without provenance (and make without the edge): the build says so. */
+Test(errors, figure_data_name_built_from_pieces)
+{
+    tree_t t;
+    tree_make(&t);
+    char p[2 * PATH_MAX], q[PATH_MAX + 64];
+    snprintf(p, sizeof p, "%s/figures/fx_pieces.gp", t.root);
+    spit(p, "d = 'data/fx/wa'\nplot d.'ve.tsv' u 1:2 w l ls 1\n");
+    snprintf(p, sizeof p, "%s/figures/fx_pieces.svg", t.root);
+    snprintf(q, sizeof q, "%s/figures/fx_wave.svg", fixture);
+    cr_assert_eq(symlink(q, p), 0);
+    chapter(&t, "09-bad.md", "```figure\nid: x\nsvg: fx_pieces\ncaption: C.\nalt: A.\n```\n");
+    char *err;
+    cr_expect_eq(run(&t, &err, "page chapters/09-bad.md -o '%s/09-bad.html'", t.out), 1);
+    cr_expect(strstr(err, "chapters/09-bad.md:8: figure 'x': figures/fx_pieces.gp builds a data file name from pieces "
+                          "('data/fx/wa'...)") == err, "%s", err);
+    cr_expect(dir_is_empty(t.out));
     free(err);
     tree_free(&t);
 }

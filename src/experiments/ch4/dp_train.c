@@ -35,7 +35,7 @@ typedef struct {
 typedef struct {
     int is_lnn;
     lnn_t lnn;
-    fmlp_t mlp;
+    mlp_t mlp;
     double *theta, *grad, *u;
     size_t np;
 } model_t;
@@ -55,7 +55,7 @@ static double eval_l1(model_t *M, const double *X, const double *A, size_t n)
             ok += c - ns;
         } else {
             dp_features(M->u, X + 4 * o, c);
-            fmlp_forward(&M->mlp, c, M->u);
+            mlp_forward(&M->mlp, M->u, c);
             for (int i = 0; i < 2 * c; i++)
                 sum += fabs(M->mlp.out[i] - A[2 * o + i]);
             ok += c;
@@ -71,14 +71,14 @@ static void model_build(model_t *M, const opts_t *o, int maxb, rng_t *rw)
         lnn_feat feat = o->features ? LNN_FEAT_WRAP : LNN_FEAT_TRIG;
         if (dp_lnn_build(&M->lnn, feat, o->width, o->depth, maxb))
             die("cannot build the LNN");
-        lnn_net_init_weights(&M->lnn.net, LNN_INIT_CRANMER, rw);
+        hvp_init_weights(&M->lnn.net, HVP_INIT_CRANMER, rw);
         M->theta = M->lnn.net.theta;
         M->grad = M->lnn.net.grad;
         M->np = M->lnn.net.n_params;
     } else {
         if (dp_mlp_build(&M->mlp, o->width, o->depth, maxb))
             die("cannot build the MLP");
-        fmlp_init_weights(&M->mlp, LNN_INIT_GLOROT, rw);
+        hnn_baseline_init(&M->mlp, HVP_INIT_GLOROT, rw);
         M->theta = M->mlp.theta;
         M->grad = M->mlp.grad;
         M->np = M->mlp.n_params;
@@ -100,8 +100,7 @@ static double model_loss_grad(model_t *M, int B, const double *xb, const double 
         return loss;
     }
     dp_features(M->u, xb, B);
-    fmlp_forward(&M->mlp, B, M->u);
-    return fmlp_loss_grad(&M->mlp, B, ab, LNN_LOSS_L1, 1);
+    return mlp_regress_batch(&M->mlp, M->u, ab, B, NN_LOSS_L1, 1, 1);
 }
 
 static const char about[] =
@@ -245,6 +244,6 @@ int main(int argc, char **argv)
     if (is_lnn)
         lnn_free(&M.lnn);
     else
-        fmlp_free(&M.mlp);
+        mlp_free(&M.mlp);
     return 0;
 }

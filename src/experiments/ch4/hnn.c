@@ -38,7 +38,7 @@
 typedef struct {
     int spring;
     hnn_t *hnn;
-    fmlp_t *base;
+    mlp_t *base;
     int B;
 } ctx_t;
 
@@ -47,24 +47,27 @@ static double energy(const ctx_t *c, const double *y)
     return c->spring ? phys_spring_energy(y) : phys_pendulum_energy(y);
 }
 
-static void true_field(double *dydt, const double *y, double t, void *vc)
+static int true_field(double *dydt, const double *y, double t, void *vc)
 {
     const ctx_t *c = vc;
     for (int b = 0; b < c->B; b++)
         (c->spring ? phys_spring_field : phys_pendulum_field)(dydt + 2 * b, y + 2 * b, t, NULL);
+    return 0;
 }
 
-static void hnn_rhs(double *dydt, const double *y, double t, void *vc)
+static int hnn_rhs(double *dydt, const double *y, double t, void *vc)
 {
     ctx_t *c = vc;
     hnn_field(c->hnn, c->B, y, dydt);
+    return 0;
 }
 
-static void base_rhs(double *dydt, const double *y, double t, void *vc)
+static int base_rhs(double *dydt, const double *y, double t, void *vc)
 {
     ctx_t *c = vc;
-    fmlp_forward(c->base, c->B, y);
+    mlp_forward(c->base, y, c->B);
     memcpy(dydt, c->base->out, 2 * (size_t)c->B * sizeof(double));
+    return 0;
 }
 
 /* state at time t from y0: exact for the spring, RK4 (dt 1e-3) for the pendulum */
@@ -80,9 +83,7 @@ static void advance(const ctx_t *c, double *y, double t0, double t1)
     long n = lround(ceil((t1 - t0) / 1e-3));
     if (n < 1)
         return;
-    double h = (t1 - t0) / n;
-    for (long s = 0; s < n; s++)
-        phys_rk4_step(y, 2, t0 + s * h, h, phys_pendulum_field, NULL, work);
+    phys_integrate(&phys_rk4, y, 2, t0, (t1 - t0) / n, n, phys_pendulum_field, NULL, work);
 }
 
 typedef struct {
@@ -100,7 +101,7 @@ typedef struct {
     int N, Ntr;
     double *X, *Y;
     hnn_t hnn;
-    fmlp_t base;
+    mlp_t base;
     double h_tr, h_te, b_tr, b_te, train_sec, train_cpu;
 } run_t;
 
@@ -132,11 +133,10 @@ static void make_data(run_t *R, rng_t *rd, rng_t *rn)
     }
 }
 
-/* The baseline's MSE on n points (and its gradient). */
-static double base_loss(run_t *R, int n, const double *X, const double *Y)
+/* The baseline's MSE on n points (and its gradient, if grad). */
+static double base_loss(run_t *R, int n, const double *X, const double *Y, int grad)
 {
-    fmlp_forward(&R->base, n, X);
-    return fmlp_loss_grad(&R->base, n, Y, LNN_LOSS_MSE, 0);
+    return mlp_regress_batch(&R->base, X, Y, n, NN_LOSS_MSE, 0, grad);
 }
 
 /* Both models side by side, full batch; the loss curves (hnn_<task>_loss.tsv). */
@@ -145,7 +145,7 @@ static void train(run_t *R, tsv_t *tl)
     const opts_t *o = &R->o;
     const int N = R->N, Ntr = R->Ntr;
     hnn_t *hnn = &R->hnn;
-    fmlp_t *base = &R->base;
+    mlp_t *base = &R->base;
     size_t nh = hnn->net.n_params, nb = base->n_params;
     double *hm = xcalloc(nh, sizeof(double)), *hs = xcalloc(nh, sizeof(double));
     double *bm = xcalloc(nb, sizeof(double)), *bs = xcalloc(nb, sizeof(double));
@@ -157,14 +157,14 @@ static void train(run_t *R, tsv_t *tl)
         hnn_loss_grad(hnn, Ntr, X, Y);
         opt_adam_step(hnn->net.theta, hnn->net.grad, hm, hs, nh, s, o->lr, 0.9, 0.999, 1e-8, o->wd,
                       OPT_WD_COUPLED);
-        base_loss(R, Ntr, X, Y);
+        base_loss(R, Ntr, X, Y, 1);
         opt_adam_step(base->theta, base->grad, bm, bs, nb, s, o->lr, 0.9, 0.999, 1e-8, o->wd,
                       OPT_WD_COUPLED);
         if (s % 20 == 0 || s == 1 || s == o->steps) {
             /* losses of the updated weights, train and test */
             double htr = hnn_loss_grad(hnn, Ntr, X, Y), hte = hnn_loss_grad(hnn, N - Ntr, Xte, Yte);
-            double btr = base_loss(R, Ntr, X, Y);
-            double bte = base_loss(R, N - Ntr, Xte, Yte);
+            double btr = base_loss(R, Ntr, X, Y, 0);
+            double bte = base_loss(R, N - Ntr, Xte, Yte, 0);
             tsv_rowv(tl, 5, (double)s, btr, bte, htr, hte);
             char note[96];
             snprintf(note, sizeof note, "hnn %.3g base %.3g", htr, btr);
@@ -176,8 +176,8 @@ static void train(run_t *R, tsv_t *tl)
     R->train_cpu = cpu_seconds() - c0;
     R->h_tr = hnn_loss_grad(hnn, Ntr, X, Y);
     R->h_te = hnn_loss_grad(hnn, N - Ntr, Xte, Yte);
-    R->b_tr = base_loss(R, Ntr, X, Y);
-    R->b_te = base_loss(R, N - Ntr, Xte, Yte);
+    R->b_tr = base_loss(R, Ntr, X, Y, 0);
+    R->b_te = base_loss(R, N - Ntr, Xte, Yte, 0);
     free(hm);
     free(hs);
     free(bm);
@@ -313,11 +313,12 @@ int main(int argc, char **argv)
     rng_seed(&re, (uint64_t)o->seed, 4);   /* evaluation initial conditions */
     make_data(R, &rd, &rn);
 
-    int bdims[4] = {2, width, width, 2};
-    if (hnn_init(&R->hnn, width, 2, R->N) || fmlp_init(&R->base, bdims, 3, FMLP_TANH, 0, R->N))
+    mlp_spec_t bspec = {.depth = 3, .dims = {2, width, width, 2}, .act = MLP_TANH, .bias = 1,
+                        .out_bias = 0, .max_batch = R->N};
+    if (hnn_init(&R->hnn, width, 2, R->N) || mlp_create(&R->base, &bspec))
         die("cannot build the models");
-    lnn_net_init_weights(&R->hnn.net, LNN_INIT_ORTHO, &ri);
-    fmlp_init_weights(&R->base, LNN_INIT_ORTHO, &ri);
+    hvp_init_weights(&R->hnn.net, HVP_INIT_ORTHO, &ri);
+    hnn_baseline_init(&R->base, HVP_INIT_ORTHO, &ri);
     R->c.hnn = &R->hnn;
     R->c.base = &R->base;
 
@@ -331,7 +332,7 @@ int main(int argc, char **argv)
     tsv_finish(tl);
     evaluate(R, &re, argc, argv);
     hnn_free(&R->hnn);
-    fmlp_free(&R->base);
+    mlp_free(&R->base);
     free(R->X);
     free(R->Y);
     free(R);

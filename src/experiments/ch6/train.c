@@ -28,8 +28,8 @@
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
-#include "experiments/ch6/qnet.h"
 #include "nn/optim.h"
+#include "nn/qnet.h"
 
 #define NBIN 4
 #define KNET 20     /* window of the net flip rate */
@@ -130,7 +130,7 @@ static flips_t code_history(run_t *R, long k)
     }
     if (k >= KNET) {   /* angle between W1 now and KNET steps ago, per step */
         const double *p = st->w1hist + (size_t)((k - KNET) % (KNET + 1)) * m->n[0];
-        double np = sqrt(dot(p, p, m->n[0])), nw = sqrt(dot(m->W[0], m->W[0], m->n[0])), c2 = 0;
+        double np = sqrt(qnet_dot(p, p, m->n[0])), nw = sqrt(qnet_dot(m->W[0], m->W[0], m->n[0])), c2 = 0;
         for (size_t i = 0; i < m->n[0]; i++) {
             double d = m->W[0][i] / nw - p[i] / np;
             c2 += d * d;
@@ -146,7 +146,7 @@ static flips_t code_history(run_t *R, long k)
         size_t n = m->n[0], near = 0;
         double gam = m->scale[0][0];
         for (size_t i = 0; i < n; i++) near += fabs(fabs(m->W[0][i]) / gam - 0.5) < 0.05;
-        f.kappa = ((double)near / n / 0.1) * sqrt(2 / PI) * sqrt(dot(m->W[0], m->W[0], n) / n) / gam;
+        f.kappa = ((double)near / n / 0.1) * sqrt(2 / PI) * sqrt(qnet_dot(m->W[0], m->W[0], n) / n) / gam;
     }
     return f;
 }
@@ -165,10 +165,10 @@ static void step(run_t *R, long k, double loss, const flips_t *f, tsv_t *t)
     double g2s = 0, Rg = 0, bins[NBIN] = {0}, rho1 = NAN, gperp1 = NAN, Qg = 0;
     for (int l = 0; l < R->Lq; l++) {
         size_t n = m->n[l];
-        double g2 = dot(m->g[l], m->g[l], n);
-        double rg = dot_resid(m->W[l], m->Q[l], m->g[l], n);
-        double Nl = dot(m->W[l], m->W[l], n);
-        double qg = fabs(dot(m->Q[l], m->g[l], n)) / (sqrt(dot(m->Q[l], m->Q[l], n) * g2) + 1e-300);
+        double g2 = qnet_dot(m->g[l], m->g[l], n);
+        double rg = qnet_dot_resid(m->W[l], m->Q[l], m->g[l], n);
+        double Nl = qnet_dot(m->W[l], m->W[l], n);
+        double qg = fabs(qnet_dot(m->Q[l], m->g[l], n)) / (sqrt(qnet_dot(m->Q[l], m->Q[l], n) * g2) + 1e-300);
         if (qg > Qg) Qg = qg;
         g2s += g2; Rg += rg;
         if (R->q[l].kind != QUANT_FP) {
@@ -185,7 +185,7 @@ static void step(run_t *R, long k, double loss, const flips_t *f, tsv_t *t)
             double al = k == 0 ? 1.0 : 0.01;
             R->ema_rg += al * (rg - R->ema_rg);
             R->ema_g2 += al * (g2 - R->ema_g2);
-            double wg = dot(m->W[0], m->g[0], n);
+            double wg = qnet_dot(m->W[0], m->g[0], n);
             gperp1 = 1 - wg * wg / (Nl * g2);
         }
         memcpy(st->prev[l], m->W[l], n * sizeof(double));
@@ -209,12 +209,12 @@ static void step(run_t *R, long k, double loss, const flips_t *f, tsv_t *t)
     for (int i = 0; i < NBIN; i++) R->src[i] += -2 * eta * c1 * bins[i];
     double Nn = 0, Nl[2] = {0, 0}, dth[2] = {0, 0};
     for (int l = 0; l < R->Lq; l++) {
-        double nl = dot(m->W[l], m->W[l], m->n[l]);
+        double nl = qnet_dot(m->W[l], m->W[l], m->n[l]);
         Nn += nl;
         if (l < 2) {
             Nl[l] = nl;
             /* angle between W before and after: 2 asin(|What' - What|/2) */
-            double np = sqrt(dot(st->prev[l], st->prev[l], m->n[l])), nw = sqrt(nl), c2 = 0;
+            double np = sqrt(qnet_dot(st->prev[l], st->prev[l], m->n[l])), nw = sqrt(nl), c2 = 0;
             for (size_t i = 0; i < m->n[l]; i++) {
                 double d = m->W[l][i] / nw - st->prev[l][i] / np;
                 c2 += d * d;
@@ -274,7 +274,7 @@ static void write_summary(run_t *R, const dataset_t *te, int argc, char **argv)
     double te_loss;
     double acc = qnet_evaluate(m, te->x, te->y, te->n, &te_loss);
     double N = 0;
-    for (int l = 0; l < R->Lq; l++) N += dot(m->W[l], m->W[l], m->n[l]);
+    for (int l = 0; l < R->Lq; l++) N += qnet_dot(m->W[l], m->W[l], m->n[l]);
     tsv_t *s = tsv_create(o->summary, argc, argv);
     tsv_comment(s, "seed %ld; final test accuracy on all %d test images", o->seed, te->n);
     tsv_columns(s, "key\tvalue");
@@ -302,7 +302,7 @@ static void write_summary(run_t *R, const dataset_t *te, int argc, char **argv)
     tsv_kv(s, "dtheta_mean", R->dth_sum / steps);
     tsv_kv(s, "collapse_net", R->c_n ? R->cnet / R->c_n : NAN);
     tsv_kv(s, "end_net_flips", R->end_n ? R->end_net / R->end_n : NAN);
-    tsv_kv(s, "N1_end", dot(m->W[0], m->W[0], m->n[0]));
+    tsv_kv(s, "N1_end", qnet_dot(m->W[0], m->W[0], m->n[0]));
     if (lam > 0 && R->eq_n > 0) {
         /* stage-1 plateau (second half of stage 1): delta theta^2 (1 + rho) vs 2 eta lambda */
         double rho = -2 * R->eq_rg / (eta * R->eq_g2), th2 = R->eq_th2 / R->eq_n;
@@ -378,7 +378,8 @@ int main(int argc, char **argv)
 
     int dims[4] = {D, H, R.netA ? H : C, C};
     qnet_t *m = &R.m;
-    qnet_init(m, dims, R.L, R.netA, R.q, B);
+    if (qnet_init(m, dims, R.L, R.netA, R.q, B))
+        die("cannot build the network");
     rng_t rw;
     rng_seed(&rw, (uint64_t)o->seed, 1);    /* weights */
     qnet_init_weights(m, &rw, o->sigma);
@@ -399,7 +400,7 @@ int main(int argc, char **argv)
         tsv_columns(cv, "k\tt\ttrain_loss\ttest_acc\ttest_loss");
     }
 
-    for (int l = 0; l < R.Lq; l++) R.N0 += dot(m->W[l], m->W[l], m->n[l]);
+    for (int l = 0; l < R.Lq; l++) R.N0 += qnet_dot(m->W[l], m->W[l], m->n[l]);
     R.nm = R.law = R.N0;
     R.N1_stage = NAN;
     for (int l = 0; l < R.Lq; l++) R.ncode += m->n[l];

@@ -36,7 +36,7 @@ void dp_dataset(double *X, double *A, int ntraj, uint64_t seed, uint64_t stream)
 void dp_features(double *u, const double *x, int B);
 
 int  dp_lnn_build(lnn_t *m, lnn_feat feat, int width, int depth, int max_batch);
-int  dp_mlp_build(fmlp_t *f, int width, int depth, int max_batch);
+int  dp_mlp_build(mlp_t *f, int width, int depth, int max_batch);
 
 void dp_save_weights(const char *path, const double *theta, size_t n, const char *model,
                      int width, int depth, int argc, char **argv);
