@@ -45,8 +45,7 @@ typedef struct {
 } opts_t;
 
 static const char about[] =
-    "One Adam step of a Lagrangian network (MLP 4 -> width x depth -> 1, softplus,\n"
-    "double, one thread) on double-pendulum states; median seconds per step.";
+    "One Adam step of a Lagrangian network on double-pendulum states; median seconds per step.";
 
 static const arg_spec_t options[] = {
     ARG_INT(opts_t, width, "128", "hidden units per layer"),

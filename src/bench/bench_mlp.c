@@ -60,8 +60,7 @@ typedef struct {
 } opts_t;
 
 static const char about[] =
-    "Trains MLP 784 -> hidden -> hidden -> 10 (biases, ReLU) on Fashion-MNIST with\n"
-    "SGD + momentum and times it.  Last line: sec_per_epoch=<s> test_acc=<fraction>.";
+    "Trains and times MLP 784-H-H-10 on Fashion-MNIST; last line sec_per_epoch=, test_acc=.";
 
 static const arg_spec_t options[] = {
     ARG_CHOICE(opts_t, mode, "fp|ternary", "fp", "full-precision or ternary hidden weights"),

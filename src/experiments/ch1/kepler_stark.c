@@ -42,9 +42,7 @@ typedef struct {
 } opts_t;
 
 static const char about[] =
-    "Leapfrog on the Kepler problem with a uniform force F = (0, -f),\n"
-    "f = 1 / (6 quarter): the secular L oscillation reaches a quarter period\n"
-    "after `quarter` orbits.";
+    "Leapfrog on the Kepler problem in a uniform field f = 1/(6 quarter): L's secular swing.";
 
 static const arg_spec_t options[] = {
     ARG_DOUBLE(opts_t, e, "0.5", "eccentricity, in (0, 0.9)"),

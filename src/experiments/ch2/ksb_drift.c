@@ -79,8 +79,7 @@ typedef struct {
 } opts_t;
 
 static const char about[] =
-    "Kinetic symmetry breaking: drift of the scale and rescale charges against eta at fixed\n"
-    "time, against the first-order prediction (Tanaka & Kunin 2021).";
+    "Kinetic symmetry breaking: charge drift against eta at a fixed time, and its first order.";
 
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),

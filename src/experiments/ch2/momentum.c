@@ -345,8 +345,7 @@ static void beta_summary(run_t *R, const beta_t *bt)
 }
 
 static const char about[] =
-    "Heavy-ball SGD with weight decay on a Fashion-MNIST MLP: the charges as damped,\n"
-    "driven oscillators (Kunin et al. 2021).";
+    "Heavy-ball SGD with weight decay: the charges as damped, driven oscillators (NM).";
 
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),

@@ -513,9 +513,7 @@ static void write_totals(run_t *R)
 }
 
 static const char about[] =
-    "SGD with weight decay on a Fashion-MNIST MLP: Noether charges against their exact\n"
-    "one-step laws and the flow of Kunin et al. 2021, and the gradient and Hessian\n"
-    "constraints.";
+    "SGD with weight decay: charges against exact laws and NM's flow; gradient, Hessian checks.";
 
 static const arg_spec_t options[] = {
     ARG_CHOICE(opts_t, net, "plain|bn", ARG_REQUIRED, "biases and no BN (translation, rescale), or BN (scale)"),

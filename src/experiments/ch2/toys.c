@@ -420,8 +420,7 @@ typedef struct {
 } opts_t;
 
 static const char about[] =
-    "Two-parameter toys of the three symmetries: fields, level sets, flows, and the\n"
-    "modified equations of GD on a quadratic.";
+    "Two-parameter toys of the three symmetries, and GD's modified equations on a quadratic.";
 
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),

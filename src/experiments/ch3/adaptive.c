@@ -293,8 +293,7 @@ static void write_summary(const adaptive_t *A, int argc, char **argv)
 }
 
 static const char about[] =
-    "A BatchNorm MLP under SGD with weight decay read as RMSProp (Tanaka & Kunin 2021),\n"
-    "beside the RMSProp of the derivation and optim.h's RMSProp.";
+    "A BatchNorm MLP under SGD with weight decay, read as RMSProp (Tanaka & Kunin 2021).";
 
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),

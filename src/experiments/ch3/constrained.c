@@ -243,8 +243,7 @@ static void write_summary(const scan_t *E, int argc, char **argv)
 }
 
 static const char about[] =
-    "The BatchNorm MLP trained free and with its units held at their initial norm,\n"
-    "across learning rates (the analogue of Tanaka & Kunin 2021, Fig. 4).";
+    "The BatchNorm MLP free and with units held at their initial norm, across learning rates.";
 
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),

@@ -240,8 +240,7 @@ static double angle_law(const opts_t *o, scale_toy_t *toy, int argc, char **argv
 }
 
 static const char about[] =
-    "The noisy scale-invariant quadratic under SGD with weight decay: relaxation of the\n"
-    "angular step to its equilibrium and the EMA reading (Tanaka & Kunin 2021).";
+    "A noisy scale-invariant quadratic under SGD with weight decay: angular step, EMA reading.";
 
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out_dir, "data/ch3", "output directory"),

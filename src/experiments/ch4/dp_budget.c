@@ -66,8 +66,7 @@ typedef struct {
 } opts_t;
 
 static const char about[] =
-    "Gathers the double-pendulum runs (one directory per seed and budget) into one table\n"
-    "and totals the diverged and runaway rollouts per budget.";
+    "Gathers the double-pendulum runs; diverged and runaway rollouts per training budget.";
 
 static const arg_spec_t options[] = {
     ARG_FLAG(opts_t, equal_compute, "the baseline may have had more steps than the LNN (equal CPU time)"),

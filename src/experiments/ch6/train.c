@@ -321,8 +321,7 @@ static void write_summary(run_t *R, const dataset_t *te, int argc, char **argv)
 }
 
 static const char about[] =
-    "One training run of chapter 6's Net A or Net B on Fashion-MNIST, logging the scale\n"
-    "law, its sources and the code flips at every step.";
+    "One training run of chapter 6's Net A or B: scale law, its sources, code flips per step.";
 
 static const arg_spec_t options[] = {
     ARG_STRING(opts_t, out, ARG_REQUIRED, "per-step log"),
