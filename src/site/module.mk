@@ -99,7 +99,7 @@ SITE := site/index.html $(PAGES) $(SITE_ASSETS) $(SOURCE_VIEWS)
 # A goal that builds pages first remakes the dependency files; other goals
 # (a figure, a test binary, clean, help) neither need nor build them.  `make`
 # and `make test` re-enter make with build-site, or with the pages, and test-all.
-SITE_GOALS := $(if $(MAKECMDGOALS),$(filter all build-site test test-all test-browser bench bench-site site/%,$(MAKECMDGOALS)),all)
+SITE_GOALS := $(if $(MAKECMDGOALS),$(filter all build-site test test-all test-browser bench bench-site pdf site/%,$(MAKECMDGOALS)),all)
 ifneq ($(SITE_GOALS),)
 -include $(SITE_DEPS)
 $(shell mkdir -p $(BUILD)/site-deps && { echo '$(CHAPTERS)' | cmp -s - $(CHAPTER_LIST) || \
