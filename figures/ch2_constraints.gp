@@ -11,7 +11,9 @@ set yrange [1e-18:1e2]
 set xrange [0:4000]
 set xlabel "SGD step"
 set ylabel "relative residual"
-set key at graph 1, graph 0.84 right font ",10" spacing 1.0 samplen 2
+# key in two columns, in the empty band between the controls (~0.1) and the
+# round-off clouds (< 1e-9)
+set key at graph 0.99, graph 0.78 right maxrows 4 font ",10" spacing 1.0 samplen 2 width -3
 eps = 2.220446049250313e-16
 max(a,b) = a > b ? a : b
 plot 'data/ch2/constraints_plain.tsv' every 8 using 1:2 with points ls 1 pt 7 ps 0.25 title "translation (softmax columns)", \

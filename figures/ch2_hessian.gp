@@ -11,7 +11,8 @@ set format x "10^{%T}"
 set format y "10^{%T}"
 set xlabel "finite-difference step h"
 set ylabel "|H ξ + (∂ξ)^T g| / |H r|"
-set key top left font ",11" samplen 2
+# key in the empty band right of the last step (h = 0.1), clear of the data
+set key at graph 1, graph 0.62 right font ",11" samplen 2
 plot 'data/ch2/hessian_bn_scale.tsv' using 1:2 with linespoints ls 3 pt 7 ps 0.6 title "scale", \
      '' using 1:4 with lines ls 13 title "", \
      'data/ch2/hessian_plain_rescale.tsv' using 1:2 with linespoints ls 2 pt 5 ps 0.6 title "rescale", \

@@ -1,5 +1,5 @@
-# ch2_momentum.gp: E5, momentum as a damped driven oscillator (NM appendix;
-# brief sec. 1.5).  Left: translation charge s_j/s_j(0) of one softmax column
+# ch2_momentum.gp: E5, momentum as a damped driven oscillator (derived in the
+# chapter's appendix; the authors' code evaluates the same oscillator).  Left: translation charge s_j/s_j(0) of one softmax column
 # under heavy ball (solid) against the free oscillator (dashed).  Right: mean
 # scale charge of the BN units (solid) against the driven oscillator with the
 # measured buffer norms (dashed) and the exact discrete (Q, P) law (circles).
@@ -19,8 +19,8 @@ plot 'data/ch2/momentum_translation.tsv' index 0 using 1:3 with lines ls 1 lw 3 
      '' index 1 using 1:5 with lines ls 13 title "oscillator"
 set title "scale (BN units)" font ",12"
 set ylabel "mean |θ_A|^2 / |θ_A(0)|^2"
-set yrange [*:*]
-set key bottom right
+set yrange [0.2:1.7]
+set key top right
 plot 'data/ch2/momentum_scale.tsv' index 0 using 1:3 with lines ls 1 lw 3 title "β = 0.9", \
      '' index 1 using 1:3 with lines ls 2 lw 3 title "β = 0.99", \
      '' index 0 using 1:5 with lines ls 13 title "", \

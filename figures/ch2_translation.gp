@@ -1,4 +1,4 @@
-# ch2_translation.gp: E2, NM eq. 18.  The translation charge s_j = sum_c W_cj
+# ch2_translation.gp: E2, NM's translation law.  The translation charge s_j = sum_c W_cj
 # of three hidden units feeding the softmax, divided by its initial value,
 # for four weight decays (points); dashed: e^{-lambda t}, t = eta k.
 # Data: data/ch2/translation.tsv (one block per lambda)

@@ -4,13 +4,17 @@
 # rate of the OneCycle schedule (right axis).
 # Data: data/ch4/dp_lnn_loss.tsv, data/ch4/dp_mlp_loss.tsv
 set logscale y
-set xlabel "step"
+set xlabel "step" offset 0,0.4
 set ylabel "L1 of q̈ per sample"
 set y2label "learning rate"
 set y2tics
 set ytics nomirror
 set format y2 "%.1e"
-set key top right
+set xtics 5000
+set format x "%g"
+# the key goes below the frame: inside, every corner holds a curve or the
+# learning-rate arc
+set key outside below center horizontal maxcols 3 width -1 samplen 2
 set datafile missing "nan"
 f = 'data/ch4/dp_lnn_loss.tsv'
 g = 'data/ch4/dp_mlp_loss.tsv'

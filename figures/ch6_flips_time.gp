@@ -10,9 +10,9 @@ set key bottom right
 set datafile missing "nan"
 plot 'data/ch6/run_main_tern.tsv' u 19:25 every 25 w p ls 1 pt 7 ps 0.5 title "net, η=0.01", \
      'data/ch6/run_fast_tern.tsv' u 19:25 every 25 w p ls 2 pt 7 ps 0.5 title "net, η=0.1", \
-     'data/ch6/run_e3_big.tsv'   u 19:25 every 25 w p ls 3 pt 7 ps 0.5 title "net, η=0.4", \
-     'data/ch6/run_e3_wide.tsv'  u 19:25 every 25 w p ls 4 pt 7 ps 0.5 title "net, η=0.1, σ_0×3", \
+     'data/ch6/run_e3_big.tsv'    u 19:25 every 25 w p ls 3 pt 7 ps 0.5 title "net, η=0.4", \
+     'data/ch6/run_e3_wide.tsv'   u 19:25 every 25 w p ls 4 pt 7 ps 0.5 title "net, η=0.1, σ_0×3", \
      'data/ch6/run_main_tern.tsv' u 19:24 every 25 w p ls 1 pt 6 ps 0.5 title "raw (open)", \
      'data/ch6/run_fast_tern.tsv' u 19:24 every 25 w p ls 2 pt 6 ps 0.5, \
-     'data/ch6/run_e3_big.tsv'   u 19:24 every 25 w p ls 3 pt 6 ps 0.5, \
-     'data/ch6/run_e3_wide.tsv'  u 19:24 every 25 w p ls 4 pt 6 ps 0.5
+     'data/ch6/run_e3_big.tsv'    u 19:24 every 25 w p ls 3 pt 6 ps 0.5, \
+     'data/ch6/run_e3_wide.tsv'   u 19:24 every 25 w p ls 4 pt 6 ps 0.5

@@ -1,4 +1,4 @@
-# Chapter 6, E4: BitNet's two-stage weight decay, made quantitative.  Net A,
+# Chapter 6, E4: a two-stage weight decay like BitNet's, under SGD.  Net A,
 # SGD eta = 0.1, coupled weight decay lambda = 0.01 for the first 1500 steps,
 # then 0 (train.c).  Solid: the angular step of W1 per step (root of a
 # ~100-step running mean of its square), full precision and ternary.

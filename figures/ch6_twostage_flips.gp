@@ -1,5 +1,5 @@
 # Chapter 6, E4: what the two-stage schedule does to the ternary codes.
-# Ternary run of ch6_twostage: |W1|^2 (right axis) settles in stage 1 and
+# Ternary run of ch6_twostage: |W1|^2 (right axis) rises slowly in stage 1 and
 # grows once weight decay is off; the net flip rate of W1's codes (left axis,
 # flips over 20 steps, per step) falls with the angular step.  Dashed: the
 # flip prediction kappa * (20-step angle) (train.c).

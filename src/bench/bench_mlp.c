@@ -12,6 +12,11 @@
  * their gradient to the latent weights.  Biases and the logit layer stay in
  * full precision (BitNet keeps its output head in full precision too).
  *
+ * The double network is the library's one MLP (nn/mlp.h); the float one is
+ * its twin in src/bench (mlp_f32.h: same spec, parameter table and verbs, on
+ * the float kernels of kernels_f32.h), started from the same initial values
+ * rounded, on a float copy of the data made here.
+ *
  * Timing covers the training loop only (shuffle, batch gathering, forward,
  * backward, quantization, SGD); data loading and the test evaluation are
  * outside it; CPU time is reported beside wall time.  Output: configuration lines, `gemm_flop_per_epoch=` (GEMM
@@ -25,10 +30,11 @@
 #include <string.h>
 
 #include "bench/bench_common.h"
+#include "bench/kernels_f32.h"
+#include "bench/mlp_f32.h"
 #include "core/idx.h"
 #include "core/rng.h"
 #include "core/util.h"
-#include "nn/layers_f32.h"
 #include "nn/mlp.h"
 #include "nn/optim.h"
 #include "nn/ternary.h"
@@ -45,82 +51,13 @@ static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-/* ------------------------------------------------------------ float network
- * The float twin of mlp_t restricted to what the benchmark needs: one flat
- * parameter array (W[0] b[0] W[1] b[1] W[2] b[2], PyTorch layout). */
-typedef struct {
-    int dims[DEPTH + 1], maxB;
-    size_t n;
-    float *theta, *grad;
-    float *W[DEPTH], *b[DEPTH], *dW[DEPTH], *db[DEPTH];
-    float *act[DEPTH], *pre[DEPTH], *dact, *dpre;
-} netf_t;
-
-static void netf_init(netf_t *m, const int *dims, int maxB, const double *theta64)
+/* A float copy of n doubles (the float path's inputs; the dataset loads doubles). */
+static float *float_copy(const double *x, size_t n)
 {
-    memcpy(m->dims, dims, sizeof m->dims);
-    m->maxB = maxB;
-    size_t n = 0, widest = 0;
-    for (int l = 0; l < DEPTH; l++) {
-        n += (size_t)dims[l + 1] * dims[l] + dims[l + 1];
-        widest = (size_t)dims[l] > widest ? (size_t)dims[l] : widest;
-        widest = (size_t)dims[l + 1] > widest ? (size_t)dims[l + 1] : widest;
-    }
-    m->n = n;
-    m->theta = xcalloc(n, sizeof(float));
-    m->grad = xcalloc(n, sizeof(float));
+    float *f = xmalloc(n * sizeof *f);
     for (size_t i = 0; i < n; i++)
-        m->theta[i] = (float)theta64[i];
-    size_t off = 0;
-    for (int l = 0; l < DEPTH; l++) {
-        m->W[l] = m->theta + off;
-        m->dW[l] = m->grad + off;
-        off += (size_t)dims[l + 1] * dims[l];
-        m->b[l] = m->theta + off;
-        m->db[l] = m->grad + off;
-        off += (size_t)dims[l + 1];
-        m->act[l] = xcalloc((size_t)maxB * dims[l], sizeof(float));
-        m->pre[l] = xcalloc((size_t)maxB * dims[l + 1], sizeof(float));
-    }
-    m->dact = xcalloc((size_t)maxB * widest, sizeof(float));
-    m->dpre = xcalloc((size_t)maxB * widest, sizeof(float));
-}
-
-static void netf_free(netf_t *m)
-{
-    free(m->theta);
-    free(m->grad);
-    for (int l = 0; l < DEPTH; l++) {
-        free(m->act[l]);
-        free(m->pre[l]);
-    }
-    free(m->dact);
-    free(m->dpre);
-}
-
-/* act[0] holds the batch; returns the logits. */
-static const float *netf_forward(netf_t *m, int B)
-{
-    for (int l = 0; l < DEPTH; l++) {
-        nn_linear_forward_f32(m->pre[l], m->act[l], m->W[l], m->b[l], B, m->dims[l],
-                              m->dims[l + 1]);
-        if (l < DEPTH - 1)
-            nn_relu_forward_f32(m->act[l + 1], m->pre[l], (size_t)B * m->dims[l + 1]);
-    }
-    return m->pre[DEPTH - 1];
-}
-
-static double netf_train(netf_t *m, const int *y, int B)
-{
-    const float *z = netf_forward(m, B);
-    double loss = nn_softmax_xent_f32(m->dpre, z, y, B, m->dims[DEPTH]);
-    for (int l = DEPTH - 1; l >= 0; l--) {
-        nn_linear_backward_f32(l > 0 ? m->dact : NULL, m->dW[l], m->db[l], m->dpre, m->act[l],
-                               m->W[l], B, m->dims[l], m->dims[l + 1]);
-        if (l > 0)
-            nn_relu_backward_f32(m->dpre, m->dact, m->pre[l - 1], (size_t)B * m->dims[l]);
-    }
-    return loss;
+        f[i] = (float)x[i];
+    return f;
 }
 
 /* ------------------------------------------------------------ main */
@@ -170,9 +107,19 @@ int main(int argc, char **argv)
     if (mlp_init(&m, dims, DEPTH, 1, 0, 0.0, Bmax, &rinit))
         die("cannot build the network");
     size_t np = m.n_params;
-    netf_t mf = {0};
-    if (f32)
-        netf_init(&mf, dims, Bmax, m.theta);
+    mlpf_t mf = {0};
+    float *xtr = NULL, *xte = NULL;
+    if (f32) {
+        mlp_spec_t fs = {.depth = DEPTH, .act = MLP_RELU, .bias = 1, .out_bias = 1,
+                         .max_batch = Bmax};
+        memcpy(fs.dims, dims, sizeof dims);
+        if (mlpf_create(&mf, &fs))
+            die("cannot build the float network");
+        for (size_t i = 0; i < np; i++)
+            mf.theta[i] = (float)m.theta[i];
+        xtr = float_copy(tr.x, (size_t)tr.n * D);
+        xte = float_copy(te.x, (size_t)te.n * D);
+    }
 
     /* latent copies (ternary), momentum buffers */
     double *lat = NULL, *v = NULL;
@@ -212,17 +159,17 @@ int main(int argc, char **argv)
                 yb[i] = tr.y[idx[s + i]];
             if (f32) {
                 for (int i = 0; i < B; i++)
-                    memcpy(mf.act[0] + (size_t)i * D, tr.xf + idx[s + i] * D, D * sizeof(float));
+                    memcpy(mf.act[0] + (size_t)i * D, xtr + idx[s + i] * D, D * sizeof(float));
                 if (ternary) {
                     for (int k = 0; k < 2; k++) {
-                        tern_quantize_f32(NULL, mf.theta + offW[k], latf + offW[k], nW[k],
+                        f32_tern_quantize(NULL, mf.theta + offW[k], latf + offW[k], nW[k],
                                           (float)TERN_EPS, TERN_FLOOR);
                         memcpy(mf.theta + offR[k], latf + offR[k], nR[k] * sizeof(float));
                     }
                 }
-                loss_sum += netf_train(&mf, yb, B);
-                opt_sgd_step_f32(ternary ? latf : mf.theta, mf.grad, vf, np, (float)lr,
-                                 (float)mom, 0.0f, OPT_WD_COUPLED);
+                loss_sum += mlpf_train_batch(&mf, yb, B);
+                f32_sgd_step(ternary ? latf : mf.theta, mf.grad, vf, np, (float)lr, (float)mom, 0.0f,
+                             OPT_WD_COUPLED);
             } else {
                 for (int i = 0; i < B; i++)
                     memcpy(m.act[0] + (size_t)i * D, tr.x + idx[s + i] * D, D * sizeof(double));
@@ -254,7 +201,7 @@ int main(int argc, char **argv)
         if (f32) {
             memcpy(mf.theta, latf, np * sizeof(float));
             for (int k = 0; k < 2; k++)
-                tern_quantize_f32(NULL, mf.theta + offW[k], latf + offW[k], nW[k],
+                f32_tern_quantize(NULL, mf.theta + offW[k], latf + offW[k], nW[k],
                                   (float)TERN_EPS, TERN_FLOOR);
         } else {
             memcpy(m.theta, lat, np * sizeof(double));
@@ -267,8 +214,8 @@ int main(int argc, char **argv)
     for (int s = 0; s < te.n; s += Bmax) {
         int B = te.n - s < Bmax ? te.n - s : Bmax;
         if (f32) {
-            memcpy(mf.act[0], te.xf + (size_t)s * D, (size_t)B * D * sizeof(float));
-            correct += nn_count_correct_f32(netf_forward(&mf, B), te.y + s, B, C);
+            memcpy(mf.act[0], xte + (size_t)s * D, (size_t)B * D * sizeof(float));
+            correct += f32_count_correct(mlpf_forward(&mf, B), te.y + s, B, C);
         } else {
             int c;
             mlp_eval_batch(&m, te.x + (size_t)s * D, te.y + s, B, &c);
@@ -297,8 +244,9 @@ int main(int argc, char **argv)
     free(v);
     free(latf);
     free(vf);
-    if (f32)
-        netf_free(&mf);
+    free(xtr);
+    free(xte);
+    mlpf_free(&mf);
     mlp_free(&m);
     dataset_free(&tr);
     dataset_free(&te);

@@ -4,6 +4,7 @@
  * Qiu et al. 2018, as reconstructed in our research brief).  See formula.h. */
 #include "nn/formula.h"
 #include "nn/layers.h"
+#include "nn/mlp.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -454,91 +455,41 @@ double formula_fit_sd(const formula_fit_t *fit, double t, double sigma)
 
 /* ------------------------------------------------ the predictor to tailor */
 
-/* views into theta */
-typedef struct {
-    const double *W1, *b1, *W2, *b2, *W3, *b3;
-} pred_view;
-
-static pred_view view(const double *th, int H)
+/* The predictor as the one MLP on caller memory: max_batch rows of
+ * activations in ws.  theta is only read (forward and backward never write
+ * the parameters), hence the cast. */
+static void pred_attach(mlp_t *m, const double *theta, double *grad, int H, int max_batch,
+                        double *ws)
 {
-    pred_view v;
-    v.W1 = th;
-    v.b1 = v.W1 + 2 * H;
-    v.W2 = v.b1 + H;
-    v.b2 = v.W2 + (size_t)H * H;
-    v.W3 = v.b2 + H;
-    v.b3 = v.W3 + 2 * H;
-    return v;
+    mlp_spec_t s = {.depth = 3, .dims = {2, H, H, 2}, .act = MLP_TANH, .bias = 1, .out_bias = 1,
+                    .max_batch = max_batch};
+    mlp_attach(m, &s, (double *)theta, grad, ws);
 }
 
 void formula_pred_init(double *theta, int H, rng_t *rng)
 {
-    /* fan_in 2 for layer 1, H for layers 2 and 3 */
-    size_t n1 = 3 * (size_t)H, n2 = (size_t)H * H + H, n3 = 2 * (size_t)H + 2;
-    double s1 = 1 / sqrt(2.0), s2 = 1 / sqrt((double)H);
-    size_t i = 0;
-    for (; i < n1; i++)
-        theta[i] = s1 * (2 * rng_uniform(rng) - 1);
-    for (; i < n1 + n2 + n3; i++)
-        theta[i] = s2 * (2 * rng_uniform(rng) - 1);
-}
-
-/* Forward on B rows; h1, h2 [B, H] cached, y [B, 2]. */
-static void pred_forward(double *y, double *h1, double *h2, const double *theta, int H,
-                         const double *X, int B)
-{
-    pred_view v = view(theta, H);
-    nn_linear_forward(h1, X, v.W1, v.b1, B, 2, H);
-    nn_tanh_forward(h1, h1, (size_t)B * H);
-    nn_linear_forward(h2, h1, v.W2, v.b2, B, H, H);
-    nn_tanh_forward(h2, h2, (size_t)B * H);
-    nn_linear_forward(y, h2, v.W3, v.b3, B, H, 2);
-}
-
-/* Backward of pred_forward: parameter gradient written to g (overwritten),
- * input gradient to dX (may be NULL).  dy is [B, 2]; dh [2 B H] scratch. */
-static void pred_backward(double *g, double *dX, const double *dy, const double *h1,
-                          const double *h2, const double *theta, int H, const double *X, int B,
-                          double *dh)
-{
-    pred_view v = view(theta, H);
-    double *gW1 = g, *gb1 = gW1 + 2 * H, *gW2 = gb1 + H, *gb2 = gW2 + (size_t)H * H,
-           *gW3 = gb2 + H, *gb3 = gW3 + 2 * H;
-    double *dh2 = dh, *dh1 = dh + (size_t)B * H;
-    nn_linear_backward(dh2, gW3, gb3, dy, h2, v.W3, B, H, 2);
-    nn_tanh_backward(dh2, dh2, h2, (size_t)B * H);
-    nn_linear_backward(dh1, gW2, gb2, dh2, h1, v.W2, B, H, H);
-    nn_tanh_backward(dh1, dh1, h1, (size_t)B * H);
-    nn_linear_backward(dX, gW1, gb1, dh1, X, v.W1, B, 2, H);
+    mlp_t m;
+    pred_attach(&m, theta, NULL, H, 1, NULL);
+    mlp_init_uniform(&m, rng);
 }
 
 double formula_pred_mse(double *grad, const double *theta, int H, const double *X,
                         const double *Y, int B, double *ws)
 {
-    double *h1 = ws, *h2 = h1 + (size_t)B * H, *y = h2 + (size_t)B * H, *dy = y + 2 * (size_t)B;
-    pred_forward(y, h1, h2, theta, H, X, B);
-    double loss = 0;
-    for (size_t i = 0; i < 2 * (size_t)B; i++) {
-        double d = y[i] - Y[i];
-        loss += d * d;
-        dy[i] = d / B;               /* d/dy of sum d^2 / (2B) */
-    }
-    if (grad) {
-        /* dh scratch: reuse h-sized space after dy; 2*B*H doubles */
-        double *dh = dy + 2 * (size_t)B;
-        pred_backward(grad, NULL, dy, h1, h2, theta, H, X, B, dh);
-    }
-    return loss / (2.0 * B);
+    mlp_t m;
+    pred_attach(&m, theta, grad, H, B, ws);
+    return mlp_regress_batch(&m, X, Y, B, NN_LOSS_MSE, 0, grad != NULL);
 }
 
 void formula_pred_rollout(double *xs, const double *theta, int H, const double *x0, int T,
                           double dt, double *ws)
 {
-    double *h1 = ws, *h2 = h1 + H, y[2];
+    mlp_t m;
+    pred_attach(&m, theta, NULL, H, 1, ws);
     xs[0] = x0[0];
     xs[1] = x0[1];
     for (int t = 0; t < T; t++) {
-        pred_forward(y, h1, h2, theta, H, xs + 2 * t, 1);
+        const double *y = mlp_forward(&m, xs + 2 * t, 1);
         xs[2 * t + 2] = xs[2 * t] + dt * y[0];
         xs[2 * t + 3] = xs[2 * t + 1] + dt * y[1];
     }
@@ -547,20 +498,10 @@ void formula_pred_rollout(double *xs, const double *theta, int H, const double *
 double formula_pred_noether(double *grad, const double *theta, int H, const double *x0, int T,
                             double dt, const formula_cand_t *g, double *ws)
 {
-    size_t n = FORMULA_PRED_NPARAMS(H);
     double *xs = ws;                                   /* [(T+1) 2] */
-    double *h1 = xs + 2 * (size_t)(T + 1);             /* [T H] */
-    double *h2 = h1 + (size_t)T * H;                   /* [T H] */
-    double *dh = h2 + (size_t)T * H;                   /* [2 H] */
-    double *gt = dh + 2 * (size_t)H;                   /* [n] */
-    double y[2];
-    xs[0] = x0[0];
-    xs[1] = x0[1];
-    for (int t = 0; t < T; t++) {
-        pred_forward(y, h1 + (size_t)t * H, h2 + (size_t)t * H, theta, H, xs + 2 * t, 1);
-        xs[2 * t + 2] = xs[2 * t] + dt * y[0];
-        xs[2 * t + 3] = xs[2 * t + 1] + dt * y[1];
-    }
+    mlp_t m;
+    pred_attach(&m, theta, grad, H, 1, xs + 2 * (size_t)(T + 1));
+    formula_pred_rollout(xs, theta, H, x0, T, dt, xs + 2 * (size_t)(T + 1));
     double g0 = formula_cand_eval(g, x0[0], x0[1]);
     double loss = 0;
     for (int t = 1; t <= T; t++) {
@@ -568,9 +509,9 @@ double formula_pred_noether(double *grad, const double *theta, int H, const doub
         loss += d * d;
     }
     loss /= T;
-    memset(grad, 0, n * sizeof *grad);
+    mlp_zero_grad(&m);
     /* excerpt: noether */
-    /* adjoint a = dL/dx_{t+1}, walked backwards */
+    /* adjoint a = dL/dx_{t+1}, walked backwards; grad accumulates each step's share */
     double a[2] = {0, 0};
     for (int t = T - 1; t >= 0; t--) {
         const double *x1 = xs + 2 * (t + 1);
@@ -579,10 +520,8 @@ double formula_pred_noether(double *grad, const double *theta, int H, const doub
         a[0] += 2 * d * gq / T;
         a[1] += 2 * d * gp / T;
         double dy[2] = {dt * a[0], dt * a[1]}, dx[2];
-        pred_backward(gt, dx, dy, h1 + (size_t)t * H, h2 + (size_t)t * H, theta, H, xs + 2 * t, 1,
-                      dh);
-        for (size_t i = 0; i < n; i++)
-            grad[i] += gt[i];
+        mlp_forward(&m, xs + 2 * t, 1);                /* the step's activations again */
+        mlp_backward(&m, dy, 1, dx);
         a[0] += dx[0];
         a[1] += dx[1];
     }

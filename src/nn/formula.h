@@ -129,28 +129,30 @@ double formula_fit_sd(const formula_fit_t *fit, double t, double sigma);
 
 /* The black-box baseline of the Noether-network experiment (Alet et al. 2021,
  * appendix C, after HNN's baseline MLP): a 2 -> H -> H -> 2 tanh MLP f_theta
- * rolled out as x_{t+1} = x_t + dt f_theta(x_t), and "tailored" at test time
- * by one gradient step on the conservation loss of a candidate g
- * (Alet et al. 2021, eq. for L_Noether with g(x_0) as the reference):
+ * (the one MLP of mlp.h, on caller memory) rolled out as
+ * x_{t+1} = x_t + dt f_theta(x_t), and "tailored" at test time by one
+ * gradient step on the conservation loss of a candidate g (Alet et al. 2021,
+ * eq. for L_Noether with g(x_0) as the reference):
  *     L_N(theta) = (1/T) sum_{t=1..T} (g(x~_t) - g(x_0))^2,
  *     theta' = theta - lambda grad_theta L_N.
  * theta layout: W1[H,2] b1[H] W2[H,H] b2[H] W3[2,H] b3[2] (PyTorch layout). */
 #define FORMULA_PRED_NPARAMS(H) ((size_t)(H) * (H) + 6 * (size_t)(H) + 2)
-/* Workspace for a batch of m rows, or a rollout of m - 1 steps. */
-#define FORMULA_PRED_WORK(H, m) \
-    ((size_t)(m) * (4 * (size_t)(H) + 4) + 4 * (size_t)(H) + 8 + FORMULA_PRED_NPARAMS(H))
+/* Workspace for a batch of m rows, or a rollout of m - 1 steps: the MLP's
+ * activations for m rows (at most m (6 H + 10) doubles) and the rollout's states. */
+#define FORMULA_PRED_WORK(H, m) ((size_t)(m) * (6 * (size_t)(H) + 12))
 
 /* PyTorch's default init: every weight and bias ~ U(-1/sqrt(fan_in), +). */
 void   formula_pred_init(double *theta, int H, rng_t *rng);
-/* Mean squared error of f_theta(X) against targets Y (both [B, 2]), and its
- * gradient (overwritten; may be NULL). */
+/* Mean squared error of f_theta(X) against targets Y (both [B, 2]; mean
+ * over the 2 B entries), and its gradient (overwritten; may be NULL). */
 double formula_pred_mse(double *grad, const double *theta, int H, const double *X,
                         const double *Y, int B, double *ws);
 /* xs[(T+1)*2]: x_0 = x0, then T steps. */
 void   formula_pred_rollout(double *xs, const double *theta, int H, const double *x0, int T,
                             double dt, double *ws);
 /* L_N along the rollout from x0 and its gradient in theta (overwritten),
- * by backpropagation through the T steps. */
+ * by backpropagation through the T steps (each step's activations are
+ * recomputed on the way back). */
 double formula_pred_noether(double *grad, const double *theta, int H, const double *x0, int T,
                             double dt, const formula_cand_t *g, double *ws);
 

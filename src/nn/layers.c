@@ -46,6 +46,34 @@ void nn_linear_backward(double *din, double *dW, double *db, const double *dout,
     }
 }
 
+void nn_linear_backward_acc(double *din, double *dW, double *db, const double *dout,
+                            const double *in, const double *W, int B, int in_dim, int out_dim)
+{
+    if (din)
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0, dout,
+                    out_dim, W, in_dim, 0.0, din, in_dim);
+    if (dW)
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0, dout,
+                    out_dim, in, in_dim, 1.0, dW, in_dim);
+    if (!db || B < 1)
+        return;
+    /* db += (the column sums of dout, row 0 first), in blocks on the stack:
+     * adding the pass's total keeps accumulation the sum of whole passes */
+    enum { NJ = 64 };
+    for (int j0 = 0; j0 < out_dim; j0 += NJ) {
+        int nj = out_dim - j0 < NJ ? out_dim - j0 : NJ;
+        double s[NJ];
+        memcpy(s, dout + j0, (size_t)nj * sizeof *s);
+        for (int r = 1; r < B; r++) {
+            const double *d = dout + (size_t)r * out_dim + j0;
+            for (int k = 0; k < nj; k++)
+                s[k] += d[k];
+        }
+        for (int k = 0; k < nj; k++)
+            db[j0 + k] += s[k];
+    }
+}
+
 /* ------------------------------------------------------------ ReLU */
 
 void nn_relu_forward(double *out, const double *in, size_t n)
@@ -86,6 +114,20 @@ double nn_softmax_xent(double *dlogits, const double *logits, const int *labels,
         }
     }
     return total / B;
+}
+
+double nn_regression_loss(double *dout, const double *out, const double *y, int B, int C,
+                          nn_loss_kind kind, int per_sample)
+{
+    size_t n = (size_t)B * C;
+    double norm = per_sample ? (double)B : (double)n, sum = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double e = out[i] - y[i];
+        sum += kind == NN_LOSS_L1 ? fabs(e) : e * e;
+        if (dout)
+            dout[i] = (kind == NN_LOSS_L1 ? (double)((e > 0) - (e < 0)) : 2.0 * e) / norm;
+    }
+    return sum / norm;
 }
 
 int nn_count_correct(const double *logits, const int *labels, int B, int C)

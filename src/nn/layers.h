@@ -1,7 +1,7 @@
 /* layers.h: forward/backward kernels of the layers every learning chapter uses,
  * in the style of llm.c: one function pair per layer, outputs first, sizes
  * last, row-major arrays, shapes in comments.  Double precision (the laws are
- * tested in double); the _f32 variants in layers_f32.h serve the benchmarks.
+ * tested in double; the benchmark keeps its float twins in src/bench/).
  *
  * Conventions
  *   - B is the batch size; activations are [B, C] row-major.
@@ -23,6 +23,13 @@ void nn_linear_forward(double *out, const double *in, const double *W, const dou
 void nn_linear_backward(double *din, double *dW, double *db, const double *dout,
                         const double *in, const double *W, int B, int in_dim, int out_dim);
 
+/* As nn_linear_backward, but ADDS this pass's dW and db to dW and db (din,
+ * when not NULL, is overwritten): the form a network whose gradient
+ * accumulates over several passes needs.  On zeroed dW, db the result is the
+ * same bytes as nn_linear_backward's. */
+void nn_linear_backward_acc(double *din, double *dW, double *db, const double *dout,
+                            const double *in, const double *W, int B, int in_dim, int out_dim);
+
 /* out = max(in, 0) elementwise (out may alias in). */
 void nn_relu_forward(double *out, const double *in, size_t n);
 /* din = dout * [in > 0]  (din may alias dout). */
@@ -32,6 +39,16 @@ void nn_relu_backward(double *din, const double *dout, const double *in, size_t 
  * Returns the mean loss; writes dlogits[B,C] = (softmax - onehot) / B when
  * dlogits is not NULL.  Log-sum-exp with the row max subtracted. */
 double nn_softmax_xent(double *dlogits, const double *logits, const int *labels, int B, int C);
+/* Regression loss of out[B,C] against y[B,C], e = out - y:
+ *   sum over the entries of |e| (NN_LOSS_L1) or e^2 (NN_LOSS_MSE),
+ *   divided by B (per_sample != 0: per-sample sum, mean over samples) or by
+ *   B C (mean over all entries, torch's default reduction).
+ * Returns the loss; writes dout[B,C] = d loss/d out when dout is not NULL
+ * (sign(e)/norm or 2e/norm; sign(0) = 0).  Sums run in index order. */
+typedef enum { NN_LOSS_L1 = 0, NN_LOSS_MSE = 1 } nn_loss_kind;
+double nn_regression_loss(double *dout, const double *out, const double *y, int B, int C,
+                          nn_loss_kind kind, int per_sample);
+
 /* Number of rows whose arg-max equals the label. */
 int nn_count_correct(const double *logits, const int *labels, int B, int C);
 

@@ -74,32 +74,3 @@ void opt_adam_step(double *w, const double *g, double *m, double *s, size_t n, l
         w[i] -= lr * (m[i] / bc1) / (sqrt(s[i] / bc2) + eps);
     }
 }
-
-void opt_sgd_step_f32(float *w, const float *g, float *v, size_t n,
-                      float lr, float beta, float wd, opt_wd_mode mode)
-{
-    if (wd == 0.0f && beta != 0.0f) {
-        for (size_t i = 0; i < n; i++) {
-            float vi = beta * v[i] + g[i];
-            v[i] = vi;
-            w[i] -= lr * vi;
-        }
-        return;
-    }
-    float shrink = mode == OPT_WD_DECOUPLED ? 1.0f - lr * wd : 1.0f;
-    float wdc = mode == OPT_WD_COUPLED ? wd : 0.0f;
-    for (size_t i = 0; i < n; i++) {
-        float gi = g[i];
-        if (wdc != 0.0f)
-            gi += wdc * w[i];
-        if (shrink != 1.0f)
-            w[i] *= shrink;
-        if (beta != 0.0f) {
-            v[i] = beta * v[i] + gi;
-            gi = v[i];
-        } else if (v) {
-            v[i] = gi;
-        }
-        w[i] -= lr * gi;
-    }
-}

@@ -28,8 +28,4 @@ void opt_adam_step(double *w, const double *g, double *m, double *s, size_t n, l
                    double lr, double beta1, double beta2, double eps, double wd,
                    opt_wd_mode mode);
 
-/* float versions for the f32 benchmark path. */
-void opt_sgd_step_f32(float *w, const float *g, float *v, size_t n,
-                      float lr, float beta, float wd, opt_wd_mode mode);
-
 #endif

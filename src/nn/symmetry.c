@@ -10,6 +10,7 @@
 
 #include "core/util.h"
 #include "nn/layers.h"
+#include "physics/integrators.h"
 
 /* ---------------------------------------------------------------- charges */
 
@@ -325,40 +326,42 @@ double sym_conv_push(sym_conv_t *c, double f)
 
 /* --------------------------------------------------- gradient flow */
 
-void sym_flow_rk4(double *theta, size_t n, sym_grad_fn G, void *gctx, double dt, long nsteps,
-                  sym_forcing_fn F, void *fctx, int nf, double *J, double *ws, double *fws)
+/* Gradient flow with the forcing integral as one first-order system for the
+ * RK4 of physics/integrators.h: y = (theta, J), y' = (-G(theta), F(theta, G)). */
+typedef struct {
+    size_t n;
+    sym_grad_fn G;
+    void *gctx;
+    sym_forcing_fn F;
+    void *fctx;
+} flow_ctx;
+
+static int flow_field(double *dydt, const double *y, double t, void *vc)
 {
-    double *th0 = ws, *acc = ws + n, *x = ws + 2 * n, *g = ws + 3 * n;
-    double *f = fws, *facc = fws ? fws + nf : NULL;
-    static const double wstage[4] = {1.0, 2.0, 2.0, 1.0};
-    static const double cstage[3] = {0.5, 0.5, 1.0};
+    const flow_ctx *c = vc;
+    c->G(dydt, y, c->gctx);                    /* g, for the forcing ... */
+    if (c->F)
+        c->F(dydt + c->n, y, dydt, c->fctx);
+    for (size_t i = 0; i < c->n; i++)          /* ... then the velocity -g */
+        dydt[i] = -dydt[i];
+    return 0;
+}
+
+void sym_flow_rk4(double *theta, size_t n, sym_grad_fn G, void *gctx, double dt, long nsteps,
+                  sym_forcing_fn F, void *fctx, int nf, double *J, double *ws)
+{
     if (!F)
         nf = 0;
-    for (long k = 0; k < nsteps; k++) {
-        memcpy(th0, theta, n * sizeof *th0);
-        memcpy(x, theta, n * sizeof *x);
-        for (size_t i = 0; i < n; i++)
-            acc[i] = 0.0;
-        for (int c = 0; c < nf; c++)
-            facc[c] = 0.0;
-        for (int s = 0; s < 4; s++) {
-            G(g, x, gctx);                        /* stage velocity is -g */
-            if (nf) {
-                F(f, x, g, fctx);
-                for (int c = 0; c < nf; c++)
-                    facc[c] += wstage[s] * f[c];
-            }
-            for (size_t i = 0; i < n; i++)
-                acc[i] += wstage[s] * g[i];
-            if (s < 3)
-                for (size_t i = 0; i < n; i++)
-                    x[i] = th0[i] - cstage[s] * dt * g[i];
-        }
-        for (size_t i = 0; i < n; i++)
-            theta[i] = th0[i] - dt / 6.0 * acc[i];
-        for (int c = 0; c < nf; c++)
-            J[c] += dt / 6.0 * facc[c];
-    }
+    size_t m = n + (size_t)nf;
+    double *y = ws, *work = ws + m;
+    flow_ctx c = {n, G, gctx, nf ? F : NULL, fctx};
+    memcpy(y, theta, n * sizeof *y);
+    if (nf)
+        memcpy(y + n, J, (size_t)nf * sizeof *y);
+    phys_integrate(&phys_rk4, y, m, 0.0, dt, nsteps, flow_field, &c, work);
+    memcpy(theta, y, n * sizeof *y);
+    if (nf)
+        memcpy(J, y + n, (size_t)nf * sizeof *y);
 }
 
 /* ------------------------------------------ a smooth network with all three */

@@ -152,13 +152,16 @@ typedef double (*sym_grad_fn)(double *grad, const double *theta, void *ctx);
 /* A functional F(theta, grad) with nf components (e.g. |g_A|^2 per group). */
 typedef void (*sym_forcing_fn)(double *f, const double *theta, const double *grad, void *ctx);
 /* Integrates gradient flow d theta/dt = -grad L(theta) for nsteps classical
- * RK4 steps of size dt, in place, together with the augmented quadrature
- * J += int_0^T F(theta(t), g(t)) dt (same RK4 stages and weights; J is
- * accumulated, not cleared).  ws holds 4 n doubles, fws 2 nf (F may be NULL,
- * then fws may be NULL).  Fourth order for a smooth loss; a ReLU network's
- * kinks reduce it, which is why the finite-step test uses sym_smooth_t. */
+ * RK4 steps of size dt (phys_rk4_step of physics/integrators.h), in place,
+ * together with the augmented quadrature J += int_0^T F(theta(t), g(t)) dt
+ * (J rides along as part of the state, so it gets the same RK4 stages and
+ * weights; J is accumulated, not cleared).  F may be NULL (then J is not
+ * touched).  ws: SYM_FLOW_WORK(n, nf) doubles.  Fourth order for a smooth
+ * loss; a ReLU network's kinks reduce it, which is why the finite-step test
+ * uses sym_smooth_t. */
+#define SYM_FLOW_WORK(n, nf) (6 * ((size_t)(n) + (size_t)(nf)))
 void sym_flow_rk4(double *theta, size_t n, sym_grad_fn G, void *gctx, double dt, long nsteps,
-                  sym_forcing_fn F, void *fctx, int nf, double *J, double *ws, double *fws);
+                  sym_forcing_fn F, void *fctx, int nf, double *J, double *ws);
 
 /* ------------------------------------------ a smooth network with all three */
 

@@ -28,26 +28,6 @@ static double abs_sum(const double *W, size_t n)
     return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
 }
 
-static double abs_sum_f32(const float *W, size_t n)
-{
-    double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        p0 += fabsf(W[i]);
-        p1 += fabsf(W[i + 1]);
-        p2 += fabsf(W[i + 2]);
-        p3 += fabsf(W[i + 3]);
-        p4 += fabsf(W[i + 4]);
-        p5 += fabsf(W[i + 5]);
-        p6 += fabsf(W[i + 6]);
-        p7 += fabsf(W[i + 7]);
-    }
-    double t[8] = {p0, p1, p2, p3, p4, p5, p6, p7};
-    for (int k = 0; i < n; i++, k++)
-        t[k] += fabsf(W[i]);
-    return ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
-}
-
 double tern_absmean(const double *W, size_t n)
 {
     double s = abs_sum(W, n);
@@ -58,11 +38,6 @@ double tern_absmean(const double *W, size_t n)
         return t;
     }
     return s / (double)n;
-}
-
-float tern_absmean_f32(const float *W, size_t n)
-{
-    return (float)(abs_sum_f32(W, n) / (double)n);
 }
 
 static double scale_of(double gamma, double eps, tern_eps_mode mode)
@@ -93,16 +68,6 @@ static double threshold(double d)
     return a;
 }
 
-static float threshold_f32(float d)
-{
-    float a = 0.5f * d;
-    while (a / d > 0.5f)
-        a = nextafterf(a, 0.0f);
-    while (!(a / d > 0.5f))
-        a = nextafterf(a, INFINITY);
-    return a;
-}
-
 double tern_quantize(int8_t *T, double *Q, const double *W, size_t n, double eps,
                      tern_eps_mode mode)
 {
@@ -123,29 +88,6 @@ double tern_quantize(int8_t *T, double *Q, const double *W, size_t n, double eps
     if (Q)
         for (size_t i = 0; i < n; i++)
             Q[i] = fabs(W[i]) >= a ? copysign(d, W[i]) : 0.0;
-    return d;
-}
-
-float tern_quantize_f32(int8_t *T, float *Q, const float *W, size_t n, float eps,
-                        tern_eps_mode mode)
-{
-    float d = (float)scale_of(tern_absmean_f32(W, n), eps, mode);
-    if (!(d > 0.0f) || !isfinite(d)) {
-        for (size_t i = 0; i < n; i++) {
-            if (T)
-                T[i] = 0;
-            if (Q)
-                Q[i] = 0.0f;
-        }
-        return d;
-    }
-    float a = threshold_f32(d);
-    if (T)
-        for (size_t i = 0; i < n; i++)
-            T[i] = (int8_t)(fabsf(W[i]) >= a ? (W[i] > 0.0f ? 1 : -1) : 0);
-    if (Q)
-        for (size_t i = 0; i < n; i++)
-            Q[i] = fabsf(W[i]) >= a ? copysignf(d, W[i]) : 0.0f;
     return d;
 }
 

@@ -37,14 +37,11 @@ typedef enum { TERN_FLOOR = 0, TERN_ADD = 1 } tern_eps_mode;
 
 /* gamma = mean |W_i| over n > 0 entries, summed in a fixed order. */
 double tern_absmean(const double *W, size_t n);
-float  tern_absmean_f32(const float *W, size_t n);   /* double accumulator */
 
 /* Codes T[n] (may be NULL) and dequantized Q[n] (may be NULL) of W[n];
  * returns the scale d (so Q = d T). */
 double tern_quantize(int8_t *T, double *Q, const double *W, size_t n, double eps,
                      tern_eps_mode mode);
-float  tern_quantize_f32(int8_t *T, float *Q, const float *W, size_t n, float eps,
-                         tern_eps_mode mode);
 
 /* Number of entries whose code differs between two code arrays. */
 size_t tern_flips(const int8_t *T0, const int8_t *T1, size_t n);

@@ -7,21 +7,22 @@
 #define KEPLER_PI 3.14159265358979323846264338327950288
 
 /* excerpt: accel */
-void phys_kepler_accel(double *a, const double *q, double t, void *ctx)
+int phys_kepler_accel(double *a, const double *q, double t, void *ctx)
 {
     const phys_kepler_t *k = ctx;
     double r2 = q[0] * q[0] + q[1] * q[1];
     double s = k->mu / (r2 * sqrt(r2));          /* mu / r^3 */
     a[0] = -s * q[0] + k->F[0];
     a[1] = -s * q[1] + k->F[1];
+    return 0;
 }
 /* end excerpt */
 
-void phys_kepler_field(double *dydt, const double *y, double t, void *ctx)
+int phys_kepler_field(double *dydt, const double *y, double t, void *ctx)
 {
     dydt[0] = y[2];
     dydt[1] = y[3];
-    phys_kepler_accel(dydt + 2, y, t, ctx);
+    return phys_kepler_accel(dydt + 2, y, t, ctx);
 }
 
 double phys_kepler_energy(const phys_kepler_t *k, const double *q, const double *v)

@@ -22,10 +22,10 @@ typedef struct {
     double F[2];     /* uniform force per unit mass; {0, 0} for pure Kepler */
 } phys_kepler_t;
 
-/* phys_accel_fn: a = -mu q / |q|^3 + F.  ctx is a phys_kepler_t *. */
-void   phys_kepler_accel(double *a, const double *q, double t, void *ctx);
+/* phys_accel_fn: a = -mu q / |q|^3 + F.  ctx is a phys_kepler_t *.  Returns 0. */
+int    phys_kepler_accel(double *a, const double *q, double t, void *ctx);
 /* phys_field_fn: y' = (v, a(q)) with y = (x, y, vx, vy). */
-void   phys_kepler_field(double *dydt, const double *y, double t, void *ctx);
+int    phys_kepler_field(double *dydt, const double *y, double t, void *ctx);
 
 double phys_kepler_energy(const phys_kepler_t *k, const double *q, const double *v);
 double phys_kepler_angmom(const double *q, const double *v);          /* x vy - y vx */

@@ -5,18 +5,20 @@
 
 #include <math.h>
 
-void phys_spring_field(double *dydt, const double *y, double t, void *ctx)
+int phys_spring_field(double *dydt, const double *y, double t, void *ctx)
 {
     dydt[0] = 2.0 * y[1];
     dydt[1] = -2.0 * y[0];
+    return 0;
 }
 
 double phys_spring_energy(const double *y) { return y[0] * y[0] + y[1] * y[1]; }
 
-void phys_pendulum_field(double *dydt, const double *y, double t, void *ctx)
+int phys_pendulum_field(double *dydt, const double *y, double t, void *ctx)
 {
     dydt[0] = 2.0 * y[1];
     dydt[1] = -3.0 * sin(y[0]);
+    return 0;
 }
 
 double phys_pendulum_energy(const double *y) { return 3.0 * (1.0 - cos(y[0])) + y[1] * y[1]; }
@@ -33,11 +35,12 @@ void phys_dp_accel(double qdd[2], const double *y)
     qdd[1] = (f2 - a2 * f1) / den;
 }
 
-void phys_dp_field(double *dydt, const double *y, double t, void *ctx)
+int phys_dp_field(double *dydt, const double *y, double t, void *ctx)
 {
     dydt[0] = y[2];
     dydt[1] = y[3];
     phys_dp_accel(dydt + 2, y);
+    return 0;
 }
 
 static double dp_T(const double *y)

@@ -15,7 +15,8 @@
  *       thdd1 = (f1 - a1 f2)/(1 - a1 a2),    thdd2 = (f2 - a2 f1)/(1 - a1 a2).
  *   The energy normaliser of the LNN paper's figures is max|V| = 3g = 29.4.
  *
- * The *_field functions have the phys_field_fn signature (integrators.h). */
+ * The *_field functions have the phys_field_fn signature (integrators.h) and
+ * return 0. */
 #ifndef PHYSICS_SYSTEMS_H
 #define PHYSICS_SYSTEMS_H
 
@@ -23,14 +24,14 @@
 #define PHYS_DP_EMAX 29.4      /* max|V| = (m1 + m2) g l1 + m2 g l2 */
 
 /* y = (q, p) */
-void   phys_spring_field(double *dydt, const double *y, double t, void *ctx);
+int    phys_spring_field(double *dydt, const double *y, double t, void *ctx);
 double phys_spring_energy(const double *y);
-void   phys_pendulum_field(double *dydt, const double *y, double t, void *ctx);
+int    phys_pendulum_field(double *dydt, const double *y, double t, void *ctx);
 double phys_pendulum_energy(const double *y);
 
 /* y = (th1, th2, w1, w2) */
 void   phys_dp_accel(double qdd[2], const double *y);
-void   phys_dp_field(double *dydt, const double *y, double t, void *ctx);
+int    phys_dp_field(double *dydt, const double *y, double t, void *ctx);
 double phys_dp_energy(const double *y);       /* T + V */
 double phys_dp_lagrangian(const double *y);   /* T - V */
 /* The derivatives of L that the Euler-Lagrange solve needs (Cranmer et al.

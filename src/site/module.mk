@@ -17,6 +17,16 @@ SITEGEN_OBJ  := $(SITEGEN_SRC:src/%.c=$(BUILD)/obj/%.o)
 KATEX_JS     := src/site/katex-render.js
 SITE_INPUTS  := $(SITEGEN) $(KATEX_JS) chapters/macros.tex chapters/references.bib package-lock.json
 
+# Its objects carry their own flags stamp (same text as $(FLAGS_STAMP)): make
+# remakes the pages' dependency files even under -n, and so the generator
+# they need, so `make -n CFLAGS=...` does rebuild the generator -- but only
+# it, never the experiments' programs.
+SITE_FLAGS_STAMP := $(STAMP_DIR)/flags-site
+$(call value_stamp,$(SITE_FLAGS_STAMP),$(STAMP_TEXT.$(FLAGS_STAMP)))
+$(BUILD)/obj/site/%.o: src/site/%.c $(SITE_FLAGS_STAMP) | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
 $(SITEGEN): $(SITEGEN_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@.tmp.$$$$ $^ -lmd4c && mv $@.tmp.$$$$ $@
@@ -42,7 +52,14 @@ $(BUILD)/site-deps/%.d: chapters/%.md $(SITEGEN)
 # keeps in build/site-deps/NN-slug.front (rewritten only when it changes).
 # The list of chapters is kept in a file rewritten only when it changes, so
 # that removing a chapter also rebuilds the index.
-$(BUILD)/site-deps/%.front: $(BUILD)/site-deps/%.d ;
+#
+# The .front is written by the same `sitegen deps` run as the .d (while make
+# remakes its included makefiles, before any page), so it is only order-only
+# on the .d: a .front older than its .d is not stale (it is older on purpose)
+# and `make -n` does not list every page after a body edit.  Only a .front
+# deleted alone is rewritten here.
+$(BUILD)/site-deps/%.front: | $(BUILD)/site-deps/%.d
+	$(SITEGEN) deps chapters/$*.md -o $(BUILD)/site-deps/$*.d --target site/$*.html
 site/index.html: src/site/index.md $(SITE_FRONTS) $(CHAPTER_LIST) $(SITE_INPUTS) | $(DEPS_STAMP)
 	$(SITEGEN) $(KATEX_CACHE) index src/site/index.md $(CHAPTERS) -o $@
 # "Reproduce this" quotes the measured time per chapter (make reference).
@@ -96,17 +113,19 @@ site/assets/fonts/source-serif-4-%.woff2: node_modules/@fontsource/source-serif-
 
 SITE := site/index.html $(PAGES) $(SITE_ASSETS) $(SOURCE_VIEWS)
 
-# A goal that builds pages first remakes the dependency files; other goals
-# (a figure, a test binary, clean, help) neither need nor build them.  `make`
-# and `make test` re-enter make with build-site, or with the pages, and test-all.
-SITE_GOALS := $(if $(MAKECMDGOALS),$(filter all build-site test test-all test-browser bench bench-site pdf site/%,$(MAKECMDGOALS)),all)
-ifneq ($(SITE_GOALS),)
+# The pages' dependency files are read (and so first remade) for every goal
+# except those below, which never build a page: nothing under figures/, data/
+# or build/ depends on a page, and the .d files add edges only into site/
+# (and the .d files' own), so for these goals the graph is the same without
+# them; skipping them saves building the generator for `make clean`, a figure
+# or a data file.  Any other goal, a new one included, gets the full graph.
+SITE_FREE_GOALS := clean distclean help deps figures data verify reference reference-summaries \
+                   figures-long test-c test-sanitize fuzz figures/% data/% build/% $(BUILD)/%
+ifneq ($(filter-out $(SITE_FREE_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(SITE_DEPS)
-$(shell mkdir -p $(BUILD)/site-deps && { echo '$(CHAPTERS)' | cmp -s - $(CHAPTER_LIST) || \
-        echo '$(CHAPTERS)' > $(CHAPTER_LIST); })
 endif
-$(CHAPTER_LIST):
-	@mkdir -p $(@D) && echo '$(CHAPTERS)' > $@
+# The list of chapters, rewritten only when it changes (a value stamp).
+$(call value_stamp,$(CHAPTER_LIST),$(CHAPTERS))
 -include $(SITEGEN_OBJ:.o=.d)
 
 # ---------------------------------------------------------------- tests
@@ -118,6 +137,7 @@ $(BUILD)/tests/site/test_sitegen: private ALL_CFLAGS += -DSITEGEN_BIN='"$(SITEGE
 # internal link or image, no request outside the site; screenshots of each
 # page, light and dark, in build/screenshots/.
 TEST_RUNS += test-browser
+TEST_PREREQS += $(SITEGEN)
 test-browser: $(SITE) $(SITEGEN) | $(DEPS_STAMP)
 	@bash tests/browser/selftest.sh $(BUILD)/browser-selftest
 	node tests/browser/check.js site $(BUILD)/screenshots

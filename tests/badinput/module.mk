@@ -3,6 +3,7 @@
 # program; malformed chapters and unwritable outputs for the site generator;
 # interrupted figure and data builds.  A few seconds.
 TEST_RUNS += test-badinput
+TEST_PREREQS += $(EXP_BIN) $(BENCH_BIN) $(SITEGEN)
 test-badinput: $(EXP_BIN) $(BENCH_BIN) $(SITEGEN) | $(DEPS_STAMP)
 	@bash tests/badinput/run.sh
 .PHONY: test-badinput

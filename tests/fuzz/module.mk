@@ -32,3 +32,4 @@ fuzz: $(FUZZERS)
 test-fuzz-replay: $(FUZZERS)
 	@for f in $(FUZZERS); do bash tests/fuzz/run.sh replay $$(basename $$f) $$f || exit 1; done
 TEST_RUNS += test-fuzz-replay
+TEST_PREREQS += $(FUZZERS)

@@ -9,6 +9,7 @@
 
 #include "core/rng.h"
 #include "nn/formula.h"
+#include "nn/gradcheck.h"
 
 #define NSEQ 40
 #define LEN 30
@@ -114,18 +115,22 @@ Test(formula, search_rejects_short_sequences)
     cr_assert_eq(formula_search(c, x, start, 2, x, start, 2), -1);
 }
 
+static double cand_value(double *grad, const double *x, void *ctx)
+{
+    return formula_cand_eval(ctx, x[0], x[1]);
+}
+
 Test(formula, cand_format_and_grad)
 {
     formula_cand_t c = {.f1 = FORMULA_COSQ, .f2 = FORMULA_P2, .a = -2.9987, .b = 1.0};
     char buf[64];
     formula_cand_format(buf, sizeof buf, &c, 3);
     cr_assert_str_eq(buf, "p² \xe2\x88\x92 3.00 cos q");
-    double gq, gp, h = 1e-6, q = 0.7385, p = -0.4121;
-    formula_cand_grad(&c, q, p, &gq, &gp);
-    double fq = (formula_cand_eval(&c, q + h, p) - formula_cand_eval(&c, q - h, p)) / (2 * h);
-    double fp = (formula_cand_eval(&c, q, p + h) - formula_cand_eval(&c, q, p - h)) / (2 * h);
-    cr_assert_float_eq(gq, fq, 1e-8);
-    cr_assert_float_eq(gp, fp, 1e-8);
+    double g[2], x[2] = {0.7385, -0.4121};
+    formula_cand_grad(&c, x[0], x[1], &g[0], &g[1]);
+    gradcheck_opts o = {.h = 1e-6};
+    double e = gradcheck(cand_value, &c, x, 2, g, &o, NULL);
+    cr_assert_lt(e, 1e-9, "worst relative error %g", e);
 }
 
 Test(formula, lstsq_exact_and_covariance)
@@ -272,42 +277,49 @@ Test(formula, fit_rejects_bad_input)
 
 /* The tailoring gradient (backpropagation through the rollout) and the
  * training gradient agree with central differences of the losses. */
+enum { PH = 7, PT = 12, PB = 5 };
+
+typedef struct {
+    int which;                  /* 0: L_N, 1: MSE */
+    const formula_cand_t *g;
+    const double *x0, *X, *Y;
+    double dt, *grad, *ws;
+} pred_ctx;
+
+static double pred_loss(double *grad, const double *theta, void *v)
+{
+    pred_ctx *c = v;
+    if (c->which == 0)
+        return formula_pred_noether(c->grad, theta, PH, c->x0, PT, c->dt, c->g, c->ws);
+    return formula_pred_mse(NULL, theta, PH, c->X, c->Y, PB, c->ws);
+}
+
 static void fd_check(int which)
 {
-    enum { H = 7, T = 12, B = 5 };
-    size_t n = FORMULA_PRED_NPARAMS(H);
-    double theta[FORMULA_PRED_NPARAMS(H)], grad[FORMULA_PRED_NPARAMS(H)];
-    static double ws[FORMULA_PRED_WORK(H, T + B + 1)];
+    size_t n = FORMULA_PRED_NPARAMS(PH);
+    double theta[FORMULA_PRED_NPARAMS(PH)], grad[FORMULA_PRED_NPARAMS(PH)];
+    double scratch[FORMULA_PRED_NPARAMS(PH)];
+    static double ws[FORMULA_PRED_WORK(PH, PT + PB + 1)];
     rng_t r;
     rng_seed(&r, 31, 6);
-    formula_pred_init(theta, H, &r);
+    formula_pred_init(theta, PH, &r);
     formula_cand_t g = {.f1 = FORMULA_COSQ, .f2 = FORMULA_P2, .a = -2.385, .b = 1.0};
-    double x0[2] = {0.9385, -0.4125}, X[2 * B], Y[2 * B];
-    for (int i = 0; i < 2 * B; i++) {
+    double x0[2] = {0.9385, -0.4125}, X[2 * PB], Y[2 * PB];
+    for (int i = 0; i < 2 * PB; i++) {
         X[i] = rng_normal(&r);
         Y[i] = rng_normal(&r);
     }
     double dt = 0.1;
     if (which == 0)
-        formula_pred_noether(grad, theta, H, x0, T, dt, &g, ws);
+        formula_pred_noether(grad, theta, PH, x0, PT, dt, &g, ws);
     else
-        formula_pred_mse(grad, theta, H, X, Y, B, ws);
-    double h = 1e-6, worst = 0;
-    for (size_t i = 0; i < n; i++) {
-        double keep = theta[i], lp, lm;
-        theta[i] = keep + h;
-        lp = which == 0 ? formula_pred_noether(ws + FORMULA_PRED_WORK(H, T + 1), theta, H, x0, T, dt, &g, ws)
-                        : formula_pred_mse(NULL, theta, H, X, Y, B, ws);
-        theta[i] = keep - h;
-        lm = which == 0 ? formula_pred_noether(ws + FORMULA_PRED_WORK(H, T + 1), theta, H, x0, T, dt, &g, ws)
-                        : formula_pred_mse(NULL, theta, H, X, Y, B, ws);
-        theta[i] = keep;
-        double fd = (lp - lm) / (2 * h);
-        double err = fabs(fd - grad[i]) / (fabs(fd) + fabs(grad[i]) + 1e-8);
-        if (err > worst)
-            worst = err;
-    }
-    cr_assert_lt(worst, 1e-6, "worst relative gradient error %g", worst);
+        formula_pred_mse(grad, theta, PH, X, Y, PB, ws);
+    pred_ctx c = {which, &g, x0, X, Y, dt, scratch, ws};
+    gradcheck_opts o = {.h = 1e-6, .floor = 1e-8};
+    gradcheck_result res;
+    double worst = gradcheck(pred_loss, &c, theta, n, grad, &o, &res);
+    cr_assert_eq(res.compared, n);
+    cr_assert_lt(worst, 1e-6, "worst relative gradient error %g at %zu", worst, res.i);
 }
 
 Test(formula, noether_gradient_matches_finite_differences) { fd_check(0); }

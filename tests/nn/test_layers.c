@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "nn/gradcheck.h"
 #include "nn/layers.h"
-#include "nn/layers_f32.h"
 
 #define TOL 1e-7
 
@@ -20,27 +20,29 @@ static void fill(double *p, size_t n, rng_t *r, double a, double c)
         p[i] = a * rng_normal(r) + c;
 }
 
-/* Max-norm relative error of the analytic gradient g of f with respect to
- * p[0..n), against central differences with step h. */
-static double gradcheck(double (*f)(void *), void *ctx, double *p, const double *g, size_t n)
+/* Worst error (nn/gradcheck) of the analytic gradient g of f with respect
+ * to p[0..n), against central differences with step 1e-5, relative to the
+ * largest entry of g (the floor): |g_i - d_i| / (|g_i| + |d_i| + max |g|). */
+typedef struct {
+    double (*f)(void *);
+    void *ctx;
+} wrap_t;
+
+static double call(double *grad, const double *x, void *w)
 {
-    const double h = 1e-5;
-    double err = 0.0, scale = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double p0 = p[i];
-        p[i] = p0 + h;
-        double fp = f(ctx);
-        p[i] = p0 - h;
-        double fm = f(ctx);
-        p[i] = p0;
-        double num = (fp - fm) / (2.0 * h);
-        if (fabs(num - g[i]) > err)
-            err = fabs(num - g[i]);
-        if (fabs(g[i]) > scale)
-            scale = fabs(g[i]);
-    }
+    wrap_t *c = w;
+    return c->f(c->ctx);
+}
+
+static double check(double (*f)(void *), void *ctx, double *p, const double *g, size_t n)
+{
+    double scale = 0.0;
+    for (size_t i = 0; i < n; i++)
+        scale = fmax(scale, fabs(g[i]));
     cr_assert_gt(scale, 0.0, "analytic gradient is identically zero");
-    return err / scale;
+    wrap_t w = {f, ctx};
+    gradcheck_opts o = {.h = 1e-5, .floor = scale};
+    return gradcheck(call, &w, p, n, g, &o, NULL);
 }
 
 static double dot(const double *a, const double *b, size_t n)
@@ -79,10 +81,10 @@ Test(layers, linear_gradients)
         fill(k.R, B * O, &r, 1.1, 0.0);
         double dx[B * I], dW[O * I], db[O];
         nn_linear_backward(dx, dW, bias ? db : NULL, k.R, k.x, k.W, B, I, O);
-        cr_assert_leq(gradcheck(lin_f, &k, k.x, dx, B * I), TOL);
-        cr_assert_leq(gradcheck(lin_f, &k, k.W, dW, O * I), TOL);
+        cr_assert_leq(check(lin_f, &k, k.x, dx, B * I), TOL);
+        cr_assert_leq(check(lin_f, &k, k.W, dW, O * I), TOL);
         if (bias)
-            cr_assert_leq(gradcheck(lin_f, &k, k.b, db, O), TOL);
+            cr_assert_leq(check(lin_f, &k, k.b, db, O), TOL);
     }
 }
 
@@ -160,7 +162,7 @@ Test(layers, elementwise_gradients)
             nn_tanh_backward(dx, k.R, k.out, N);
         else
             nn_softplus_backward(dx, k.R, k.x, N);
-        cr_assert_leq(gradcheck(ew_f, &k, k.x, dx, N), TOL, "kind %d", kind);
+        cr_assert_leq(check(ew_f, &k, k.x, dx, N), TOL, "kind %d", kind);
     }
 }
 
@@ -205,7 +207,7 @@ Test(layers, softmax_xent)
         k.y[i] = (int)rng_below(&r, C);
     double dz[B * C];
     double L = nn_softmax_xent(dz, k.z, k.y, B, C);
-    cr_assert_leq(gradcheck(xent_f, &k, k.z, dz, B * C), TOL);
+    cr_assert_leq(check(xent_f, &k, k.z, dz, B * C), TOL);
     /* direct formula */
     double ref = 0.0;
     for (int i = 0; i < B; i++) {
@@ -282,13 +284,13 @@ static void norm_case(int kind, double eps, int affine, uint64_t seed)
         nn_layernorm_backward(dx, dg, db, k.R, k.xhat, k.rstd, g, NB, NC);
     else
         nn_rmsnorm_backward(dx, dg, k.R, k.xhat, k.rstd, g, NB, NC);
-    double e = gradcheck(norm_f, &k, k.x, dx, NB * NC);
+    double e = check(norm_f, &k, k.x, dx, NB * NC);
     cr_assert_leq(e, TOL, "kind %d eps %g affine %d: dx error %g", kind, eps, affine, e);
     if (affine) {
-        e = gradcheck(norm_f, &k, k.gamma, dg, NC);
+        e = check(norm_f, &k, k.gamma, dg, NC);
         cr_assert_leq(e, TOL, "kind %d: dgamma error %g", kind, e);
         if (kind != 2) {
-            e = gradcheck(norm_f, &k, k.beta, db, NC);
+            e = check(norm_f, &k, k.beta, db, NC);
             cr_assert_leq(e, TOL, "kind %d: dbeta error %g", kind, e);
         }
     }
@@ -400,56 +402,4 @@ Test(layers, batchnorm_eval_and_running)
     nn_batchnorm_update_running(a, bvar, mean, rstd, 5, 1, 0.0, 0.1);
     cr_assert_leq(fabs(a[0] - (0.9 * 1.5 + 0.1 * 0.5)), 1e-16);
     cr_assert_leq(fabs(bvar[0] - (0.9 * 0.25 + 0.1 * 0.25 * 5.0 / 4.0)), 1e-16);
-}
-
-/* ------------------------------------------------------------ float path */
-
-/* The f32 kernels agree with the double ones to float accuracy. */
-Test(layers, f32_matches_f64)
-{
-    rng_t r;
-    rng_seed(&r, 91, 1);
-    enum { b = 9, n = 33, m = 10 };
-    double x[b * n], W[m * n], bias[m], y[b * m], dy[b * m], dx[b * n], dW[m * n], db[m];
-    float xf[b * n], Wf[m * n], bf[m], yf[b * m], dyf[b * m], dxf[b * n], dWf[m * n], dbf[m];
-    int lab[b];
-    fill(x, b * n, &r, 1.0, 0.2);
-    fill(W, m * n, &r, 0.3, 0.0);
-    fill(bias, m, &r, 0.3, 0.0);
-    for (int i = 0; i < b * n; i++)
-        x[i] = xf[i] = (float)x[i];   /* same inputs exactly */
-    for (int i = 0; i < m * n; i++)
-        W[i] = Wf[i] = (float)W[i];
-    for (int i = 0; i < m; i++)
-        bias[i] = bf[i] = (float)bias[i];
-    for (int i = 0; i < b; i++)
-        lab[i] = (int)rng_below(&r, m);
-    nn_linear_forward(y, x, W, bias, b, n, m);
-    nn_linear_forward_f32(yf, xf, Wf, bf, b, n, m);
-    for (int i = 0; i < b * m; i++)
-        cr_assert_leq(fabs(y[i] - yf[i]), 1e-5 * (1 + fabs(y[i])));
-    double L = nn_softmax_xent(dy, y, lab, b, m);
-    double Lf = nn_softmax_xent_f32(dyf, yf, lab, b, m);
-    cr_assert_leq(fabs(L - Lf), 1e-5 * L);
-    cr_assert_eq(nn_count_correct(y, lab, b, m), nn_count_correct_f32(yf, lab, b, m));
-    for (int i = 0; i < b * m; i++) {
-        cr_assert_leq(fabs(dy[i] - dyf[i]), 1e-6);
-        dy[i] = dyf[i];
-    }
-    nn_linear_backward(dx, dW, db, dy, x, W, b, n, m);
-    nn_linear_backward_f32(dxf, dWf, dbf, dyf, xf, Wf, b, n, m);
-    for (int i = 0; i < b * n; i++)
-        cr_assert_leq(fabs(dx[i] - dxf[i]), 1e-6);
-    for (int i = 0; i < m * n; i++)
-        cr_assert_leq(fabs(dW[i] - dWf[i]), 1e-6);
-    for (int i = 0; i < m; i++)
-        cr_assert_leq(fabs(db[i] - dbf[i]), 1e-6);
-    nn_relu_forward_f32(yf, yf, b * m);
-    nn_relu_backward_f32(dyf, dyf, yf, b * m);
-    for (int i = 0; i < b * m; i++) {
-        cr_assert_eq(yf[i], y[i] > 0 ? (float)yf[i] : 0.0f);
-        cr_assert(yf[i] >= 0.0f);
-        if (yf[i] == 0.0f)
-            cr_assert_eq(dyf[i], 0.0f);
-    }
 }

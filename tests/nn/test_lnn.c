@@ -1,7 +1,6 @@
-/* test_lnn.c: the second-order path of the Lagrangian network (src/nn/lnn.h).
+/* test_lnn.c: the Lagrangian network (src/nn/lnn.h; its engine, src/nn/hvp.h,
+ * has its own suite).
  *
- *  - input gradient and Hessian-vector products of the scalar MLP against
- *    central differences (softplus and tanh);
  *  - the gradient of the LNN loss with respect to every weight against
  *    central differences (relative error <= 1e-7);
  *  - the guarded Euler-Lagrange solve (Cranmer et al. 2020, eq. 6) fed with the
@@ -40,74 +39,13 @@ static void random_states(double *x, int B, rng_t *r, double vmax)
 /* An LNN with random weights (scheme), all multiplied by scale: a strongly
  * non-trivial learned Lagrangian for the tests below. */
 static void random_lnn(lnn_t *m, lnn_feat feat, double kappa, int width, int depth, int B,
-                       lnn_init_scheme scheme, double scale, rng_t *r)
+                       hvp_init_scheme scheme, double scale, rng_t *r)
 {
     cr_assert_eq(lnn_init(m, feat, 10.0, kappa, width, depth, B), 0);
-    lnn_net_init_weights(&m->net, scheme, r);
+    hvp_init_weights(&m->net, scheme, r);
     for (size_t i = 0; i < m->net.n_params; i++)
         m->net.theta[i] *= scale;
 }
-
-/* ------------------------------------------------------------- engine */
-
-static void check_engine(lnn_act act)
-{
-    int dims[] = {5, 7, 6, 8};
-    int B = 3, d0 = 5;
-    lnn_net_t n;
-    cr_assert_eq(lnn_net_init(&n, dims, 3, act, 2, B), 0);
-    rng_t r;
-    rng_seed(&r, 11, 1);
-    lnn_net_init_weights(&n, LNN_INIT_GLOROT, &r);
-    for (size_t i = 0; i < n.n_params; i++)
-        n.theta[i] += 0.3 * rng_normal(&r);   /* nonzero biases too */
-    double u[15], t[30], ga[15], hv[30], up[15], um[15];
-    for (int i = 0; i < 15; i++)
-        u[i] = 1.7 * rng_normal(&r);
-    for (int i = 0; i < 30; i++)
-        t[i] = rng_normal(&r);
-    lnn_net_forward(&n, B, u, t, 1);
-    memcpy(ga, n.R[0], sizeof ga);
-    memcpy(hv, n.R[0] + 15, sizeof hv);
-    double h = 1e-5;
-    for (int i = 0; i < B * d0; i++) {          /* ga = dL/du by differences of L */
-        memcpy(up, u, sizeof u);
-        memcpy(um, u, sizeof u);
-        up[i] += h;
-        um[i] -= h;
-        lnn_net_forward(&n, B, up, t, 1);
-        double Lp = n.value[i / d0];
-        lnn_net_forward(&n, B, um, t, 1);
-        double Lm = n.value[i / d0];
-        double fd = (Lp - Lm) / (2 * h);
-        cr_assert(fabs(fd - ga[i]) <= 1e-8 * (1 + fabs(ga[i])), "ga[%d] %.12g vs fd %.12g", i,
-                  ga[i], fd);
-    }
-    for (int k = 0; k < 2; k++)                 /* hvp_k = d(ga)/d(eps) along t_k */
-        for (int b = 0; b < B; b++) {
-            double gp[15], gm[15];
-            memcpy(up, u, sizeof u);
-            memcpy(um, u, sizeof u);
-            for (int f = 0; f < d0; f++) {
-                up[b * d0 + f] += h * t[k * 15 + b * d0 + f];
-                um[b * d0 + f] -= h * t[k * 15 + b * d0 + f];
-            }
-            lnn_net_forward(&n, B, up, t, 0);
-            memcpy(gp, n.R[0], sizeof gp);
-            lnn_net_forward(&n, B, um, t, 0);
-            memcpy(gm, n.R[0], sizeof gm);
-            for (int f = 0; f < d0; f++) {
-                double fd = (gp[b * d0 + f] - gm[b * d0 + f]) / (2 * h);
-                double an = hv[k * 15 + b * d0 + f];
-                cr_assert(fabs(fd - an) <= 1e-7 * (1 + fabs(an)), "hvp %d %d %d: %.12g vs %.12g",
-                          k, b, f, an, fd);
-            }
-        }
-    lnn_net_free(&n);
-}
-
-Test(lnn, engine_derivatives_softplus) { check_engine(LNN_SOFTPLUS); }
-Test(lnn, engine_derivatives_tanh) { check_engine(LNN_TANH); }
 
 /* ------------------------------------------------------- loss gradient */
 
@@ -118,7 +56,7 @@ static void check_loss_grad(lnn_feat feat, lnn_loss kind, double kappa)
     cr_assert_eq(lnn_init(&m, feat, 10.0, kappa, 9, 3, B), 0);
     rng_t r;
     rng_seed(&r, 5, 2);
-    lnn_net_init_weights(&m.net, LNN_INIT_GLOROT, &r);
+    hvp_init_weights(&m.net, HVP_INIT_GLOROT, &r);
     for (size_t i = 0; i < m.net.n_params; i++)
         m.net.theta[i] += 0.2 * rng_normal(&r);
     double x[24], y[12];
@@ -168,7 +106,7 @@ Test(lnn, accel_matches_finite_difference_euler_lagrange)
     cr_assert_eq(lnn_init(&m, LNN_FEAT_TRIG, 10.0, 1.0, 12, 2, B), 0);
     rng_t r;
     rng_seed(&r, 9, 3);
-    lnn_net_init_weights(&m.net, LNN_INIT_GLOROT, &r);
+    hvp_init_weights(&m.net, HVP_INIT_GLOROT, &r);
     double x[16], qdd[8];
     random_states(x, B, &r, 4.0);
     cr_assert_eq(lnn_accel(&m, B, x, qdd), 0);
@@ -245,7 +183,7 @@ typedef struct {
     int B;
 } field_ctx;
 
-static void lnn_field(double *dydt, const double *y, double t, void *vctx)
+static int lnn_field(double *dydt, const double *y, double t, void *vctx)
 {
     field_ctx *c = vctx;
     double qdd[2 * 8];
@@ -256,6 +194,7 @@ static void lnn_field(double *dydt, const double *y, double t, void *vctx)
         dydt[4 * b + 2] = qdd[2 * b];
         dydt[4 * b + 3] = qdd[2 * b + 1];
     }
+    return 0;
 }
 
 Test(lnn, learned_energy_conserved_to_rk4_order)
@@ -264,7 +203,7 @@ Test(lnn, learned_energy_conserved_to_rk4_order)
     lnn_t m;
     rng_t r;
     rng_seed(&r, 77, 5);
-    random_lnn(&m, LNN_FEAT_TRIG, 1.0, 16, 2, B, LNN_INIT_GLOROT, 2.0, &r);
+    random_lnn(&m, LNN_FEAT_TRIG, 1.0, 16, 2, B, HVP_INIT_GLOROT, 2.0, &r);
     double x0[4 * B];
     random_states(x0, B, &r, 1.0);
     field_ctx ctx = {&m, B};
@@ -303,8 +242,8 @@ Test(lnn, trig_inputs_are_periodic_wrapped_inputs_jump_at_the_seam)
     lnn_t mt, mw;
     rng_t r;
     rng_seed(&r, 5, 1);
-    random_lnn(&mt, LNN_FEAT_TRIG, 1.0, 16, 2, B, LNN_INIT_GLOROT, 1.0, &r);
-    random_lnn(&mw, LNN_FEAT_WRAP, 1.0, 16, 2, B, LNN_INIT_GLOROT, 1.0, &r);
+    random_lnn(&mt, LNN_FEAT_TRIG, 1.0, 16, 2, B, HVP_INIT_GLOROT, 1.0, &r);
+    random_lnn(&mw, LNN_FEAT_WRAP, 1.0, 16, 2, B, HVP_INIT_GLOROT, 1.0, &r);
     double h = 1e-9;
     /* q1 just below and just above the seam; q2, qdot fixed */
     double x[4 * B] = {(TWO_PI / 2) - h, 0.4, 0.7, -1.2, (TWO_PI / 2) + h, 0.4, 0.7, -1.2};
@@ -336,7 +275,7 @@ Test(lnn, learned_energy_grows_like_kappa_qdot_squared)
     lnn_t m;
     rng_t r;
     rng_seed(&r, 9, 2);
-    random_lnn(&m, LNN_FEAT_TRIG, kappa, 32, 2, B, LNN_INIT_CRANMER, 2.0, &r);
+    random_lnn(&m, LNN_FEAT_TRIG, kappa, 32, 2, B, HVP_INIT_CRANMER, 2.0, &r);
     double dir[4 * B];
     random_states(dir, B, &r, 1.0);
     double gap[3];
@@ -404,7 +343,7 @@ Test(lnn, deterministic_bytes)
         cr_assert_eq(lnn_init(&m, LNN_FEAT_TRIG, 10.0, 1.0, 64, 3, B), 0);
         rng_t r;
         rng_seed(&r, 1234, 7);
-        lnn_net_init_weights(&m.net, LNN_INIT_CRANMER, &r);
+        hvp_init_weights(&m.net, HVP_INIT_CRANMER, &r);
         double x[4 * 32], y[2 * 32];
         random_states(x, B, &r, 5.0);
         for (int i = 0; i < 2 * B; i++)
@@ -435,7 +374,6 @@ static double fd4(double *p, double h, double (*f)(void *), void *ctx)
 
 typedef struct {
     hnn_t *m;
-    fmlp_t *f;
     int B, kind, per_sample;
     const double *x, *y;
 } lossctx;
@@ -446,13 +384,6 @@ static double hnn_loss_only(void *v)
     return hnn_loss_grad(c->m, c->B, c->x, c->y);
 }
 
-static double fmlp_loss_only(void *v)
-{
-    lossctx *c = v;
-    fmlp_forward(c->f, c->B, c->x);
-    return fmlp_loss_grad(c->f, c->B, c->y, (lnn_loss)c->kind, c->per_sample);
-}
-
 Test(hnn, loss_gradient)
 {
     enum { B = 7 };
@@ -460,7 +391,7 @@ Test(hnn, loss_gradient)
     cr_assert_eq(hnn_init(&m, 10, 2, B), 0);
     rng_t r;
     rng_seed(&r, 8, 8);
-    lnn_net_init_weights(&m.net, LNN_INIT_ORTHO, &r);
+    hvp_init_weights(&m.net, HVP_INIT_ORTHO, &r);
     for (size_t i = 0; i < m.net.n_params; i++)
         m.net.theta[i] += 0.1 * rng_normal(&r);
     double x[2 * B], y[2 * B];
@@ -503,38 +434,4 @@ Test(hnn, loss_gradient)
     hnn_free(&m);
 }
 
-static void check_fmlp(fmlp_act act, lnn_loss kind, int per_sample)
-{
-    enum { B = 6 };
-    int dims[] = {3, 8, 7, 2};
-    fmlp_t f;
-    cr_assert_eq(fmlp_init(&f, dims, 3, act, 1, B), 0);
-    rng_t r;
-    rng_seed(&r, 21, 9);
-    fmlp_init_weights(&f, LNN_INIT_GLOROT, &r);
-    for (size_t i = 0; i < f.n_params; i++)
-        f.theta[i] += 0.1 * rng_normal(&r);
-    double x[3 * B], y[2 * B];
-    for (int i = 0; i < 3 * B; i++)
-        x[i] = rng_normal(&r);
-    for (int i = 0; i < 2 * B; i++)
-        y[i] = 3 * rng_normal(&r);
-    lossctx c = {.f = &f, .B = B, .kind = kind, .per_sample = per_sample, .x = x, .y = y};
-    fmlp_loss_only(&c);
-    size_t np = f.n_params;
-    double *g = malloc(np * sizeof(double)), gmax = 0, worst = 0;
-    memcpy(g, f.grad, np * sizeof(double));
-    for (size_t i = 0; i < np; i++)
-        gmax = fmax(gmax, fabs(g[i]));
-    for (size_t i = 0; i < np; i++) {
-        double fd = fd4(&f.theta[i], 1e-5, fmlp_loss_only, &c);
-        worst = fmax(worst, fabs(fd - g[i]) / (fabs(g[i]) + 1e-3 * gmax));
-    }
-    cr_log_info("field MLP gradient (act %d loss %d): worst %.3g", (int)act, (int)kind, worst);
-    cr_assert(worst <= 1e-7, "worst %.3g", worst);
-    free(g);
-    fmlp_free(&f);
-}
-
-Test(hnn, baseline_gradient_tanh_mse) { check_fmlp(FMLP_TANH, LNN_LOSS_MSE, 0); }
-Test(hnn, baseline_gradient_relu_l1) { check_fmlp(FMLP_RELU, LNN_LOSS_L1, 1); }
+/* The black-box baselines' gradients are checked in test_mlp.c (the one MLP). */

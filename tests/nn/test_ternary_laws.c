@@ -15,8 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "experiments/ch6/qnet.h"
+#include "core/util.h"
+#include "nn/gradcheck.h"
+#include "nn/layers.h"
 #include "nn/optim.h"
+#include "nn/qnet.h"
 
 #define BATCH 32
 
@@ -32,7 +35,7 @@ static void make_net(qnet_t *m, const int *dims, int L, int rms, quant_kind k1, 
                      quant_kind k3, double sigma, uint64_t seed)
 {
     quant_spec q[3] = {{k1, 0.05, 0.3, 0.3}, {k2, 0.05, 0.3, 0.3}, {k3, 0.05, 0.3, 0.3}};
-    qnet_init(m, dims, L, rms, q, BATCH);
+    cr_assert_eq(qnet_init(m, dims, L, rms, q, BATCH), 0);
     rng_t r;
     rng_seed(&r, seed, 1);
     qnet_init_weights(m, &r, sigma);
@@ -54,16 +57,16 @@ static void check_scale_law(quant_kind kind, double eta, double lam)
         qnet_grad(&m, x, y, BATCH, NULL);
         for (int l = 0; l < 2; l++) {
             size_t n = m.n[l];
-            double N = dot(m.W[l], m.W[l], n), g2 = dot(m.g[l], m.g[l], n);
-            double Rg = dot_resid(m.W[l], m.Q[l], m.g[l], n);
-            double Qg = dot(m.Q[l], m.g[l], n);
-            double e = fabs(Qg) / (sqrt(dot(m.Q[l], m.Q[l], n)) * sqrt(g2));
+            double N = qnet_dot(m.W[l], m.W[l], n), g2 = qnet_dot(m.g[l], m.g[l], n);
+            double Rg = qnet_dot_resid(m.W[l], m.Q[l], m.g[l], n);
+            double Qg = qnet_dot(m.Q[l], m.g[l], n);
+            double e = fabs(Qg) / (sqrt(qnet_dot(m.Q[l], m.Q[l], n)) * sqrt(g2));
             if (e > worst_euler) worst_euler = e;
             double pred = (1 - eta * lam) * (1 - eta * lam) * N + eta * eta * g2
                         - 2 * eta * (1 - eta * lam) * Rg;
             double nm = (1 - eta * lam) * (1 - eta * lam) * N + eta * eta * g2;
             opt_sgd_step(m.W[l], m.g[l], NULL, n, eta, 0.0, lam, OPT_WD_COUPLED);
-            double Nn = dot(m.W[l], m.W[l], n);
+            double Nn = qnet_dot(m.W[l], m.W[l], n);
             double rel = fabs(Nn - pred) / Nn;
             if (rel > worst) worst = rel;
             if (fabs(Nn - nm) / Nn > worst_nm) worst_nm = fabs(Nn - nm) / Nn;
@@ -277,10 +280,19 @@ Test(ternary_laws, translation_charge)
 
 /* ------------------------------------------------------- gradient check */
 
-static double loss_at(qnet_t *m, const double *x, const int *y)
+typedef struct {
+    qnet_t *m;
+    const double *x;
+    const int *y;
+} loss_ctx;
+
+/* The loss as a function of the dequantized weights Q (gradcheck_fn; the
+ * checked Q[l] is perturbed in place). */
+static double loss_at(double *grad, const double *Q, void *v)
 {
-    const double *z = qnet_forward(m, x, BATCH);
-    return nn_softmax_xent(NULL, z, y, BATCH, m->dims[m->L]);
+    loss_ctx *c = v;
+    const double *z = qnet_forward(c->m, c->x, BATCH);
+    return nn_softmax_xent(NULL, z, c->y, BATCH, c->m->dims[c->m->L]);
 }
 
 static void check_fd(int rms)
@@ -295,19 +307,11 @@ static void check_fd(int rms)
     synth(x, y, BATCH, 12, dims[L], 77);
     qnet_quantize(&m);
     qnet_grad(&m, x, y, BATCH, NULL);
+    loss_ctx c = {&m, x, y};
+    gradcheck_opts o = {.h = 1e-5, .floor = 1e-8, .stride = 5};
     double worst = 0;
     for (int l = 0; l < L; l++)
-        for (size_t k = 0; k < m.n[l]; k += 5) {
-            double h = 1e-5, q0 = m.Q[l][k];
-            m.Q[l][k] = q0 + h;
-            double lp = loss_at(&m, x, y);
-            m.Q[l][k] = q0 - h;
-            double lm = loss_at(&m, x, y);
-            m.Q[l][k] = q0;
-            double fd = (lp - lm) / (2 * h);
-            double e = fabs(fd - m.g[l][k]) / (fabs(fd) + fabs(m.g[l][k]) + 1e-8);
-            if (e > worst) worst = e;
-        }
+        worst = fmax(worst, gradcheck(loss_at, &c, m.Q[l], m.n[l], m.g[l], &o, NULL));
     cr_expect(worst < 1e-6, "net %s: finite-difference mismatch %.3g", rms ? "A" : "B", worst);
     qnet_free(&m);
 }
@@ -335,7 +339,7 @@ Test(ternary_laws, activation_quantization_breaks_rescale_identity)
         qnet_quantize(&m);
         qnet_grad(&m, x, y, BATCH, NULL);
         for (int i = 0; i < H; i++) {
-            double q1 = dot(m.Q[0] + (size_t)i * D, m.g[0] + (size_t)i * D, D), q2 = 0, act = 0;
+            double q1 = qnet_dot(m.Q[0] + (size_t)i * D, m.g[0] + (size_t)i * D, D), q2 = 0, act = 0;
             for (int c = 0; c < C; c++) q2 += m.Q[1][(size_t)c * H + i] * m.g[1][(size_t)c * H + i];
             for (int b = 0; b < BATCH; b++) {
                 size_t j = (size_t)b * H + i;

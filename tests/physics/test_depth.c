@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "nn/gradcheck.h"
 #include "nn/layers.h"
 
 enum { B = 5, D = 4, H = 7 };
@@ -38,6 +39,20 @@ static double loss(const double *y, const block_t *k, double *gy)
         if (gy) gy[i] = (k->c[i] + y[i]) / B;
     }
     return L / B;
+}
+
+/* The batch loss as a map of x (x_fixed NULL) or of b1 (b1_fixed NULL). */
+typedef struct {
+    const block_t *k;
+    const double *x_fixed, *b1_fixed;
+} loss_ctx;
+
+static void loss_map(double *L, const double *arg, void *v)
+{
+    loss_ctx *c = v;
+    double y[B * D], z[B * H], h[B * H];
+    forward(y, z, h, c->x_fixed ? c->x_fixed : arg, c->k, c->b1_fixed ? c->b1_fixed : arg);
+    L[0] = loss(y, c->k, NULL);
 }
 
 static void setup(block_t *k, double *x, double *v)
@@ -100,21 +115,18 @@ Test(depth, per_sample_identity_and_finite_differences)
         cr_assert(fabs(lhs - rhs) <= 1e-15 * (fabs(lhs) + fabs(rhs) + 1e-3),
                   "sample %d: %.17g vs %.17g", i, lhs, rhs);
     }
-    /* the three directional derivatives by central differences (batch loss) */
-    double e = 1e-6, xp[B * D], xm[B * D], bp[H], bm[H], yp[B * D], ym[B * D];
-    for (int i = 0; i < B * D; i++) { xp[i] = x[i] + e * v[i % D]; xm[i] = x[i] - e * v[i % D]; }
-    forward(yp, z, h, xp, &k, k.b1);
-    forward(ym, z, h, xm, &k, k.b1);
-    double fd_x = (loss(yp, &k, NULL) - loss(ym, &k, NULL)) / (2 * e);
-    for (int a = 0; a < H; a++) { bp[a] = k.b1[a] + e * W1v[a]; bm[a] = k.b1[a] - e * W1v[a]; }
-    forward(yp, z, h, x, &k, bp);
-    forward(ym, z, h, x, &k, bm);
-    double fd_b = (loss(yp, &k, NULL) - loss(ym, &k, NULL)) / (2 * e);
-    double an_x = 0, an_y = 0, an_b = 0;
-    for (int i = 0; i < B * D; i++) { an_x += gx[i] * v[i % D]; an_y += gy[i] * v[i % D]; }
+    /* the directional derivatives along v (in every sample's x) and along
+     * W1 v (in b1), by central differences of the batch loss (nn/gradcheck) */
+    double an_x = 0, an_y = 0, an_b = 0, vx[B * D], work[GRADCHECK_JVP_WORK(B * D, 1)];
+    for (int i = 0; i < B * D; i++) { vx[i] = v[i % D]; an_x += gx[i] * v[i % D]; an_y += gy[i] * v[i % D]; }
     for (int a = 0; a < H; a++) an_b += gb1[a] * W1v[a];
-    cr_assert_float_eq(fd_x, an_x, 1e-8, "<g_x, v>: fd %.12g, backprop %.12g", fd_x, an_x);
-    cr_assert_float_eq(fd_b, an_b, 1e-8, "<g_b1, W1 v>: fd %.12g, backprop %.12g", fd_b, an_b);
+    gradcheck_opts o = {.h = 1e-6, .floor = 1.0};
+    gradcheck_result res;
+    loss_ctx lx = {&k, NULL, k.b1}, lb = {&k, x, NULL};
+    double e = gradcheck_jvp(loss_map, &lx, x, B * D, 1, vx, &an_x, &o, work, &res);
+    cr_assert_leq(e, 1e-8, "<g_x, v>: fd %.12g, backprop %.12g", res.numeric, an_x);
+    e = gradcheck_jvp(loss_map, &lb, k.b1, H, 1, W1v, &an_b, &o, work, &res);
+    cr_assert_leq(e, 1e-8, "<g_b1, W1 v>: fd %.12g, backprop %.12g", res.numeric, an_b);
     /* the batch-averaged identity: E g_x - E g_y = W1^T grad_b1 */
     for (int j = 0; j < D; j++) {
         double Px = 0, Py = 0, Bj = 0;

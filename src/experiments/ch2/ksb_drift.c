@@ -104,7 +104,7 @@ int main(int argc, char **argv)
         die("sym_smooth_init failed");
     size_t n = s.n_params;
     double *th0 = xmalloc(n * sizeof *th0), *th = xmalloc(n * sizeof *th);
-    double *g = xmalloc(n * sizeof *g), *ws = xmalloc(4 * n * sizeof *ws);
+    double *g = xmalloc(n * sizeof *g), *ws = xmalloc(SYM_FLOW_WORK(n, 2) * sizeof *ws);
     int qn = s.d > H1 ? s.d : H1;
     double *q = xmalloc((size_t)(qn + H2 + 1) * sizeof *q);
     double *ta = xmalloc((size_t)(H2 + 1) * sizeof *ta), *tb = xmalloc((size_t)(H2 + 1) * sizeof *tb);
@@ -117,12 +117,12 @@ int main(int argc, char **argv)
     progress_t pr;
     progress_begin(&pr, "ksb_drift");
     chg_ctx cc = {&s, q};
-    double Q0, D0, Q1, D1, I[2] = {0, 0}, fws[4];
+    double Q0, D0, Q1, D1, I[2] = {0, 0};
     charges(&s, th0, &Q0, &D0, q);
     memcpy(th, th0, n * sizeof *th);
     long nflow = lround(T / dt);
     for (long k = 0; k < nflow; k++) {
-        sym_flow_rk4(th, n, sym_smooth_grad, &s, dt, 1, forcing, &cc, 2, I, ws, fws);
+        sym_flow_rk4(th, n, sym_smooth_grad, &s, dt, 1, forcing, &cc, 2, I, ws);
         progress_update(&pr, (double)k + 1, (double)nflow, "gradient flow");
     }
     charges(&s, th, &Q1, &D1, q);

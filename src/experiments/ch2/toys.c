@@ -31,6 +31,7 @@
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
+#include "physics/integrators.h"
 
 enum { NS = 32 };
 
@@ -106,18 +107,26 @@ static void generator(int toy, const double *w, double *xi)
         xi[0] = w[0], xi[1] = -w[1];
 }
 
+/* Gradient flow w' = -g(w) as a field for the steppers of physics/integrators.h. */
+typedef struct {
+    gradfn G;
+    const toydata_t *d;
+} flow_ctx;
+
+static int flow_field(double *dwdt, const double *w, double t, void *vc)
+{
+    const flow_ctx *c = vc;
+    c->G(c->d, w, dwdt);
+    dwdt[0] = -dwdt[0];
+    dwdt[1] = -dwdt[1];
+    return 0;
+}
+
 static void rk4(gradfn G, const toydata_t *d, double *w, double dt)
 {
-    double k[4][2], y[2];
-    G(d, w, k[0]);
-    for (int s = 1; s < 4; s++) {
-        double c = s == 3 ? 1.0 : 0.5;
-        y[0] = w[0] - c * dt * k[s - 1][0];
-        y[1] = w[1] - c * dt * k[s - 1][1];
-        G(d, y, k[s]);
-    }
-    w[0] -= dt / 6.0 * (k[0][0] + 2 * k[1][0] + 2 * k[2][0] + k[3][0]);
-    w[1] -= dt / 6.0 * (k[0][1] + 2 * k[1][1] + 2 * k[2][1] + k[3][1]);
+    flow_ctx c = {G, d};
+    double work[PHYS_RK4_WORK(2)];
+    phys_rk4_step(w, 2, 0.0, dt, flow_field, &c, work);
 }
 
 /* ------------------------------------------------------- the quadratic */

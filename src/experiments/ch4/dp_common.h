@@ -89,16 +89,17 @@ static inline int dp_lnn_build(lnn_t *m, lnn_feat feat, int width, int depth, in
     return lnn_init(m, feat, DP_VSCALE, DP_KAPPA, width, depth, max_batch);
 }
 
-static inline int dp_mlp_build(fmlp_t *f, int width, int depth, int max_batch)
+static inline int dp_mlp_build(mlp_t *f, int width, int depth, int max_batch)
 {
-    int dims[FMLP_MAX_LAYERS + 1];
-    if (depth < 1 || depth + 1 > FMLP_MAX_LAYERS)
+    mlp_spec_t s = {.depth = depth + 1, .act = MLP_RELU, .bias = 1, .out_bias = 1,
+                    .max_batch = max_batch};
+    if (depth < 1 || depth + 1 > MLP_MAX_LAYERS)
         return -1;
-    dims[0] = 6;
+    s.dims[0] = 6;
     for (int l = 1; l <= depth; l++)
-        dims[l] = width;
-    dims[depth + 1] = 2;
-    return fmlp_init(f, dims, depth + 1, FMLP_RELU, 1, max_batch);
+        s.dims[l] = width;
+    s.dims[depth + 1] = 2;
+    return mlp_create(f, &s);
 }
 
 static inline void dp_save_weights(const char *path, const double *theta, size_t n, const char *model,

@@ -59,20 +59,20 @@ int main(int argc, char **argv)
     int EB = 1000;                      /* evaluation chunk */
     int maxb = B > EB ? B : EB;
     lnn_t lnn;
-    fmlp_t mlp;
+    mlp_t mlp;
     double *theta, *grad;
     size_t np;
     if (is_lnn) {
         if (dp_lnn_build(&lnn, feat, width, depth, maxb))
             die("cannot build the LNN");
-        lnn_net_init_weights(&lnn.net, LNN_INIT_CRANMER, &rw);
+        hvp_init_weights(&lnn.net, HVP_INIT_CRANMER, &rw);
         theta = lnn.net.theta;
         grad = lnn.net.grad;
         np = lnn.net.n_params;
     } else {
         if (dp_mlp_build(&mlp, width, depth, maxb))
             die("cannot build the MLP");
-        fmlp_init_weights(&mlp, LNN_INIT_GLOROT, &rw);
+        hnn_baseline_init(&mlp, HVP_INIT_GLOROT, &rw);
         theta = mlp.theta;
         grad = mlp.grad;
         np = mlp.n_params;
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
                     ok_ += c_ - ns_;                                                   \
                 } else {                                                               \
                     dp_features(u, (Xs) + 4 * o_, c_);                                 \
-                    fmlp_forward(&mlp, c_, u);                                         \
+                    mlp_forward(&mlp, u, c_);                                          \
                     for (int i_ = 0; i_ < 2 * c_; i_++)                                \
                         sum_ += fabs(mlp.out[i_] - (As)[2 * o_ + i_]);                 \
                     ok_ += c_;                                                         \
@@ -146,8 +146,7 @@ int main(int argc, char **argv)
                         util_progname(), s, ns);
         } else {
             dp_features(u, xb, B);
-            fmlp_forward(&mlp, B, u);
-            loss = fmlp_loss_grad(&mlp, B, ab, LNN_LOSS_L1, 1);
+            loss = mlp_regress_batch(&mlp, u, ab, B, NN_LOSS_L1, 1, 1);
         }
         int finite = isfinite(loss);
         for (size_t i = 0; i < np && finite; i++)

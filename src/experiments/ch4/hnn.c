@@ -38,7 +38,7 @@
 typedef struct {
     int spring;
     hnn_t *hnn;
-    fmlp_t *base;
+    mlp_t *base;
     int B;
 } ctx_t;
 
@@ -47,24 +47,27 @@ static double energy(const ctx_t *c, const double *y)
     return c->spring ? phys_spring_energy(y) : phys_pendulum_energy(y);
 }
 
-static void true_field(double *dydt, const double *y, double t, void *vc)
+static int true_field(double *dydt, const double *y, double t, void *vc)
 {
     const ctx_t *c = vc;
     for (int b = 0; b < c->B; b++)
         (c->spring ? phys_spring_field : phys_pendulum_field)(dydt + 2 * b, y + 2 * b, t, NULL);
+    return 0;
 }
 
-static void hnn_rhs(double *dydt, const double *y, double t, void *vc)
+static int hnn_rhs(double *dydt, const double *y, double t, void *vc)
 {
     ctx_t *c = vc;
     hnn_field(c->hnn, c->B, y, dydt);
+    return 0;
 }
 
-static void base_rhs(double *dydt, const double *y, double t, void *vc)
+static int base_rhs(double *dydt, const double *y, double t, void *vc)
 {
     ctx_t *c = vc;
-    fmlp_forward(c->base, c->B, y);
+    mlp_forward(c->base, y, c->B);
     memcpy(dydt, c->base->out, 2 * (size_t)c->B * sizeof(double));
+    return 0;
 }
 
 /* state at time t from y0: exact for the spring, RK4 (dt 1e-3) for the pendulum */
@@ -80,9 +83,7 @@ static void advance(const ctx_t *c, double *y, double t0, double t1)
     long n = lround(ceil((t1 - t0) / 1e-3));
     if (n < 1)
         return;
-    double h = (t1 - t0) / n;
-    for (long s = 0; s < n; s++)
-        phys_rk4_step(y, 2, t0 + s * h, h, phys_pendulum_field, NULL, work);
+    phys_integrate(&phys_rk4, y, 2, t0, (t1 - t0) / n, n, phys_pendulum_field, NULL, work);
 }
 
 int main(int argc, char **argv)
@@ -134,13 +135,13 @@ int main(int argc, char **argv)
 
     /* ---- models */
     hnn_t hnn;
-    fmlp_t base;
-    int dims[3] = {2, width, width}, bdims[4] = {2, width, width, 2};
-    if (hnn_init(&hnn, width, 2, N) || fmlp_init(&base, bdims, 3, FMLP_TANH, 0, N))
+    mlp_t base;
+    mlp_spec_t bspec = {.depth = 3, .dims = {2, width, width, 2}, .act = MLP_TANH, .bias = 1,
+                        .out_bias = 0, .max_batch = N};
+    if (hnn_init(&hnn, width, 2, N) || mlp_create(&base, &bspec))
         die("cannot build the models");
-    (void)dims;
-    lnn_net_init_weights(&hnn.net, LNN_INIT_ORTHO, &ri);
-    fmlp_init_weights(&base, LNN_INIT_ORTHO, &ri);
+    hvp_init_weights(&hnn.net, HVP_INIT_ORTHO, &ri);
+    hnn_baseline_init(&base, HVP_INIT_ORTHO, &ri);
     c.hnn = &hnn;
     c.base = &base;
 
@@ -162,17 +163,14 @@ int main(int argc, char **argv)
         lh = hnn_loss_grad(&hnn, Ntr, X, Y);
         opt_adam_step(hnn.net.theta, hnn.net.grad, hm, hs, nh, s, lr, 0.9, 0.999, 1e-8, wd,
                       OPT_WD_COUPLED);
-        fmlp_forward(&base, Ntr, X);
-        lb = fmlp_loss_grad(&base, Ntr, Y, LNN_LOSS_MSE, 0);
+        lb = mlp_regress_batch(&base, X, Y, Ntr, NN_LOSS_MSE, 0, 1);
         opt_adam_step(base.theta, base.grad, bm, bs, nb, s, lr, 0.9, 0.999, 1e-8, wd,
                       OPT_WD_COUPLED);
         if (s % 20 == 0 || s == 1 || s == steps) {
             /* losses of the updated weights, train and test */
             double htr = hnn_loss_grad(&hnn, Ntr, X, Y), hte = hnn_loss_grad(&hnn, N - Ntr, Xte, Yte);
-            fmlp_forward(&base, Ntr, X);
-            double btr = fmlp_loss_grad(&base, Ntr, Y, LNN_LOSS_MSE, 0);
-            fmlp_forward(&base, N - Ntr, Xte);
-            double bte = fmlp_loss_grad(&base, N - Ntr, Yte, LNN_LOSS_MSE, 0);
+            double btr = mlp_regress_batch(&base, X, Y, Ntr, NN_LOSS_MSE, 0, 0);
+            double bte = mlp_regress_batch(&base, Xte, Yte, N - Ntr, NN_LOSS_MSE, 0, 0);
             tsv_rowv(tl, 5, (double)s, btr, bte, htr, hte);
             char note[96];
             snprintf(note, sizeof note, "hnn %.3g base %.3g", htr, btr);
@@ -182,10 +180,8 @@ int main(int argc, char **argv)
     progress_end(&pr);
     double train_sec = now_seconds() - t0, train_cpu = (double)clock() / CLOCKS_PER_SEC - c0;
     double h_tr = hnn_loss_grad(&hnn, Ntr, X, Y), h_te = hnn_loss_grad(&hnn, N - Ntr, Xte, Yte);
-    fmlp_forward(&base, Ntr, X);
-    double b_tr = fmlp_loss_grad(&base, Ntr, Y, LNN_LOSS_MSE, 0);
-    fmlp_forward(&base, N - Ntr, Xte);
-    double b_te = fmlp_loss_grad(&base, N - Ntr, Yte, LNN_LOSS_MSE, 0);
+    double b_tr = mlp_regress_batch(&base, X, Y, Ntr, NN_LOSS_MSE, 0, 0);
+    double b_te = mlp_regress_batch(&base, Xte, Yte, N - Ntr, NN_LOSS_MSE, 0, 0);
     (void)lh;
     (void)lb;
 
@@ -283,7 +279,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "%s: %s energy MSE base %.3g hnn %.3g (ratio %.1f), test loss %.3g / %.3g, %.1f s\n",
             util_progname(), task, se_b / nrows, se_h / nrows, se_b / se_h, b_te, h_te, train_sec);
     hnn_free(&hnn);
-    fmlp_free(&base);
+    mlp_free(&base);
     free(X);
     free(Y);
     free(hm);

@@ -1,57 +1,47 @@
-# Chapter 4, "Learning a Lagrangian": data rules and figure dependencies.
+# Chapter 4, "Learning a Lagrangian": its experiments (the `experiment`
+# template of the Makefile; figures follow from the data their scripts name).
 #
 # Four independent programs, two of which train for minutes; with `make -j2`
 # the two trainings of the double pendulum run side by side, then dp_eval
 # rolls both models out.  The trained weights are data (data/ch4/dp_*_weights.tsv):
-# they are rebuilt only when the training program or its parameters
-# (src/experiments/ch4/params.mk) change, so figures redraw without retraining.
-# The equal-step study (9 pairs of small trainings) and the seam run come on
-# top.  Whole chapter: about 660 CPU-seconds, 342 s with make -j2 on an idle
-# 2-core machine (data/reference/chapter_times.tsv; the issue's share: 6 min).
+# like every experiment they are rebuilt only when the training program or
+# its command line changes (the parameters are in params.mk), so figures
+# redraw without retraining.  The equal-step study (9 pairs of small
+# trainings) and the seam run come on top.  Whole chapter: about 660
+# CPU-seconds, 342 s with make -j2 on an idle 2-core machine
+# (data/reference/chapter_times.tsv; the issue's share: 6 min).
 
 CH4_BIN := $(BUILD)/bin/ch4
-CH4_MK  := src/experiments/ch4/params.mk
-include $(CH4_MK)
+include src/experiments/ch4/params.mk
 
 # Greydanus et al. 2019, tasks 1-2: HNN vs baseline (about half a minute each).
 CH4_HNN_S := data/ch4/hnn_spring_loss.tsv data/ch4/hnn_spring_rollout.tsv data/ch4/hnn_spring_summary.tsv
 CH4_HNN_ST := data/ch4/hnn_spring_timing.tsv
 CH4_HNN_P := data/ch4/hnn_pendulum_loss.tsv data/ch4/hnn_pendulum_rollout.tsv data/ch4/hnn_pendulum_summary.tsv
 CH4_HNN_PT := data/ch4/hnn_pendulum_timing.tsv
-$(CH4_HNN_S) $(CH4_HNN_ST) &: $(CH4_BIN)/hnn $(CH4_MK)
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/hnn --task spring --outdir data/ch4
-$(CH4_HNN_P) $(CH4_HNN_PT) &: $(CH4_BIN)/hnn $(CH4_MK)
-	@mkdir -p $(@D)
-	nice $(CH4_BIN)/hnn --task pendulum --outdir data/ch4
+$(eval $(call experiment,$(CH4_HNN_S) $(CH4_HNN_ST),$(CH4_BIN)/hnn,--task spring --outdir data/ch4))
+$(eval $(call experiment,$(CH4_HNN_P) $(CH4_HNN_PT),$(CH4_BIN)/hnn,--task pendulum --outdir data/ch4))
 
-# Two rule templates serve every double-pendulum run below (Cranmer et al.
-# 2020: LNN and baseline MLP on the same data, batch and schedule).
+# Two templates on top of `experiment` serve every double-pendulum run below
+# (Cranmer et al. 2020: LNN and baseline MLP on the same data, batch and
+# schedule).
 #   ch4_train PREFIX, MODEL, ARGS        dp_train -> PREFIX_{weights,train,loss,timing}.tsv
 #   ch4_eval  DIR, LNN, MLP, ARGS        dp_eval of LNN_weights.tsv against MLP_weights.tsv
 #                                        from the 40 held-out initial conditions -> DIR/dp_*.tsv
 CH4_TRAIN_FILES = $(1)_weights.tsv $(1)_train.tsv $(1)_loss.tsv $(1)_timing.tsv
 CH4_EVAL_FILES  = $(foreach f,energy traj order summary ic timing,$(1)/dp_$(f).tsv)
-define ch4_train
-$(call CH4_TRAIN_FILES,$(1)) &: $(CH4_BIN)/dp_train $(CH4_MK)
-	@mkdir -p $$(@D)
-	nice $(CH4_BIN)/dp_train --model $(2) $(strip $(3)) --out $(1)
-endef
-define ch4_eval
-$(call CH4_EVAL_FILES,$(1)) &: $(CH4_BIN)/dp_eval $(2)_weights.tsv $(3)_weights.tsv
-	@mkdir -p $$(@D)
-	nice $(CH4_BIN)/dp_eval $(strip $(4)) --lnn $(strip $(2))_weights.tsv --mlp $(strip $(3))_weights.tsv \
-	  --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir $(1)
-endef
+ch4_train = $(call experiment,$(call CH4_TRAIN_FILES,$(1)),$(CH4_BIN)/dp_train,--model $(2) $(3) --out $(1))
+ch4_eval = $(call experiment,$(call CH4_EVAL_FILES,$(1)),$(CH4_BIN)/dp_eval,$(4) --lnn $(strip $(2))_weights.tsv \
+             --mlp $(strip $(3))_weights.tsv --nic 40 --tmax 100 --dt 0.01 --seed 0 --outdir $(1),\
+             $(2)_weights.tsv $(3)_weights.tsv)
+
+# Started first under make -j: the two long trainings.
+DATA_FIRST += data/ch4/dp_lnn_weights.tsv data/ch4/dp_mlp_weights.tsv
 
 # The main comparison: same steps, width 128.
 $(eval $(call ch4_train,data/ch4/dp_lnn,lnn,$(CH4_TRAIN_ARGS)))
 $(eval $(call ch4_train,data/ch4/dp_mlp,mlp,$(CH4_TRAIN_ARGS)))
 $(eval $(call ch4_eval,data/ch4,data/ch4/dp_lnn,data/ch4/dp_mlp,--width 128 --depth 2))
-CH4_LNN  := data/ch4/dp_lnn_weights.tsv data/ch4/dp_lnn_loss.tsv data/ch4/dp_lnn_train.tsv
-CH4_MLP  := data/ch4/dp_mlp_weights.tsv data/ch4/dp_mlp_loss.tsv data/ch4/dp_mlp_train.tsv
-CH4_EVAL := $(filter-out %/dp_timing.tsv,$(call CH4_EVAL_FILES,data/ch4))
-
 # The equal-step study (params.mk): for each seed and number of steps, train
 # both models into data/ch4/budget/s<seed>_n<steps>/ and roll them out; then
 # dp_budget gathers the runs into data/ch4/dp_budget{,_summary}.tsv.
@@ -76,17 +66,18 @@ $(eval $(call ch4_eval,data/ch4/eqc/s$(1),data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_S
 data/ch4/eqc/s$(1)/lnn_train.tsv: data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_train.tsv
 	@mkdir -p $$(@D)
 	cp $$< $$@.tmp && mv $$@.tmp $$@
+DATA += data/ch4/eqc/s$(1)/lnn_train.tsv
 CH4_EQC_DIRS += data/ch4/eqc/s$(1)
 endef
 CH4_EQC_DIRS :=
 $(foreach s,$(CH4_BUDGET_SEEDS),$(eval $(call ch4_eqc_run,$(s))))
 CH4_EQC_IN := $(foreach d,$(CH4_EQC_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
-data/ch4/dp_eqc.tsv data/ch4/dp_eqc_summary.tsv &: $(CH4_BIN)/dp_budget $(CH4_EQC_IN)
-	$(CH4_BIN)/dp_budget --equal-compute --out data/ch4/dp_eqc $(CH4_EQC_DIRS)
+$(eval $(call experiment,data/ch4/dp_eqc.tsv data/ch4/dp_eqc_summary.tsv,$(CH4_BIN)/dp_budget,\
+  --equal-compute --out data/ch4/dp_eqc $(CH4_EQC_DIRS),$(CH4_EQC_IN)))
 
 CH4_BUDGET_IN := $(foreach d,$(CH4_BUDGET_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
-data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv &: $(CH4_BIN)/dp_budget $(CH4_BUDGET_IN)
-	$(CH4_BIN)/dp_budget --out data/ch4/dp_budget $(CH4_BUDGET_DIRS)
+$(eval $(call experiment,data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv,$(CH4_BIN)/dp_budget,\
+  --out data/ch4/dp_budget $(CH4_BUDGET_DIRS),$(CH4_BUDGET_IN)))
 
 # The seam of wrapped angles: the same LNN training with wrapped inputs,
 # rolled out from the same initial conditions (the baseline of that run is
@@ -99,33 +90,12 @@ $(eval $(call ch4_train,data/ch4/seam/lnn,lnn,\
 $(eval $(call ch4_eval,data/ch4/seam,data/ch4/seam/lnn,$(CH4_SEAM_SRC)/mlp,\
   --features wrap --width 64 --depth 2))
 
-figures/ch4_dp_budget.svg: data/ch4/dp_budget.tsv data/ch4/dp_eqc.tsv
-figures/ch4_dp_seam.svg: data/ch4/seam/dp_ic.tsv $(CH4_SEAM_SRC)/dp_ic.tsv
-
-figures/ch4_hnn_phase.svg figures/ch4_hnn_energy.svg: data/ch4/hnn_spring_rollout.tsv data/ch4/hnn_pendulum_rollout.tsv
-figures/ch4_dp_traj.svg: data/ch4/dp_traj.tsv
-figures/ch4_dp_energy.svg figures/ch4_dp_etheta.svg: data/ch4/dp_energy.tsv
-figures/ch4_dp_order.svg: data/ch4/dp_order.tsv
-figures/ch4_dp_loss.svg: data/ch4/dp_lnn_loss.tsv data/ch4/dp_mlp_loss.tsv
-
-# The *_timing.tsv files (wall and CPU seconds, which vary from run to run) are
-# written by the same runs but left out of DATA, so `make verify` compares only
-# reproducible files.
-# Listed longest job first, so that `make -j2` starts the LNN training at once.
-FIGURES += figures/ch4_dp_loss.svg figures/ch4_dp_budget.svg figures/ch4_dp_energy.svg \
-           figures/ch4_dp_seam.svg figures/ch4_dp_etheta.svg \
-           figures/ch4_dp_order.svg figures/ch4_dp_traj.svg figures/ch4_hnn_phase.svg \
-           figures/ch4_hnn_energy.svg
-DATA    += $(CH4_LNN) $(CH4_MLP) $(CH4_EVAL) $(CH4_HNN_S) $(CH4_HNN_P) \
-           data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv $(CH4_BUDGET_IN) \
-           data/ch4/dp_eqc.tsv data/ch4/dp_eqc_summary.tsv $(CH4_EQC_IN) \
-           $(foreach d,$(CH4_BUDGET_DIRS),$(d)/dp_ic.tsv) \
-           data/ch4/seam/lnn_train.tsv data/ch4/seam/dp_summary.tsv data/ch4/seam/dp_ic.tsv
-
 # Opt-in long run (not part of `make figures`): the same comparison with three
 # times the training steps, into data/ch4_long/.  Its three summary files are
 # then copied to data/reference/ch4/ (committed, small) so that the chapter
 # can quote them without rerunning; their # headers keep the provenance.
+# Not in DATA: neither `make figures` nor `make verify` runs it.
+DATA_EXCLUDE += data/ch4_long/%
 $(eval $(call ch4_train,data/ch4_long/dp_lnn,lnn,$(CH4_LONG_ARGS)))
 $(eval $(call ch4_train,data/ch4_long/dp_mlp,mlp,$(CH4_LONG_ARGS)))
 $(eval $(call ch4_eval,data/ch4_long,data/ch4_long/dp_lnn,data/ch4_long/dp_mlp,--width 128 --depth 2))

@@ -1,5 +1,6 @@
-# Chapter 4 training parameters.  The trained weights depend on this file
-# (not on module.mk), so editing figure rules never retrains; editing these does.
+# Chapter 4 training parameters (included by module.mk).  Like every
+# experiment's, the runs depend on their command lines (command stamps), so
+# editing a value here reruns exactly the runs that use it.
 CH4_TRAIN_ARGS := --width 128 --depth 2 --steps 20000 --batch 256 --ntraj 400 --seed 0 --lr 3e-3
 # The opt-in long run (make figures-long): three times the steps.
 CH4_LONG_ARGS  := --width 128 --depth 2 --steps 60000 --batch 256 --ntraj 400 --seed 0 --lr 3e-3

@@ -24,7 +24,7 @@
 #include "core/tsv.h"
 #include "core/util.h"
 #include "nn/formula.h"
-#include "nn/layers.h"
+#include "nn/mlp.h"
 #include "nn/optim.h"
 #include "physics/integrators.h"
 
@@ -45,11 +45,12 @@ typedef struct {
     double gamma;
 } pend_ctx;
 
-static void pend_field(double *dydt, const double *y, double t, void *ctx)
+static int pend_field(double *dydt, const double *y, double t, void *ctx)
 {
     const pend_ctx *c = ctx;
     dydt[0] = y[1];
     dydt[1] = -(G / LEN) * sin(y[0]) - 2 * c->gamma * y[1];
+    return 0;
 }
 
 /* One track's true series (nser series of n frames each) and its force
@@ -74,8 +75,7 @@ static int make_track(double *ser, int sc, int n, rng_t *r, double *am /* a_m, o
     const int sub = 20;
     for (int i = 0; i < n; i++) {
         ser[i] = y[0];
-        for (int s = 0; s < sub; s++)
-            phys_rk4_step(y, 2, 0.0, dt / sub, pend_field, &c, work);
+        phys_integrate(&phys_rk4, y, 2, 0.0, dt / sub, sub, pend_field, &c, work);   /* autonomous */
     }
     *am = amp;           /* pendulums: report the amplitude instead */
     return 1;
@@ -83,70 +83,19 @@ static int make_track(double *ser, int sc, int n, rng_t *r, double *am /* a_m, o
 
 /* ---------------------------------------------------------------- black box */
 
-typedef struct {
-    int H;
-    size_t n;
-    double *theta, *grad, *m, *s;
-    double *h1, *h2, *y, *dy, *dh2, *dh1;
-    int maxB;
-} bb_t;
-
-static void bb_init(bb_t *b, int H, int maxB, rng_t *r)
+/* WIN -> H -> H -> 1 tanh MLP with biases (mlp.h), PyTorch's default init
+ * U(-1/sqrt(fan_in), 1/sqrt(fan_in)), here written as a division. */
+static void bb_create(mlp_t *b, int H, int maxB, rng_t *r)
 {
-    b->H = H;
-    b->maxB = maxB;
-    b->n = (size_t)H * WIN + H + (size_t)H * H + H + H + 1;
-    b->theta = xcalloc(b->n, sizeof(double));
-    b->grad = xcalloc(b->n, sizeof(double));
-    b->m = xcalloc(b->n, sizeof(double));
-    b->s = xcalloc(b->n, sizeof(double));
-    b->h1 = xmalloc((size_t)maxB * H * sizeof(double));
-    b->h2 = xmalloc((size_t)maxB * H * sizeof(double));
-    b->dh1 = xmalloc((size_t)maxB * H * sizeof(double));
-    b->dh2 = xmalloc((size_t)maxB * H * sizeof(double));
-    b->y = xmalloc((size_t)maxB * sizeof(double));
-    b->dy = xmalloc((size_t)maxB * sizeof(double));
-    /* PyTorch default init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) */
-    size_t i = 0, n1 = (size_t)H * WIN + H;
+    mlp_spec_t s = {.depth = 3, .dims = {WIN, H, H, 1}, .act = MLP_TANH, .bias = 1,
+                    .out_bias = 1, .max_batch = maxB};
+    if (mlp_create(b, &s))
+        die("cannot build the black-box network");
+    size_t i = 0, n1 = (size_t)H * WIN + H;   /* W1, b1 */
     for (; i < n1; i++)
         b->theta[i] = (2 * rng_uniform(r) - 1) / sqrt((double)WIN);
-    for (; i < b->n; i++)
+    for (; i < b->n_params; i++)
         b->theta[i] = (2 * rng_uniform(r) - 1) / sqrt((double)H);
-}
-
-static void bb_free(bb_t *b)
-{
-    free(b->theta); free(b->grad); free(b->m); free(b->s);
-    free(b->h1); free(b->h2); free(b->dh1); free(b->dh2); free(b->y); free(b->dy);
-}
-
-/* y[B] = MLP(X[B, WIN]); with targets T, returns the MSE and fills grad. */
-static double bb_pass(bb_t *b, const double *X, const double *Tg, int B)
-{
-    int H = b->H;
-    double *W1 = b->theta, *b1 = W1 + (size_t)H * WIN, *W2 = b1 + H, *b2 = W2 + (size_t)H * H,
-           *W3 = b2 + H, *b3 = W3 + H;
-    nn_linear_forward(b->h1, X, W1, b1, B, WIN, H);
-    nn_tanh_forward(b->h1, b->h1, (size_t)B * H);
-    nn_linear_forward(b->h2, b->h1, W2, b2, B, H, H);
-    nn_tanh_forward(b->h2, b->h2, (size_t)B * H);
-    nn_linear_forward(b->y, b->h2, W3, b3, B, H, 1);
-    if (!Tg)
-        return 0;
-    double loss = 0;
-    for (int i = 0; i < B; i++) {
-        double d = b->y[i] - Tg[i];
-        loss += d * d;
-        b->dy[i] = 2 * d / B;
-    }
-    double *g = b->grad, *gW1 = g, *gb1 = gW1 + (size_t)H * WIN, *gW2 = gb1 + H,
-           *gb2 = gW2 + (size_t)H * H, *gW3 = gb2 + H, *gb3 = gW3 + H;
-    nn_linear_backward(b->dh2, gW3, gb3, b->dy, b->h2, W3, B, H, 1);
-    nn_tanh_backward(b->dh2, b->dh2, b->h2, (size_t)B * H);
-    nn_linear_backward(b->dh1, gW2, gb2, b->dh2, b->h1, W2, B, H, H);
-    nn_tanh_backward(b->dh1, b->dh1, b->h1, (size_t)B * H);
-    nn_linear_backward(NULL, gW1, gb1, b->dh1, X, W1, B, WIN, H);
-    return loss / B;
 }
 
 /* Features of the window ending at frame n of series s (needs n >= WIN - 1):
@@ -337,8 +286,9 @@ int main(int argc, char **argv)
                 features(X + (size_t)r * WIN, sser, k, S, D);
                 Y[r] = (sser[k + 1] - sser[k]) / D;
             }
-        bb_t bb;
-        bb_init(&bb, H, batch > nte_ser ? batch : nte_ser, &rin);
+        mlp_t bb;
+        bb_create(&bb, H, batch > nte_ser ? batch : nte_ser, &rin);
+        double *bm = xcalloc(bb.n_params, sizeof(double)), *bs = xcalloc(bb.n_params, sizeof(double));
         size_t *idx = xmalloc((size_t)ns * sizeof *idx);
         for (int i = 0; i < ns; i++)
             idx[i] = (size_t)i;
@@ -356,8 +306,8 @@ int main(int argc, char **argv)
                 Yb[b] = Y[idx[pos]];
                 pos++;
             }
-            loss = bb_pass(&bb, Xb, Yb, B);
-            opt_adam_step(bb.theta, bb.grad, bb.m, bb.s, bb.n, it, 1e-3, 0.9, 0.999, 1e-8, 0.0,
+            loss = mlp_regress_batch(&bb, Xb, Yb, B, NN_LOSS_MSE, 1, 1);
+            opt_adam_step(bb.theta, bb.grad, bm, bs, bb.n_params, it, 1e-3, 0.9, 0.999, 1e-8, 0.0,
                           OPT_WD_COUPLED);
             if (it % 100 == 0) {
                 char note[64];
@@ -368,9 +318,9 @@ int main(int argc, char **argv)
         {
             /* training MSE (in units of D^2) over every window, in chunks */
             double sse = 0;
-            for (int i0 = 0; i0 < ns; i0 += bb.maxB) {
-                int B = ns - i0 < bb.maxB ? ns - i0 : bb.maxB;
-                sse += B * bb_pass(&bb, X + (size_t)i0 * WIN, Y + i0, B);
+            for (int i0 = 0; i0 < ns; i0 += bb.max_batch) {
+                int B = ns - i0 < bb.max_batch ? ns - i0 : bb.max_batch;
+                sse += B * mlp_regress_batch(&bb, X + (size_t)i0 * WIN, Y + i0, B, NN_LOSS_MSE, 1, 0);
             }
             KV("blackbox_train_mse", sse / ns);
         }
@@ -383,10 +333,10 @@ int main(int argc, char **argv)
             int k = K - 1 + h;
             for (int i = 0; i < nte_ser; i++)
                 features(Xr + (size_t)i * WIN, roll + (size_t)i * n, k, S, D);
-            bb_pass(&bb, Xr, NULL, nte_ser);
+            const double *yb = mlp_forward(&bb, Xr, nte_ser);
             for (int i = 0; i < nte_ser; i++) {
                 double *r = roll + (size_t)i * n;
-                r[k + 1] = r[k] + D * bb.y[i];
+                r[k + 1] = r[k] + D * yb[i];
                 double d = r[k + 1] - te_true[(size_t)i * n + k + 1];
                 e_bb[h] += d * d;
             }
@@ -423,7 +373,8 @@ int main(int argc, char **argv)
                 tsv_rowv(tt, 5, k * dt, k < K ? te_obs[k] : NAN, te_true[k],
                          k < K ? NAN : pred_nw[k - K], k < K ? NAN : roll[k]);
 #undef KV
-        bb_free(&bb);
+        mlp_free(&bb);
+        free(bm); free(bs);
         free(tr_obs); free(te_true); free(te_obs); free(te_am); free(buf); free(tk); free(work);
         free(e_nw); free(e_th); free(e_bb); free(pred_nw); free(par); free(par2); free(X); free(Y);
         free(idx); free(Xb); free(Yb); free(roll); free(Xr);

@@ -54,8 +54,7 @@ static void true_traj(double *x, const double *x0, int npts, double dt, int sys)
     x[0] = y[0];
     x[1] = y[1];
     for (int i = 1; i < npts; i++) {
-        for (int s = 0; s < SUBSTEPS; s++)
-            phys_rk4_step(y, 2, 0.0, h, field[sys], NULL, work);
+        phys_integrate(&phys_rk4, y, 2, 0.0, h, SUBSTEPS, field[sys], NULL, work);   /* autonomous */
         x[2 * i] = y[0];
         x[2 * i + 1] = y[1];
     }

@@ -30,8 +30,8 @@
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
-#include "experiments/ch6/qnet.h"
 #include "nn/optim.h"
+#include "nn/qnet.h"
 
 #define NQ 6
 #define NT 4
@@ -104,8 +104,10 @@ int main(int argc, char **argv)
             int dims[4] = {D, H, netA ? H : C, C};
             int L = netA ? 3 : 2;
             qnet_t m, m2;
-            qnet_init(&m, dims, L, netA, q, B);
-            qnet_init(&m2, dims, L, netA, q, B);
+            if (qnet_init(&m, dims, L, netA, q, B))
+                die("cannot build the network");
+            if (qnet_init(&m2, dims, L, netA, q, B))
+                die("cannot build the network");
             rng_t r;
             rng_seed(&r, (uint64_t)seed, 1);
             qnet_init_weights(&m, &r, 1.0);
@@ -152,8 +154,8 @@ int main(int argc, char **argv)
             double qres = 0, leak = 0;
             if (it == 0) {
                 size_t n = m.n[0];
-                qres = fabs(dot(m.Q[0], m.g[0], n)) / sqrt(dot(m.Q[0], m.Q[0], n) * dot(m.g[0], m.g[0], n));
-                leak = fabs(dot(m.W[0], u[0], n)) / sqrt(dot(m.W[0], m.W[0], n) * dot(u[0], u[0], n));
+                qres = fabs(qnet_dot(m.Q[0], m.g[0], n)) / sqrt(qnet_dot(m.Q[0], m.Q[0], n) * qnet_dot(m.g[0], m.g[0], n));
+                leak = fabs(qnet_dot(m.W[0], u[0], n)) / sqrt(qnet_dot(m.W[0], m.W[0], n) * qnet_dot(u[0], u[0], n));
             } else if (it == 3) {
                 /* xi = 1 v^T on W2 (constant): <xi, g> = sum_j v_j sum_c g[c,j] */
                 double sg = 0, su = 0, nx = 0, ng = 0, nu = 0;
@@ -222,8 +224,10 @@ int main(int argc, char **argv)
         quant_spec q[3] = {{QUANT_TENSOR, 0, 0, 0}, {QUANT_TENSOR, 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
         int dims[4] = {D, H, H, C};
         qnet_t ma, mb;
-        qnet_init(&ma, dims, 3, 1, q, B);
-        qnet_init(&mb, dims, 3, 1, q, B);
+        if (qnet_init(&ma, dims, 3, 1, q, B))
+            die("cannot build the network");
+        if (qnet_init(&mb, dims, 3, 1, q, B))
+            die("cannot build the network");
         rng_t r;
         rng_seed(&r, (uint64_t)seed, 1);
         qnet_init_weights(&ma, &r, 1.0);
@@ -277,7 +281,8 @@ int main(int argc, char **argv)
         quant_spec q[3] = {{QUANT_TENSOR, 0, 0, 0}, {QUANT_TENSOR, 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
         int dims[4] = {D, H, H, C};
         qnet_t m;
-        qnet_init(&m, dims, 3, 1, q, B);
+        if (qnet_init(&m, dims, 3, 1, q, B))
+            die("cannot build the network");
         rng_t r;
         rng_seed(&r, (uint64_t)seed, 1);
         qnet_init_weights(&m, &r, 1.0);

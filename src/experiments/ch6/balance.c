@@ -22,8 +22,9 @@
 #include "core/idx.h"
 #include "core/tsv.h"
 #include "core/util.h"
-#include "experiments/ch6/qnet.h"
+#include "experiments/ch6/lib/batcher.h"
 #include "nn/optim.h"
+#include "nn/qnet.h"
 
 #define NCFG 5
 #define NU 3
@@ -65,8 +66,10 @@ int main(int argc, char **argv)
         quant_spec q[3] = {{k1[ic], 0, 0, 0}, {k2[ic], 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
         int dims[3] = {D, H, C};
         qnet_t m;
-        qnet_init(&m, dims, 2, 0, q, B);
-        qnet_set_act_bits(&m, abits[ic]);
+        if (qnet_init(&m, dims, 2, 0, q, B))
+            die("cannot build the network");
+        if (qnet_set_act_bits(&m, abits[ic]))
+            die("out of memory");
         rng_t r;
         rng_seed(&r, (uint64_t)seed, 1);
         qnet_init_weights(&m, &r, 1.0);
@@ -77,7 +80,7 @@ int main(int argc, char **argv)
             /* the charges now */
             double Cl = 0;
             for (int i = 0; i < H; i++) {
-                double w1 = dot(m.W[0] + (size_t)i * D, m.W[0] + (size_t)i * D, D), w2 = 0;
+                double w1 = qnet_dot(m.W[0] + (size_t)i * D, m.W[0] + (size_t)i * D, D), w2 = 0;
                 for (int c = 0; c < C; c++) w2 += m.W[1][(size_t)c * H + i] * m.W[1][(size_t)c * H + i];
                 c1[i] = w1 - w2;
                 Cl += c1[i];
@@ -109,7 +112,7 @@ int main(int argc, char **argv)
             for (int i = 0; i < H; i++) {
                 const double *w1 = m.W[0] + (size_t)i * D, *q1 = m.Q[0] + (size_t)i * D,
                              *g1 = m.g[0] + (size_t)i * D;
-                double kin = dot(g1, g1, D), rg = dot_resid(w1, q1, g1, D);
+                double kin = qnet_dot(g1, g1, D), rg = qnet_dot_resid(w1, q1, g1, D);
                 for (int c = 0; c < C; c++) {
                     size_t j = (size_t)c * H + i;
                     kin -= m.g[1][j] * m.g[1][j];

@@ -20,8 +20,9 @@
 #include "core/idx.h"
 #include "core/tsv.h"
 #include "core/util.h"
-#include "experiments/ch6/qnet.h"
+#include "experiments/ch6/lib/batcher.h"
 #include "nn/optim.h"
+#include "nn/qnet.h"
 
 #define NETA 5
 
@@ -75,27 +76,28 @@ int main(int argc, char **argv)
             quant_spec q[3] = {{kd, 0, 0, 0}, {kd, 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
             int dims[4] = {D, H, H, C};
             qnet_t m;
-            qnet_init(&m, dims, 3, 1, q, B);
+            if (qnet_init(&m, dims, 3, 1, q, B))
+                die("cannot build the network");
             rng_t r;
             rng_seed(&r, (uint64_t)seed, 1);
             qnet_init_weights(&m, &r, 1.0);
             qnet_batcher bt;
             batcher_init(&bt, tr.x, tr.y, ntrain, D, (uint64_t)seed, 2);
-            double N0 = dot(m.W[0], m.W[0], m.n[0]) + dot(m.W[1], m.W[1], m.n[1]);
+            double N0 = qnet_dot(m.W[0], m.W[0], m.n[0]) + qnet_dot(m.W[1], m.W[1], m.n[1]);
             double ks = 0, qs = 0;
             for (long k = 0; k < K; k++) {
                 batcher_next(&bt, xb, yb, B);
                 qnet_quantize(&m);
                 qnet_grad(&m, xb, yb, B, NULL);
                 for (int l = 0; l < 2; l++) {
-                    ks += eta * eta * dot(m.g[l], m.g[l], m.n[l]);
-                    qs += -2 * eta * dot_resid(m.W[l], m.Q[l], m.g[l], m.n[l]);
+                    ks += eta * eta * qnet_dot(m.g[l], m.g[l], m.n[l]);
+                    qs += -2 * eta * qnet_dot_resid(m.W[l], m.Q[l], m.g[l], m.n[l]);
                 }
                 for (int l = 0; l < 3; l++)
                     opt_sgd_step(m.W[l], m.g[l], NULL, m.n[l], eta, 0, 0, OPT_WD_COUPLED);
                 progress_update(&pr, ie * 2 + iq + (double)k / K, 2 * NETA, NULL);
             }
-            double N = dot(m.W[0], m.W[0], m.n[0]) + dot(m.W[1], m.W[1], m.n[1]);
+            double N = qnet_dot(m.W[0], m.W[0], m.n[0]) + qnet_dot(m.W[1], m.W[1], m.n[1]);
             drift[iq] = N / N0 - 1;
             kin[iq] = ks / N0;
             quant[iq] = qs / N0;

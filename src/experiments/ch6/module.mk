@@ -1,15 +1,13 @@
-# Chapter 6, "Ternary networks: which invariants survive {-1, 0, +1}": data
-# rules and figure dependencies.  Net A training runs (train) are independent
+# Chapter 6, "Ternary networks: which invariants survive {-1, 0, +1}": its
+# experiments (the `experiment` template of the Makefile; figures follow from
+# the data their scripts name).  Net A training runs (train) are independent
 # and run in parallel under make -j; the whole chapter is a few minutes of CPU.
 
 CH6_BIN := $(BUILD)/bin/ch6
 CH6 := data/ch6
 
 # E1: symmetry audit table and the bit-exact class (one run).
-$(CH6)/audit.tsv: $(CH6_BIN)/audit
-	@mkdir -p $(@D)
-	$(CH6_BIN)/audit --out $@
-DATA += $(CH6)/audit.tsv
+$(eval $(call experiment,$(CH6)/audit.tsv,$(CH6_BIN)/audit,--out $(CH6)/audit.tsv))
 
 # Training runs of Net A: name, then the options of train.
 #   main_*: E2 (scale law) at eta = 0.01; fast_tern, e3_*: E3 (flip rates);
@@ -25,51 +23,22 @@ CH6_OPT_adam_big   := --q1 tensor --q2 tensor --opt adam --eta 0.004 --steps 200
 CH6_OPT_ws_fp      := --q1 fp --q2 fp --eta 0.1 --lambda 0.01 --wd-until 1500 --steps 3000
 CH6_OPT_ws_tern    := --q1 tensor --q2 tensor --eta 0.1 --lambda 0.01 --wd-until 1500 --steps 3000
 
-define CH6_RUN_RULE
-$(CH6)/run_$(1).tsv $(CH6)/run_$(1)_curve.tsv $(CH6)/run_$(1)_summary.tsv &: $(CH6_BIN)/train
-	@mkdir -p $$(@D)
-	$(CH6_BIN)/train $(CH6_OPT_$(1)) --out $(CH6)/run_$(1).tsv \
-	  --curve $(CH6)/run_$(1)_curve.tsv --summary $(CH6)/run_$(1)_summary.tsv
-DATA += $(CH6)/run_$(1).tsv $(CH6)/run_$(1)_curve.tsv $(CH6)/run_$(1)_summary.tsv
-endef
-$(foreach r,$(CH6_RUNS),$(eval $(call CH6_RUN_RULE,$(r))))
+$(foreach r,$(CH6_RUNS),$(eval $(call experiment,\
+  $(CH6)/run_$(r).tsv $(CH6)/run_$(r)_curve.tsv $(CH6)/run_$(r)_summary.tsv,$(CH6_BIN)/train,\
+  $(CH6_OPT_$(r)) --out $(CH6)/run_$(r).tsv --curve $(CH6)/run_$(r)_curve.tsv \
+  --summary $(CH6)/run_$(r)_summary.tsv)))
 
 # E2 panel c: drift against eta at fixed time.
-$(CH6)/drift.tsv $(CH6)/drift_summary.tsv &: $(CH6_BIN)/drift
-	@mkdir -p $(@D)
-	$(CH6_BIN)/drift --out $(CH6)/drift.tsv --summary $(CH6)/drift_summary.tsv
-DATA += $(CH6)/drift.tsv $(CH6)/drift_summary.tsv
+$(eval $(call experiment,$(CH6)/drift.tsv $(CH6)/drift_summary.tsv,$(CH6_BIN)/drift,\
+  --out $(CH6)/drift.tsv --summary $(CH6)/drift_summary.tsv))
 
 # E5: balancedness of Net B.
-$(CH6)/balance.tsv $(CH6)/balance_summary.tsv &: $(CH6_BIN)/balance
-	@mkdir -p $(@D)
-	$(CH6_BIN)/balance --out $(CH6)/balance.tsv --summary $(CH6)/balance_summary.tsv
-DATA += $(CH6)/balance.tsv $(CH6)/balance_summary.tsv
+$(eval $(call experiment,$(CH6)/balance.tsv $(CH6)/balance_summary.tsv,$(CH6_BIN)/balance,\
+  --out $(CH6)/balance.tsv --summary $(CH6)/balance_summary.tsv))
 
 # E6: the softmax translation charge under eight update rules.
-$(CH6)/translation.tsv $(CH6)/translation_summary.tsv &: $(CH6_BIN)/translation
-	@mkdir -p $(@D)
-	$(CH6_BIN)/translation --out $(CH6)/translation.tsv --summary $(CH6)/translation_summary.tsv
-DATA += $(CH6)/translation.tsv $(CH6)/translation_summary.tsv
-
-figures/ch6_accuracy.svg: $(CH6)/run_ws_fp_curve.tsv $(CH6)/run_ws_tern_curve.tsv \
-                          $(CH6)/run_fast_tern_curve.tsv
-figures/ch6_scale.svg: $(CH6)/run_main_fp.tsv $(CH6)/run_main_tern.tsv
-figures/ch6_sources.svg: $(CH6)/run_main_tern.tsv
-figures/ch6_drift.svg: $(CH6)/drift.tsv
-figures/ch6_flips.svg: $(addprefix $(CH6)/run_,$(addsuffix .tsv,main_tern fast_tern e3_big e3_wide adam_small adam_big))
-figures/ch6_flips_time.svg: $(addprefix $(CH6)/run_,$(addsuffix .tsv,main_tern fast_tern e3_big e3_wide))
-figures/ch6_twostage.svg: $(CH6)/run_ws_fp.tsv $(CH6)/run_ws_tern.tsv
-figures/ch6_twostage_flips.svg: $(CH6)/run_ws_tern.tsv
-figures/ch6_balance.svg: $(CH6)/balance.tsv
-figures/ch6_balance_act.svg: $(CH6)/balance.tsv
-figures/ch6_translation.svg: $(CH6)/translation.tsv
-
-FIGURES += figures/ch6_accuracy.svg figures/ch6_scale.svg figures/ch6_sources.svg \
-           figures/ch6_drift.svg figures/ch6_flips.svg figures/ch6_flips_time.svg \
-           figures/ch6_twostage.svg figures/ch6_twostage_flips.svg figures/ch6_balance.svg \
-           figures/ch6_balance_act.svg \
-           figures/ch6_translation.svg
+$(eval $(call experiment,$(CH6)/translation.tsv $(CH6)/translation_summary.tsv,$(CH6_BIN)/translation,\
+  --out $(CH6)/translation.tsv --summary $(CH6)/translation_summary.tsv))
 
 # Whole chapter's figures (for timing): make ch6-figures
 .PHONY: ch6-figures

@@ -26,8 +26,8 @@
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
-#include "experiments/ch6/qnet.h"
 #include "nn/optim.h"
+#include "nn/qnet.h"
 
 #define NBIN 4
 #define KNET 20     /* window of the net flip rate */
@@ -98,7 +98,8 @@ int main(int argc, char **argv)
 
     int dims[4] = {D, H, netA ? H : C, C};
     qnet_t m;
-    qnet_init(&m, dims, L, netA, q, B);
+    if (qnet_init(&m, dims, L, netA, q, B))
+        die("cannot build the network");
     rng_t rw, rs;
     rng_seed(&rw, (uint64_t)seed, 1);    /* weights */
     rng_seed(&rs, (uint64_t)seed, 2);    /* minibatch shuffle */
@@ -143,7 +144,7 @@ int main(int argc, char **argv)
     }
 
     double N0 = 0;
-    for (int l = 0; l < Lq; l++) N0 += dot(m.W[l], m.W[l], m.n[l]);
+    for (int l = 0; l < Lq; l++) N0 += qnet_dot(m.W[l], m.W[l], m.n[l]);
     double nm = N0, law = N0, kin = 0, quant = 0, src[NBIN] = {0};
     double loss_acc = 0, law_err = 0, Qg_max = 0;
     long loss_n = 0;
@@ -184,7 +185,7 @@ int main(int argc, char **argv)
         }
         if (k >= KNET) {   /* angle between W1 now and KNET steps ago, per step */
             const double *p = st.w1hist + (size_t)((k - KNET) % (KNET + 1)) * m.n[0];
-            double np = sqrt(dot(p, p, m.n[0])), nw = sqrt(dot(m.W[0], m.W[0], m.n[0])), c2 = 0;
+            double np = sqrt(qnet_dot(p, p, m.n[0])), nw = sqrt(qnet_dot(m.W[0], m.W[0], m.n[0])), c2 = 0;
             for (size_t i = 0; i < m.n[0]; i++) {
                 double d = m.W[0][i] / nw - p[i] / np;
                 c2 += d * d;
@@ -201,7 +202,7 @@ int main(int argc, char **argv)
             size_t n = m.n[0], near = 0;
             double gam = m.scale[0][0];
             for (size_t i = 0; i < n; i++) near += fabs(fabs(m.W[0][i]) / gam - 0.5) < 0.05;
-            kappa = ((double)near / n / 0.1) * sqrt(2 / PI) * sqrt(dot(m.W[0], m.W[0], n) / n) / gam;
+            kappa = ((double)near / n / 0.1) * sqrt(2 / PI) * sqrt(qnet_dot(m.W[0], m.W[0], n) / n) / gam;
         }
 
         if (cv && k % eval_every == 0) {
@@ -229,10 +230,10 @@ int main(int argc, char **argv)
         double N = 0, g2s = 0, Rg = 0, bins[NBIN] = {0}, rho1 = NAN, gperp1 = NAN, Qg = 0;
         for (int l = 0; l < Lq; l++) {
             size_t n = m.n[l];
-            double g2 = dot(m.g[l], m.g[l], n);
-            double rg = dot_resid(m.W[l], m.Q[l], m.g[l], n);
-            double Nl = dot(m.W[l], m.W[l], n);
-            double qg = fabs(dot(m.Q[l], m.g[l], n)) / (sqrt(dot(m.Q[l], m.Q[l], n) * g2) + 1e-300);
+            double g2 = qnet_dot(m.g[l], m.g[l], n);
+            double rg = qnet_dot_resid(m.W[l], m.Q[l], m.g[l], n);
+            double Nl = qnet_dot(m.W[l], m.W[l], n);
+            double qg = fabs(qnet_dot(m.Q[l], m.g[l], n)) / (sqrt(qnet_dot(m.Q[l], m.Q[l], n) * g2) + 1e-300);
             if (qg > Qg) Qg = qg;
             N += Nl; g2s += g2; Rg += rg;
             if (q[l].kind != QUANT_FP) {
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
                 double al = k == 0 ? 1.0 : 0.01;
                 ema_rg += al * (rg - ema_rg);
                 ema_g2 += al * (g2 - ema_g2);
-                double wg = dot(m.W[0], m.g[0], n);
+                double wg = qnet_dot(m.W[0], m.g[0], n);
                 gperp1 = 1 - wg * wg / (Nl * g2);
             }
             memcpy(st.prev[l], m.W[l], n * sizeof(double));
@@ -272,12 +273,12 @@ int main(int argc, char **argv)
         for (int i = 0; i < NBIN; i++) src[i] += -2 * eta * c1 * bins[i];
         double Nn = 0, Nl[2] = {0, 0}, dth[2] = {0, 0};
         for (int l = 0; l < Lq; l++) {
-            double nl = dot(m.W[l], m.W[l], m.n[l]);
+            double nl = qnet_dot(m.W[l], m.W[l], m.n[l]);
             Nn += nl;
             if (l < 2) {
                 Nl[l] = nl;
                 /* angle between W before and after: 2 asin(|What' - What|/2) */
-                double np = sqrt(dot(st.prev[l], st.prev[l], m.n[l])), nw = sqrt(nl), c2 = 0;
+                double np = sqrt(qnet_dot(st.prev[l], st.prev[l], m.n[l])), nw = sqrt(nl), c2 = 0;
                 for (size_t i = 0; i < m.n[l]; i++) {
                     double d = m.W[l][i] / nw - st.prev[l][i] / np;
                     c2 += d * d;
@@ -322,7 +323,7 @@ int main(int argc, char **argv)
         double te_loss;
         double acc = qnet_evaluate(&m, te.x, te.y, te.n, &te_loss);
         double N = 0;
-        for (int l = 0; l < Lq; l++) N += dot(m.W[l], m.W[l], m.n[l]);
+        for (int l = 0; l < Lq; l++) N += qnet_dot(m.W[l], m.W[l], m.n[l]);
         tsv_t *s = tsv_create(summary_path, argc, argv);
         tsv_comment(s, "seed %ld; final test accuracy on all %d test images", seed, te.n);
         tsv_columns(s, "key\tvalue");
@@ -350,7 +351,7 @@ int main(int argc, char **argv)
         tsv_kv(s, "dtheta_mean", dth_sum / steps);
         tsv_kv(s, "collapse_net", c_n ? cnet / c_n : NAN);
         tsv_kv(s, "end_net_flips", end_n ? end_net / end_n : NAN);
-        tsv_kv(s, "N1_end", dot(m.W[0], m.W[0], m.n[0]));
+        tsv_kv(s, "N1_end", qnet_dot(m.W[0], m.W[0], m.n[0]));
         if (lam > 0 && eq_n > 0) {
             /* stage-1 plateau (second half of stage 1): delta theta^2 (1 + rho) vs 2 eta lambda */
             double rho = -2 * eq_rg / (eta * eq_g2), th2 = eq_th2 / eq_n;

@@ -25,8 +25,9 @@
 #include "core/idx.h"
 #include "core/tsv.h"
 #include "core/util.h"
-#include "experiments/ch6/qnet.h"
+#include "experiments/ch6/lib/batcher.h"
 #include "nn/optim.h"
+#include "nn/qnet.h"
 
 enum { R_FP, R_STE, R_MOM, R_WD, R_MASK, R_ADAM, R_TTQ, R_SUR, NR };
 static const char *rname[NR] = {"fp", "ste", "momentum", "wd", "masked", "adam", "ttq", "surrogate"};
@@ -67,7 +68,8 @@ int main(int argc, char **argv)
         quant_spec q[3] = {{kd, 0.05, 0.02, 0.02}, {kd, 0.05, 0.05, 0.05}, {QUANT_FP, 0, 0, 0}};
         int dims[3] = {D, H, C};
         qnet_t m;
-        qnet_init(&m, dims, 2, 0, q, B);
+        if (qnet_init(&m, dims, 2, 0, q, B))
+            die("cannot build the network");
         rng_t r;
         rng_seed(&r, (uint64_t)seed, 1);
         qnet_init_weights(&m, &r, 1.0);

@@ -1,0 +1,184 @@
+/* kernels_f32.c: single-precision twins of the library's double kernels for
+ * the float benchmark path (see kernels_f32.h); the double versions in
+ * src/nn are the reference. */
+#include "bench/kernels_f32.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+void f32_linear_forward(float *out, const float *in, const float *W, const float *b, int B,
+                        int in_dim, int out_dim)
+{
+    float beta = 0.0f;
+    if (b) {
+        for (int r = 0; r < B; r++)
+            memcpy(out + (size_t)r * out_dim, b, (size_t)out_dim * sizeof *b);
+        beta = 1.0f;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out_dim, in_dim, 1.0f, in, in_dim,
+                W, in_dim, beta, out, out_dim);
+}
+
+void f32_linear_backward(float *din, float *dW, float *db, const float *dout, const float *in,
+                         const float *W, int B, int in_dim, int out_dim)
+{
+    if (din)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0f, dout,
+                    out_dim, W, in_dim, 0.0f, din, in_dim);
+    if (dW)
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0f, dout,
+                    out_dim, in, in_dim, 1.0f, dW, in_dim);
+    if (!db || B < 1)
+        return;
+    enum { NJ = 64 };
+    for (int j0 = 0; j0 < out_dim; j0 += NJ) {
+        int nj = out_dim - j0 < NJ ? out_dim - j0 : NJ;
+        float s[NJ];
+        memcpy(s, dout + j0, (size_t)nj * sizeof *s);
+        for (int r = 1; r < B; r++) {
+            const float *d = dout + (size_t)r * out_dim + j0;
+            for (int k = 0; k < nj; k++)
+                s[k] += d[k];
+        }
+        for (int k = 0; k < nj; k++)
+            db[j0 + k] += s[k];
+    }
+}
+
+void f32_relu_forward(float *out, const float *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = in[i] > 0.0f ? in[i] : 0.0f;
+}
+
+void f32_relu_backward(float *din, const float *dout, const float *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        float d = dout[i];   /* unconditional load: lets the loop vectorize */
+        din[i] = in[i] > 0.0f ? d : 0.0f;
+    }
+}
+
+double f32_softmax_xent(float *dlogits, const float *logits, const int *labels, int B, int C)
+{
+    double total = 0.0;
+    for (int r = 0; r < B; r++) {
+        const float *z = logits + (size_t)r * C;
+        double zmax = z[0];
+        for (int c = 1; c < C; c++)
+            if (z[c] > zmax)
+                zmax = z[c];
+        double sum = 0.0;
+        for (int c = 0; c < C; c++)
+            sum += exp(z[c] - zmax);
+        double lse = log(sum);
+        total += lse - (z[labels[r]] - zmax);
+        if (dlogits) {
+            float *d = dlogits + (size_t)r * C;
+            for (int c = 0; c < C; c++)
+                d[c] = (float)(exp(z[c] - zmax - lse) / B);
+            d[labels[r]] -= (float)(1.0 / B);
+        }
+    }
+    return total / B;
+}
+
+int f32_count_correct(const float *logits, const int *labels, int B, int C)
+{
+    int n = 0;
+    for (int r = 0; r < B; r++) {
+        const float *z = logits + (size_t)r * C;
+        int best = 0;
+        for (int c = 1; c < C; c++)
+            if (z[c] > z[best])
+                best = c;
+        n += best == labels[r];
+    }
+    return n;
+}
+
+void f32_sgd_step(float *w, const float *g, float *v, size_t n, float lr, float beta, float wd,
+                  opt_wd_mode mode)
+{
+    if (wd == 0.0f && beta != 0.0f) {   /* the benchmark's case, one vectorizable loop */
+        for (size_t i = 0; i < n; i++) {
+            float vi = beta * v[i] + g[i];
+            v[i] = vi;
+            w[i] -= lr * vi;
+        }
+        return;
+    }
+    float shrink = mode == OPT_WD_DECOUPLED ? 1.0f - lr * wd : 1.0f;
+    float wdc = mode == OPT_WD_COUPLED ? wd : 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        float gi = g[i];
+        if (wdc != 0.0f)
+            gi += wdc * w[i];
+        if (shrink != 1.0f)
+            w[i] *= shrink;
+        if (beta != 0.0f) {
+            v[i] = beta * v[i] + gi;
+            gi = v[i];
+        } else if (v) {
+            v[i] = gi;
+        }
+        w[i] -= lr * gi;
+    }
+}
+
+/* sum |W_i| in eight interleaved double accumulators, combined pairwise:
+ * the order of tern_absmean's double sum. */
+static double abs_sum(const float *W, size_t n)
+{
+    double p[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++)
+            p[k] += fabsf(W[i + k]);
+    for (int k = 0; i < n; i++, k++)
+        p[k] += fabsf(W[i]);
+    return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
+
+float f32_tern_absmean(const float *W, size_t n)
+{
+    return (float)(abs_sum(W, n) / (double)n);
+}
+
+/* The smallest float a with a / d > 1/2 (see threshold() in nn/ternary.c):
+ * RoundClip(W/d, -1, 1) is sign(W) [|W| >= a], the same bits as dividing. */
+static float threshold(float d)
+{
+    float a = 0.5f * d;
+    while (a / d > 0.5f)
+        a = nextafterf(a, 0.0f);
+    while (!(a / d > 0.5f))
+        a = nextafterf(a, INFINITY);
+    return a;
+}
+
+float f32_tern_quantize(int8_t *T, float *Q, const float *W, size_t n, float eps,
+                        tern_eps_mode mode)
+{
+    double gamma = f32_tern_absmean(W, n);
+    double s = mode == TERN_ADD || isnan(gamma) ? gamma + eps : (gamma > eps ? gamma : eps);
+    float d = (float)s;
+    if (!(d > 0.0f) || !isfinite(d)) {   /* all zeros with eps = 0, NaN, or inf */
+        for (size_t i = 0; i < n; i++) {
+            if (T)
+                T[i] = 0;
+            if (Q)
+                Q[i] = 0.0f;
+        }
+        return d;
+    }
+    float a = threshold(d);
+    if (T)
+        for (size_t i = 0; i < n; i++)
+            T[i] = (int8_t)(fabsf(W[i]) >= a ? (W[i] > 0.0f ? 1 : -1) : 0);
+    if (Q)
+        for (size_t i = 0; i < n; i++)
+            Q[i] = fabsf(W[i]) >= a ? copysignf(d, W[i]) : 0.0f;
+    return d;
+}
