@@ -424,16 +424,29 @@ int page_claims_section(page_t *p)
     if (!p->nclaim)
         return 0;
     buf_t *b = page_buf(p);
-    char number[16];
-    snprintf(number, sizeof number, "%d", ++p->h2);
-    p->h3 = 0;
-    if (page_add_label(p, 's', "claims", 6, number, p->last_line) != 0)
-        return -1;
-    buf_printf(b, "<h2 id=\"sec:claims\"><span class=\"secnum\">%s</span> Claims and checks</h2>\n", number);
-    buf_puts(b, "<p>Every quantitative claim of this chapter, with the check the page build evaluates on the data; "
-                "a check that fails stops the build. A <em>prediction</em> is a number the theory fixes before the "
-                "measurement, an <em>identity</em> an exact relation checked to round-off, a <em>comparison</em> "
-                "one method measured against another.</p>\n");
+    char number[32];
+    /* A chapter may write the section's heading itself ({#sec:claims}); the
+     * table then ends that section, which must be the last one. */
+    label_t *own = page_find_label(p, 's', "claims", 6);
+    if (own) {
+        if (p->h3)
+            snprintf(number, sizeof number, "%d.%d", p->h2, p->h3);
+        else
+            snprintf(number, sizeof number, "%d", p->h2);
+        if (strcmp(own->number, number))
+            return page_fail(p, own->line, "the section {#sec:claims} is not the chapter's last: the table of claims "
+                             "is generated at the end of the chapter (leave the heading out, or make it the last section)");
+    } else {
+        snprintf(number, sizeof number, "%d", ++p->h2);
+        p->h3 = 0;
+        if (page_add_label(p, 's', "claims", 6, number, p->last_line) != 0)
+            return -1;
+        buf_printf(b, "<h2 id=\"sec:claims\"><span class=\"secnum\">%s</span> Claims and checks</h2>\n", number);
+        buf_puts(b, "<p>Every quantitative claim of this chapter, with the check the page build evaluates on the data; "
+                    "a check that fails stops the build. A <em>prediction</em> is a number the theory fixes before the "
+                    "measurement, an <em>identity</em> an exact relation checked to round-off, a <em>comparison</em> "
+                    "one method measured against another.</p>\n");
+    }
     buf_puts(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table: claims and checks\">\n"
                 "<table class=\"claims\">\n<thead>\n<tr><th>Claim</th><th>Kind</th><th>Measured</th>"
                 "<th>Check</th></tr>\n</thead>\n<tbody>\n");

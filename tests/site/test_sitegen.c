@@ -1278,3 +1278,27 @@ Test(errors, figure_data_name_built_from_pieces)
     free(err);
     tree_free(&t);
 }
+
+/* A chapter that writes the heading itself gets the table at its end (the
+ * section must be the last one), and no second heading. */
+Test(claims, own_heading_as_the_last_section)
+{
+    tree_t t;
+    tree_make(&t);
+    chapter(&t, "07-t.md", "## One\n\nText.\n\n## Claims and checks {#sec:claims}\n\nOurs.\n\n"
+                           CLAIM("x", "prediction", "1 < 2"));
+    char *err;
+    cr_assert_eq(run(&t, &err, "page chapters/07-t.md -o '%s/p.html'", t.out), 0, "%s", err);
+    char p[2 * PATH_MAX];
+    snprintf(p, sizeof p, "%s/p.html", t.out);
+    char *h = slurp(p);
+    HAS(h, "<h2 id=\"sec:claims\"><span class=\"secnum\">2</span> Claims and checks</h2>\n<p>Ours.</p>");
+    const char *first = strstr(h, "Claims and checks</h2>");
+    cr_expect(first && !strstr(first + 1, "Claims and checks</h2>"), "a second heading");
+    HAS(h, "</div>\n<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table: claims and checks\">");
+    free(h);
+    free(err);
+    tree_free(&t);
+    expect_error("## Claims and checks {#sec:claims}\n\n" CLAIM("x", "prediction", "1 < 2") "## After\n",
+                 "chapters/09-bad.md:6: ", "the section {#sec:claims} is not the chapter's last");
+}
