@@ -1,4 +1,4 @@
-# Chapter 1, Noether along depth: the translation charge along a fixed
+# Chapter 1, Noether along depth (seed 1): the translation charge along a fixed
 # direction v, layer by layer, at initialisation, early in training and at
 # the end (thick), against the budget telescoped from the last layer (dashed
 # black, crosses: <P_T, v> plus the budget of every later block), and the per-sample charges of four inputs at the end (thin).
@@ -7,7 +7,7 @@ set ylabel "charge along v"
 set key top right
 set xrange [-0.2:6.2]
 set yrange [-1:2.9]
-f = 'data/ch1/depth_layers.tsv'
+f = 'data/ch1/depth/s1_layers.tsv'
 plot f u 1:5 w lp ls 2 lw 1 pt 6 ps 0.5 title "per sample, end", \
      f u 1:6 w lp ls 2 lw 1 pt 6 ps 0.5, \
      f u 1:7 w lp ls 2 lw 1 pt 6 ps 0.5, \

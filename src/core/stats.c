@@ -120,3 +120,97 @@ int stats_loglog_slope(const double *x, const double *y, size_t n, double *b, do
         *a = vbar - *b * ubar;
     return 0;
 }
+
+int stats_whitened_mean(const double *x, size_t n, size_t d, double *X, double *work)
+{
+    if (n < 2 || d < 1)
+        return -1;
+    double *S = work, *m = work + d * d;
+    for (size_t k = 0; k < d; k++) {
+        double s = 0;
+        for (size_t i = 0; i < n; i++)
+            s += x[i * d + k];
+        m[k] = s / (double)n;
+    }
+    for (size_t j = 0; j < d; j++)
+        for (size_t k = 0; k <= j; k++) {
+            double s = 0;
+            for (size_t i = 0; i < n; i++)
+                s += (x[i * d + j] - m[j]) * (x[i * d + k] - m[k]);
+            S[j * d + k] = s / (double)n;
+        }
+    /* S = L L^T in the lower triangle, then L z = m; X = n |z|^2 */
+    for (size_t j = 0; j < d; j++) {
+        for (size_t k = 0; k <= j; k++) {
+            double s = S[j * d + k];
+            for (size_t l = 0; l < k; l++)
+                s -= S[j * d + l] * S[k * d + l];
+            if (k < j) {
+                S[j * d + k] = s / S[k * d + k];
+            } else {
+                if (!(s > 0) || !isfinite(s))
+                    return -1;
+                S[j * d + j] = sqrt(s);
+            }
+        }
+    }
+    double q = 0;
+    for (size_t j = 0; j < d; j++) {
+        double s = m[j];
+        for (size_t l = 0; l < j; l++)
+            s -= S[j * d + l] * m[l];
+        m[j] = s / S[j * d + j];
+        q += m[j] * m[j];
+    }
+    *X = (double)n * q;
+    return 0;
+}
+
+double stats_chi2_sf(double x, int k)
+{
+    if (isnan(x) || k < 1)
+        return NAN;
+    if (x <= 0)
+        return 1;
+    const double s = 0.5 * x;
+    double term, sum;
+    int j0;
+    if (k % 2 == 0) {
+        term = exp(-s);                   /* s^0 / 0! e^{-s} */
+        sum = term;
+        for (int j = 1; j < k / 2; j++) {
+            term *= s / j;
+            sum += term;
+        }
+        return sum;
+    }
+    sum = erfc(sqrt(s));
+    if (k == 1)
+        return sum;
+    term = exp(-s) * sqrt(s) * 2 / sqrt(3.14159265358979323846);   /* s^{1/2} e^{-s} / Gamma(3/2) */
+    sum += term;
+    for (j0 = 1; j0 < (k - 1) / 2; j0++) {
+        term *= s / (j0 + 0.5);
+        sum += term;
+    }
+    return sum;
+}
+
+double stats_chi2_quantile(double p, int k)
+{
+    if (!(p > 0 && p < 1) || k < 1)
+        return NAN;
+    double lo = 0, hi = k + 10.0;
+    while (1 - stats_chi2_sf(hi, k) < p)
+        hi *= 2;
+    for (int it = 0; it < 200; it++) {
+        double mid = 0.5 * (lo + hi);
+        if (mid <= lo || mid >= hi)
+            break;
+        if (1 - stats_chi2_sf(mid, k) < p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}

@@ -26,7 +26,23 @@
  * left-to-right sum, about n eps relative, ample for seed counts.
  *
  * Workspaces are the caller's (no allocation here): functions that sort take
- * `work`, an array of n doubles, and leave x untouched. */
+ * `work`, an array of n doubles, and leave x untouched.
+ *
+ * Is a mean of vectors zero?  The whitened test of Gadzinski's follow-up code
+ * (cgadski/noether_thing, check_grads.py: whitening, test_zero): n vectors
+ * x_i in R^d with sample mean m and covariance S = (1/n) sum (x_i - m)(x_i - m)^T
+ * are whitened by S^{-1/2}; the statistic is n |S^{-1/2} m|^2 = n m^T S^{-1} m
+ * (Hotelling's T^2 with the 1/n covariance), which is asymptotically chi^2 with
+ * d degrees of freedom when the x_i are i.i.d. with mean zero.  (The follow-up
+ * first projects onto the top k eigenvectors of S; here all d directions are
+ * kept.)  Computed by a Cholesky factorisation of S, in index order.
+ * chi^2 tail: Q(x; k) = P(chi^2_k > x) = Gamma(k/2, x/2) / Gamma(k/2) by its
+ * finite sums for integer k (Abramowitz & Stegun 26.4.4, 26.4.5):
+ *   k even:  e^{-x/2} sum_{j < k/2} (x/2)^j / j!
+ *   k odd:   erfc(sqrt(x/2)) + e^{-x/2} sum_{j < (k-1)/2} (x/2)^{j+1/2} / Gamma(j+3/2),
+ * each term from the previous by one multiplication and one division: about
+ * k eps relative, where e^{-x/2} does not underflow.  The quantile inverts Q
+ * by bisection to the last bit. */
 #ifndef CORE_STATS_H
 #define CORE_STATS_H
 
@@ -61,5 +77,14 @@ void   stats_mean_sd(const double *x, size_t n, double *mean, double *sd);
  * squares over n points.  Returns 0, or -1 (b, a untouched) if n < 2, a
  * value is not finite and positive, or all x are equal. */
 int    stats_loglog_slope(const double *x, const double *y, size_t n, double *b, double *a);
+
+/* Whitened mean statistic X = n m^T S^{-1} m of the rows of x[n, d]
+ * (row-major); work: d (d + 1) doubles.  Returns 0, or -1 (X untouched) if
+ * n < 2, d < 1, or S is not positive definite (a pivot <= 0 or not finite). */
+int    stats_whitened_mean(const double *x, size_t n, size_t d, double *X, double *work);
+/* P(chi^2_k > x) for k >= 1 (1 for x <= 0; NaN for NaN x or k < 1). */
+double stats_chi2_sf(double x, int k);
+/* The x with P(chi^2_k <= x) = p, p in (0, 1) (NaN otherwise). */
+double stats_chi2_quantile(double p, int k);
 
 #endif

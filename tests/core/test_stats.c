@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "core/rng.h"
 #include "core/stats.h"
 
 /* |got - want| <= rtol max(|want|, 1): relative, or absolute near zero (an
@@ -155,4 +156,106 @@ Test(stats, loglog_slope)
     double infy[2] = {1.0, INFINITY};
     cr_assert_eq(stats_loglog_slope(x2, infy, 2, &b, &a), -1);
     cr_assert_eq(b, 2.385);
+}
+
+Test(stats, chi2_tail_closed_forms)
+{
+    /* k = 2: e^{-x/2}; k = 1: erfc(sqrt(x/2)); k = 4: e^{-x/2}(1 + x/2) */
+    assert_close(stats_chi2_sf(2.385, 2), exp(-2.385 / 2), 1e-15, "k=2");
+    assert_close(stats_chi2_sf(2.385, 1), erfc(sqrt(2.385 / 2)), 1e-15, "k=1");
+    assert_close(stats_chi2_sf(7.13, 4), exp(-7.13 / 2) * (1 + 7.13 / 2), 1e-15, "k=4");
+    /* k = 3 against 1 - P(3/2, x/2) by the series of the lower incomplete gamma */
+    double x = 4.71, s = x / 2, term = 1 / 1.5, sum = term;
+    for (int j = 1; j < 60; j++) {
+        term *= s / (1.5 + j);
+        sum += term;
+    }
+    double lower = sum * pow(s, 1.5) * exp(-s) / (0.5 * sqrt(3.14159265358979323846));
+    assert_close(stats_chi2_sf(x, 3), 1 - lower, 1e-14, "k=3");
+    cr_assert_eq(stats_chi2_sf(0.0, 4), 1.0);
+    cr_assert_eq(stats_chi2_sf(-1.0, 3), 1.0);
+    cr_assert(isnan(stats_chi2_sf(NAN, 4)));
+    cr_assert(isnan(stats_chi2_sf(1.0, 0)));
+}
+
+Test(stats, chi2_quantiles)
+{
+    /* tabulated 95 % points (R: qchisq(0.95, k)) */
+    assert_close(stats_chi2_quantile(0.95, 1), 3.841458820694124, 1e-12, "k=1");
+    assert_close(stats_chi2_quantile(0.95, 3), 7.814727903251178, 1e-12, "k=3");
+    assert_close(stats_chi2_quantile(0.95, 4), 9.487729036781154, 1e-12, "k=4");
+    assert_close(stats_chi2_quantile(0.05, 4), 0.7107230213973239, 1e-11, "k=4, 5 %");
+    double q = stats_chi2_quantile(0.2385, 7);
+    assert_close(1 - stats_chi2_sf(q, 7), 0.2385, 1e-14, "inverse");
+    cr_assert(isnan(stats_chi2_quantile(1.0, 4)));
+    cr_assert(isnan(stats_chi2_quantile(0.5, 0)));
+}
+
+/* n rows of d standard normals plus mu along the first axis. */
+static void normal_rows(double *x, size_t n, size_t d, double mu, rng_t *r)
+{
+    for (size_t i = 0; i < n * d; i++)
+        x[i] = rng_normal(r) + (i % d == 0 ? mu : 0);
+}
+
+Test(stats, whitened_mean_closed_form_and_invariance)
+{
+    enum { n = 37, d = 3 };
+    double x[n * d], y[n * d], work[d * (d + 1)], X, Y;
+    rng_t r;
+    rng_seed(&r, 2385, 7);
+    normal_rows(x, n, d, 0.3, &r);
+    /* d = 1 (first column alone): n m^2 / s^2 with the 1/n variance */
+    double c[n], m = 0, v = 0;
+    for (int i = 0; i < n; i++) m += (c[i] = x[i * d]) / n;
+    for (int i = 0; i < n; i++) v += (c[i] - m) * (c[i] - m) / n;
+    cr_assert_eq(stats_whitened_mean(c, n, 1, &X, work), 0);
+    assert_close(X, n * m * m / v, 1e-13, "d = 1");
+    /* invariant under an invertible linear map of the vectors */
+    const double M[d][d] = {{2.385, -0.7, 0.13}, {0.4471, 1.9, -1.1}, {0.0, 0.31, 0.83}};
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < d; j++) {
+            y[i * d + j] = 0;
+            for (int k = 0; k < d; k++) y[i * d + j] += M[j][k] * x[i * d + k];
+        }
+    cr_assert_eq(stats_whitened_mean(x, n, d, &X, work), 0);
+    cr_assert_eq(stats_whitened_mean(y, n, d, &Y, work), 0);
+    assert_close(Y, X, 1e-12, "invariance");
+    /* a singular covariance (a repeated column) is refused, X untouched */
+    for (int i = 0; i < n; i++) y[i * d + 2] = y[i * d + 1];
+    Y = 2.385;
+    cr_assert_eq(stats_whitened_mean(y, n, d, &Y, work), -1);
+    cr_assert_eq(Y, 2.385);
+    cr_assert_eq(stats_whitened_mean(x, 1, d, &Y, work), -1);
+}
+
+Test(stats, whitened_mean_null_and_planted)
+{
+    /* 2000 samples of n = 256 i.i.d. standard normal vectors in d = 4: the
+     * statistic's mean is n d / (n - d - 2) (Hotelling's T^2 with the 1/n
+     * covariance), close to chi^2_4's 4, and it exceeds the chi^2_4 95 %
+     * point about 5 % of the time; a planted mean mu adds n mu^2. */
+    enum { n = 256, d = 4, draws = 2000 };
+    static double x[n * d];
+    double work[d * (d + 1)], X, sum = 0, q95 = stats_chi2_quantile(0.95, d);
+    int above = 0;
+    rng_t r;
+    rng_seed(&r, 2385, 11);
+    for (int k = 0; k < draws; k++) {
+        normal_rows(x, n, d, 0.0, &r);
+        cr_assert_eq(stats_whitened_mean(x, n, d, &X, work), 0);
+        sum += X;
+        above += X > q95;
+    }
+    double mean = sum / draws, want = (double)n * d / (n - d - 2);
+    cr_assert(fabs(mean - want) < 4 * sqrt(2.0 * d / draws), "null mean %g, want %g", mean, want);
+    cr_assert(above > 0.035 * draws && above < 0.065 * draws, "rejections %d of %d", above, draws);
+    sum = 0;
+    for (int k = 0; k < 200; k++) {
+        normal_rows(x, n, d, 0.2, &r);
+        cr_assert_eq(stats_whitened_mean(x, n, d, &X, work), 0);
+        sum += X;
+    }
+    want = n * 0.04 + d;
+    cr_assert(fabs(sum / 200 - want) < 1.5, "planted mean %g, want %g", sum / 200, want);
 }
