@@ -7,7 +7,7 @@ set ylabel "charge along v"
 set key top right
 set xrange [-0.2:6.2]
 set yrange [-1:2.9]
-f = 'data/ch1/depth/s1_layers.tsv'
+f = 'data/ch1/s1_depth_layers.tsv'
 plot f u 1:5 w lp ls 2 lw 1 pt 6 ps 0.5 title "per sample, end", \
      f u 1:6 w lp ls 2 lw 1 pt 6 ps 0.5, \
      f u 1:7 w lp ls 2 lw 1 pt 6 ps 0.5, \

@@ -7,7 +7,7 @@
 # full gradient (thin: seed 1).  Bottom: step size times sharpness,
 # eta_k lambda_max, against GD's stability bound 2 (dashed).
 b = 'data/ch1/depth_train_band.tsv'
-s1 = 'data/ch1/depth/s1_train.tsv'
+s1 = 'data/ch1/s1_depth_train.tsv'
 set terminal svg size 640,560
 set multiplot layout 2,1 margins 0.12,0.97,0.11,0.98 spacing 0,0.05
 set logscale x

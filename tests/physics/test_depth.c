@@ -1,5 +1,5 @@
 /* test_depth.c: the block-level Noether identity behind chapter 1's
- * "Noether along depth" (src/experiments/ch1/depth.c), on one residual block
+ * "Noether along depth" (src/nn/resnet.c, run by src/experiments/ch1/depth.c), on one residual block
  * y = x + W2 relu(W1 x + b1) built from the nn layer kernels.
  *  - the translation x -> x + eps v, b1 -> b1 - eps W1 v shifts y by eps v;
  *  - per sample, <g_x, v> = <g_y, v> + <d, W1 v> (d: gradient at the hidden
