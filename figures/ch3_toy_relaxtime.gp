@@ -10,7 +10,7 @@ set xrange [0:3]
 set yrange [0.005:1.1]
 set xlabel "k / τ_β,   τ_β = -1/(4 ln z_+)"
 set ylabel "(⟨|q_k|^4⟩ - eq.) / (⟨|q_0|^4⟩ - eq.)"
-set key bottom left font ",11" maxrows 4
+set key top right font ",11" maxrows 4
 plot f using "x":"b0_hi" with lines ls 1 title "β = 0", \
      f using "x":"b0_lo" with lines ls 1 lw 0.8 notitle, \
      f using "x":"b5_hi" with lines ls 2 title "β = 0.5", \

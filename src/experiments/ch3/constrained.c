@@ -146,8 +146,9 @@ static void write_summary(const scan_t *E, int argc, char **argv)
     tsv_t *t = tsv_createf(argc, argv, "%s_summary.tsv", o->out);
     tsv_comment(t, "seed %ld; the runs part at the first eta of the scan where the final test "
                 "accuracies differ by more than acc_tol or the test losses by more than loss_tol "
-                "(relative); they collapse where the fixed-norm accuracy is below 0.5; 10 x eta_max: "
-                "not within the scan; best: the smallest eta among ties", o->seed);
+                "(relative); they collapse where the fixed-norm accuracy is below 0.5 "
+                "(collapse_at_largest: first at the largest eta); 10 x eta_max: not within the "
+                "scan; best: the smallest eta among ties", o->seed);
     tsv_columns(t, "key\tvalue");
     tsv_kv(t, "seed", (double)o->seed);
     tsv_kv(t, "lambda", o->lambda);
@@ -160,6 +161,7 @@ static void write_summary(const scan_t *E, int argc, char **argv)
     tsv_kv(t, "eta_part", eta_part);
     tsv_kv(t, "part_by_loss", part_by_loss);
     tsv_kv(t, "eta_collapse", eta_collapse);
+    tsv_kv(t, "collapse_at_largest", eta_collapse == etas[ne - 1]);
     tsv_kv(t, "dacc_small_abs", fabs(fr[0].final_acc - cr[0].final_acc));
     tsv_kv(t, "dloss_small_rel", fabs(fr[0].final_loss - cr[0].final_loss) / fr[0].final_loss);
     tsv_kv(t, "dacc_large", fr[ne - 1].final_acc - cr[ne - 1].final_acc);
