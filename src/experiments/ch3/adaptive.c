@@ -11,7 +11,8 @@
  *     network (one accumulator per unit, on the sphere), and optim.h's
  *     per-parameter RMSProp on the network without normalization, both with
  *     lr = sqrt(2 eta lambda) and decay 1 - 4 eta lambda.
- * Writes data/ch3/adaptive_{units,steps,eval,summary}.tsv. */
+ * free_b0 and free_b9 run on to --steps-long, for layer 2's arrival at the
+ * equilibrium angle.  Writes data/ch3/adaptive_{units,steps,eval,summary}.tsv. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -11,6 +11,10 @@
  *                            nu_{k+1} = (1-4 eta lambda) nu_k + 4 eta lambda |gt_k|^2
  *   data/ch3/toy_law.tsv     stationary RMS angle against eta*lambda for three
  *                            beta, and sqrt(2 eta lambda/(1+beta))
+ *   data/ch3/toy_relaxtime.tsv  relaxation of <|q|^4> from 2x and 0.5x its
+ *                            equilibrium, beta = 0, 0.5, 0.9 (and 0.9 on the
+ *                            noise-only toy), against -1/(4 ln z+) (chapter
+ *                            eq. relax) and the moment recursion (scale_moments_step)
  *   data/ch3/toy_summary.tsv numbers quoted in the chapter */
 #include <math.h>
 #include <stdio.h>
