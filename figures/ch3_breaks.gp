@@ -5,6 +5,7 @@
 # A_{k+1} = (1 - 4 eta lambda) A_k + 2 eta^2 |gt_k|^2 (Tanaka & Kunin 2021);
 # dashed: the equilibrium sqrt(2 eta lambda) of the runs with weight decay.
 set logscale y
+set xrange [0:3000]
 set xlabel "step k"
 set ylabel "RMS angle per step, layer 1 (rad)"
 set yrange [0.004:0.1]

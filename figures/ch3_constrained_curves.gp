@@ -2,8 +2,8 @@
 # constrained (solid), at a small and a large learning rate, with the explicit
 # per-unit RMSProp on the sphere that the derivation says the free run is
 # (dashed) (Tanaka & Kunin 2021).
-small = real(system("awk -F'\t' '$1==\"eta_small\"{print $2}' data/ch3/constrained_summary.tsv"))
-large = real(system("awk -F'\t' '$1==\"eta_large\"{print $2}' data/ch3/constrained_summary.tsv"))
+small = real(system("awk -F'\t' '$1==\"eta_small\"{print $2}' data/ch3/constrained_curves_summary.tsv"))
+large = real(system("awk -F'\t' '$1==\"eta_large\"{print $2}' data/ch3/constrained_curves_summary.tsv"))
 set logscale y
 set yrange [0.2:40]
 set xlabel "step k"

@@ -10,6 +10,7 @@ set multiplot layout 1,2
 set logscale y
 set xlabel "step k"
 set xtics 1000
+set xrange [0:3000]
 set format y "10^{%L}"
 set key top left font ",11"
 set ylabel "median η_{eff}, layer 1"

@@ -36,6 +36,31 @@ double scale_relax_steps(double eta, double lambda, double beta)
     return (1.0 - beta) / (4.0 * eta * lambda);
 }
 
+double scale_relax_root(double eta, double lambda, double beta)
+{
+    double el = eta * lambda, b = 1.0 + beta - el, disc = b * b - 4.0 * beta;
+    if (!(disc >= 0.0))
+        return NAN;
+    return 1.0 - 2.0 * el / (1.0 - beta + el + sqrt(disc));
+}
+
+double scale_relax_steps_exact(double eta, double lambda, double beta)
+{
+    double el = eta * lambda, b = 1.0 + beta - el, disc = b * b - 4.0 * beta;
+    if (!(disc >= 0.0))
+        return NAN;
+    return -1.0 / (4.0 * log1p(-2.0 * el / (1.0 - beta + el + sqrt(disc))));
+}
+
+void scale_moments_step(scale_moments_t *m, double eta, double beta, double lambda, double s)
+{
+    double N = m->N, B = m->B;
+    double V = beta * beta * m->V + lambda * lambda * N + s / N + 2.0 * beta * lambda * B;
+    m->N = N - 2.0 * eta * (beta * B + lambda * N) + eta * eta * V;
+    m->B = beta * B + lambda * N - eta * V;
+    m->V = V;
+}
+
 double scale_sqnorm(const double *x, size_t n)
 {
     double s = 0.0;
@@ -57,9 +82,9 @@ double scale_angle(const double *a, const double *b, size_t n)
     double na = sqrt(scale_sqnorm(a, n)), nb = sqrt(scale_sqnorm(b, n));
     if (na == 0.0 || nb == 0.0)
         return 0.0;
-    double dm = 0.0, dp = 0.0;
+    double ia = 1.0 / na, ib = 1.0 / nb, dm = 0.0, dp = 0.0;
     for (size_t i = 0; i < n; i++) {
-        double u = a[i] / na, w = b[i] / nb;
+        double u = a[i] * ia, w = b[i] * ib;
         dm += (u - w) * (u - w);
         dp += (u + w) * (u + w);
     }

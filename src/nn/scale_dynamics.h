@@ -46,8 +46,33 @@ double scale_nu_step(double nu, double gt2, double eta, double lambda);
 double scale_nu_of_q2(double q2, double eta, double lambda);
 /* sqrt(2 eta lambda / (1 + beta)): the equilibrium angular step. */
 double scale_angle_eq(double eta, double lambda, double beta);
-/* (1 - beta) / (4 eta lambda): relaxation time of nu (and |q|^4), in steps. */
+/* (1 - beta) / (4 eta lambda): relaxation time of nu (and |q|^4), in steps,
+ * to first order in eta lambda / (1 - beta)^2. */
 double scale_relax_steps(double eta, double lambda, double beta);
+/* The slow root z+ of z^2 - (1 + beta - eta lambda) z + beta = 0: weight
+ * decay alone, q_{k+1} = (1 + beta - eta lambda) q_k - beta q_{k-1}, shrinks q
+ * by z+ per step once the fast root (~beta) has faded.  Computed as
+ * 1 - 2 eta lambda / (1 - beta + eta lambda + sqrt(disc)) (no cancellation).
+ * NaN when the roots are complex, eta lambda > (1 - sqrt(beta))^2. */
+double scale_relax_root(double eta, double lambda, double beta);
+/* -1 / (4 ln z+): e-folding time of |q|^4 deviations, in steps, when the
+ * gradient's push on |q|^4 does not depend on |q| (exact for beta = 0);
+ * = (1 - beta)/(4 eta lambda) (1 - eta lambda (beta/(1-beta)^2 + 1/(2(1-beta))) + ...). */
+double scale_relax_steps_exact(double eta, double lambda, double beta);
+
+/* Mean-field moments of heavy ball with coupled weight decay on a scale-
+ * invariant group whose minibatch gradients are pure noise: g_k perpendicular
+ * to q_k, zero mean, independent of the past, E|g_k|^2 = s/|q_k|^2 (s = E|gt|^2).
+ * With N = E|q|^2, B = E<q_k, v_k>, V = E|v_k|^2 and the closure
+ * E[1/|q|^2] = 1/N, one step of the update is, in expectation,
+ *     V' = beta^2 V + lambda^2 N + s/N + 2 beta lambda B
+ *     N' = N - 2 eta (beta B + lambda N) + eta^2 V'
+ *     B' = beta B + lambda N - eta V'
+ * (derived in chapter 3's appendix).  For beta = 0 it is (E1) with |g|^2 = s/N.
+ * The map is homogeneous: s -> c^2 s scales N, B, V by c, so relaxation
+ * times do not depend on s. */
+typedef struct { double N, B, V; } scale_moments_t;
+void scale_moments_step(scale_moments_t *m, double eta, double beta, double lambda, double s);
 
 /* Angle between a and b (radians, in [0, pi]), accurate for tiny angles:
  * 2 atan2(|a/|a| - b/|b||, |a/|a| + b/|b||) (Kahan).  0 if either is zero. */

@@ -201,6 +201,61 @@ Test(scale, rmsprop_accumulator_is_first_order_in_eta_lambda)
     cr_expect(e2 / e3 > 1.6 && e2 / e3 < 2.5, "ratio %g (gaps %g, %g)", e2 / e3, e2, e3);
 }
 
+/* The slow root: weight decay alone in heavy ball, started on the slow mode
+ * (q_1 = z+ q_0), shrinks q by z+ per step, so -1/(4 ln(q_{k+1}/q_k)) is the
+ * closed-form time; the first-order (1 - beta)/(4 eta lambda) is off by
+ * O(eta lambda/(1 - beta)^2): the relative gap halves when eta lambda does. */
+Test(scale, relaxation_root_and_its_first_order_time)
+{
+    const double betas[3] = {0.0, 0.5, 0.9}, eta = 0.1, lambda = 5e-3;
+    for (int i = 0; i < 3; i++) {
+        double beta = betas[i], z = scale_relax_root(eta, lambda, beta);
+        double qm = 2.385, q = z * qm;   /* q_0, q_1 */
+        for (int k = 0; k < 60; k++) {
+            double qn = (1.0 + beta - eta * lambda) * q - beta * qm;
+            qm = q;
+            q = qn;
+        }
+        double tau = -1.0 / (4.0 * log(q / qm)), want = scale_relax_steps_exact(eta, lambda, beta);
+        cr_expect(fabs(tau / want - 1.0) < 1e-12, "beta %g: iterated %.17g, closed form %.17g",
+                  beta, tau, want);
+        double e1 = scale_relax_steps(eta, lambda, beta) / want - 1.0;
+        double e2 = scale_relax_steps(eta, lambda / 2, beta) /
+                    scale_relax_steps_exact(eta, lambda / 2, beta) - 1.0;
+        cr_expect(e1 > 0 && e1 / e2 > 1.9 && e1 / e2 < 2.2, "beta %g: gaps %g, %g", beta, e1, e2);
+    }
+    /* eta lambda = 5e-3 > (1 - sqrt 0.9)^2: complex roots */
+    cr_expect(isnan(scale_relax_root(0.1, 0.05, 0.9)));
+    cr_expect(isnan(scale_relax_steps_exact(0.1, 0.05, 0.9)));
+}
+
+/* The moment recursion: for beta = 0 it is (E1) with |g|^2 = s/N; its fixed
+ * point has N^2 = eta s / (2 lambda (1 - beta)) to first order in eta lambda;
+ * and it is homogeneous of degree one in (sqrt s, N, B, V). */
+Test(scale, moment_recursion_reduces_to_the_norm_law_and_has_the_equilibrium)
+{
+    const double eta = 0.1, lambda = 5e-3, s = 12.16;
+    scale_moments_t m = {.N = 3.7, .B = 0.0, .V = 0.0};
+    scale_moments_step(&m, eta, 0.0, lambda, s);
+    double want = scale_q2_step(3.7, s / 3.7, eta, lambda);
+    cr_expect(fabs(m.N / want - 1.0) < 1e-15, "N %.17g, (E1) %.17g", m.N, want);
+    const double betas[3] = {0.0, 0.5, 0.9};
+    for (int i = 0; i < 3; i++) {
+        double beta = betas[i];
+        scale_moments_t a = {.N = 10.0}, b = {.N = 20.0};
+        for (int k = 0; k < 40000; k++) {
+            scale_moments_step(&a, eta, beta, lambda, s);
+            scale_moments_step(&b, eta, beta, lambda, 4.0 * s);
+        }
+        double eq2 = eta * s / (2.0 * lambda * (1.0 - beta));
+        double rel = a.N * a.N / eq2 - 1.0;
+        cr_expect(fabs(rel) < 10.0 * eta * lambda / (1.0 - beta),
+                  "beta %g: N^2 %g against %g", beta, a.N * a.N, eq2);
+        cr_expect(fabs(b.N / (2.0 * a.N) - 1.0) < 1e-12 && fabs(b.V / (2.0 * a.V) - 1.0) < 1e-12,
+                  "beta %g: not homogeneous (N %g %g, V %g %g)", beta, a.N, b.N, a.V, b.V);
+    }
+}
+
 /* The same exact identities inside a real network: every hidden unit of a
  * BatchNorm MLP (mlp.h, eps = 0) trained by optim.h's SGD on random data. */
 #include "nn/mlp.h"

@@ -11,7 +11,8 @@
  *     network (one accumulator per unit, on the sphere), and optim.h's
  *     per-parameter RMSProp on the network without normalization, both with
  *     lr = sqrt(2 eta lambda) and decay 1 - 4 eta lambda.
- * Writes data/ch3/adaptive_{units,steps,eval,summary}.tsv. */
+ * free_b0 and free_b9 run on to --steps-long, for layer 2's arrival at the
+ * equilibrium angle.  Writes data/ch3/adaptive_{units,steps,eval,summary}.tsv. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,7 @@
 
 typedef struct {
     const char *out_dir;
-    long seed, steps;
+    long seed, steps, steps_long;
     double eta, lambda;
     int width, batch, train, test;
 } opts_t;
@@ -42,8 +43,14 @@ typedef struct {
     opts_t o;
     double eta9, tau, eq0, eq9;
     long Kmin;                 /* steps of the shortest run (a diverged one stops early) */
+    long Klong;                /* steps of the shorter of the two long runs */
     ch3_rec_t rec[NRUN];
 } adaptive_t;
+
+/* free_b0 and free_b9 run --steps-long steps; the others --steps.  The first
+ * --steps steps of a long run are the short run's (same seed, same batches),
+ * so everything read at k <= --steps is the same as in a short run. */
+static int is_long(int i) { return i == FREE0 || i == FREE9; }
 
 /* The seven runs, same initialisation and batches. */
 static void run_all(adaptive_t *A, const dataset_t *train, const dataset_t *test)
@@ -52,7 +59,8 @@ static void run_all(adaptive_t *A, const dataset_t *train, const dataset_t *test
     ch3_cfg_t cfg[NRUN];
     for (int i = 0; i < NRUN; i++) {
         cfg[i] = (ch3_cfg_t){.mode = CH3_FREE, .eta = o->eta, .beta = 0.0, .lambda = o->lambda,
-                             .steps = o->steps, .B = o->batch, .width = o->width,
+                             .steps = is_long(i) ? o->steps_long : o->steps,
+                             .B = o->batch, .width = o->width,
                              .seed = (uint64_t)o->seed, .eval_every = 100, .n_sample = 4};
     }
     cfg[FREE9].beta = beta9;
@@ -108,7 +116,6 @@ static void write_steps(const adaptive_t *A, int argc, char **argv)
     const ch3_rec_t *rec = A->rec, *f = &rec[FREE0];
     const double eta9 = A->eta9, tau = A->tau, eq0 = A->eq0, eq9 = A->eq9;
     const int width = o->width;
-    const long Kmin = A->Kmin;
     tsv_t *t = tsv_createf(argc, argv, "%s/adaptive_steps.tsv", o->out_dir);
     tsv_comment(t, "rows every 20 steps (step = end of the block): angles RMS over the block, "
                 "losses and nu_gap block means, eta_eff at the block's last step");
@@ -135,45 +142,47 @@ static void write_steps(const adaptive_t *A, int argc, char **argv)
                 "ang_eps_L1\tpred_eps_L1\tang_nowd_L1\tpred_nowd_L1\teff_nowd_L1\teffpred_nowd_L1");
     const ch3_rec_t *m9 = &rec[FREE9], *sp = &rec[SPHERE], *rp = &rec[RMSP], *rm = &rec[RMSPM];
     const ch3_rec_t *re = &rec[EPS], *rn = &rec[NOWD];
-    enum { W = 20 };
-    typedef struct { const double *x; char kind; double c; } col_t;
-    col_t cols[46] = {
-        {NULL, 'S', 0}, {f->angle_rms[0], 'R', 0}, {f->angle_rms[1], 'R', 0},
-        {f->angle_pred[0], 'R', 0}, {f->angle_pred[1], 'R', 0}, {f->eff_med[0], 'E', 0},
-        {f->eff_med[1], 'E', 0}, {f->eff_lo[0], 'E', 0}, {f->eff_hi[0], 'E', 0},
-        {f->eff_pred_med[0], 'E', 0}, {f->eff_pred_med[1], 'E', 0}, {f->nu_gap, 'M', 0},
-        {m9->angle_rms[0], 'R', 0}, {m9->angle_rms[1], 'R', 0}, {sp->angle_rms[0], 'R', 0},
-        {sp->angle_rms[1], 'R', 0}, {sp->eff_med[0], 'E', 0}, {sp->eff_med[1], 'E', 0},
-        {rp->angle_rms[0], 'R', 0}, {rp->angle_rms[1], 'R', 0}, {rp->angle_pred[0], 'R', 0},
-        {rp->angle_pred[1], 'R', 0}, {rp->eff_med[0], 'E', 0}, {rp->eff_med[1], 'E', 0},
-        {rp->eff_pred_med[0], 'E', 0}, {NULL, 'C', eq0}, {NULL, 'C', eq9},
-        {f->train_loss, 'M', 0}, {sp->train_loss, 'M', 0}, {rp->train_loss, 'M', 0},
-        {rm->angle_rms[0], 'R', 0}, {rm->angle_rms[1], 'R', 0}, {rm->angle_pred[0], 'R', 0},
-        {rm->angle_pred[1], 'R', 0}, {rm->eff_med[0], 'E', 0}, {rm->eff_med[1], 'E', 0},
-        {rm->eff_pred_med[0], 'E', 0}, {rm->eff_pred_med[1], 'E', 0}, {rm->train_loss, 'M', 0},
-        {rp->eff_pred_med[1], 'E', 0}, {re->angle_rms[0], 'R', 0}, {re->angle_pred[0], 'R', 0},
-        {rn->angle_rms[0], 'R', 0}, {rn->angle_pred[0], 'R', 0}, {rn->eff_med[0], 'E', 0},
-        {rn->eff_pred_med[0], 'E', 0}};
-    for (long k0 = 0; k0 + W <= Kmin; k0 += W) {
-        double row[46];
-        for (int j = 0; j < 46; j++) {
-            double acc = 0.0;
-            switch (cols[j].kind) {
-            case 'S': row[j] = (double)(k0 + W); break;
-            case 'C': row[j] = cols[j].c; break;
-            case 'E': row[j] = cols[j].x[k0 + W - 1]; break;
-            case 'M':
-                for (long k = k0; k < k0 + W; k++)
-                    acc += cols[j].x[k];
-                row[j] = acc / W;
-                break;
-            default:
-                for (long k = k0; k < k0 + W; k++)
-                    acc += cols[j].x[k] * cols[j].x[k];
-                row[j] = sqrt(acc / W);
-            }
+    enum { W = 20, NC = 46 };
+    /* kind: S step, C constant, E value at the block's end, M block mean, R block RMS;
+     * past the end of its run a column is NaN */
+    typedef struct { const ch3_rec_t *r; const double *x; char kind; double c; } col_t;
+#define COL(run, arr, kind) {run, (run)->arr, kind, 0}
+    const col_t cols[NC] = {
+        {NULL, NULL, 'S', 0}, COL(f, angle_rms[0], 'R'), COL(f, angle_rms[1], 'R'),
+        COL(f, angle_pred[0], 'R'), COL(f, angle_pred[1], 'R'), COL(f, eff_med[0], 'E'),
+        COL(f, eff_med[1], 'E'), COL(f, eff_lo[0], 'E'), COL(f, eff_hi[0], 'E'),
+        COL(f, eff_pred_med[0], 'E'), COL(f, eff_pred_med[1], 'E'), COL(f, nu_gap, 'M'),
+        COL(m9, angle_rms[0], 'R'), COL(m9, angle_rms[1], 'R'), COL(sp, angle_rms[0], 'R'),
+        COL(sp, angle_rms[1], 'R'), COL(sp, eff_med[0], 'E'), COL(sp, eff_med[1], 'E'),
+        COL(rp, angle_rms[0], 'R'), COL(rp, angle_rms[1], 'R'), COL(rp, angle_pred[0], 'R'),
+        COL(rp, angle_pred[1], 'R'), COL(rp, eff_med[0], 'E'), COL(rp, eff_med[1], 'E'),
+        COL(rp, eff_pred_med[0], 'E'), {NULL, NULL, 'C', eq0}, {NULL, NULL, 'C', eq9},
+        COL(f, train_loss, 'M'), COL(sp, train_loss, 'M'), COL(rp, train_loss, 'M'),
+        COL(rm, angle_rms[0], 'R'), COL(rm, angle_rms[1], 'R'), COL(rm, angle_pred[0], 'R'),
+        COL(rm, angle_pred[1], 'R'), COL(rm, eff_med[0], 'E'), COL(rm, eff_med[1], 'E'),
+        COL(rm, eff_pred_med[0], 'E'), COL(rm, eff_pred_med[1], 'E'), COL(rm, train_loss, 'M'),
+        COL(rp, eff_pred_med[1], 'E'), COL(re, angle_rms[0], 'R'), COL(re, angle_pred[0], 'R'),
+        COL(rn, angle_rms[0], 'R'), COL(rn, angle_pred[0], 'R'), COL(rn, eff_med[0], 'E'),
+        COL(rn, eff_pred_med[0], 'E')};
+#undef COL
+    for (long k0 = 0; k0 + W <= A->Klong; k0 += W) {
+        double row[NC];
+        for (int j = 0; j < NC; j++) {
+            const col_t *c = &cols[j];
+            if (c->r && k0 + W > c->r->steps)
+                row[j] = NAN;
+            else if (c->kind == 'S')
+                row[j] = (double)(k0 + W);
+            else if (c->kind == 'C')
+                row[j] = c->c;
+            else if (c->kind == 'E')
+                row[j] = c->x[k0 + W - 1];
+            else if (c->kind == 'M')
+                row[j] = ch3_mean(c->x + k0, W);
+            else
+                row[j] = ch3_rms(c->x + k0, W);
         }
-        tsv_row(t, 46, row);
+        tsv_row(t, NC, row);
     }
     tsv_finish(t);
 
@@ -202,53 +211,51 @@ static void write_eval(const adaptive_t *A, int argc, char **argv)
 
 }
 
-/* Summary: the late-time RMS angle (last 2 tau steps) against the law, the
- * EMA gap after the first tau. */
+/* RMS over [k1 - 2 tau, k1) (at least the second half) of each layer's
+ * RMS angle in run r. */
+static void late_angles(const ch3_rec_t *r, long k1, double tau, double late[CH3_NL])
+{
+    long k0 = k1 - (long)(2 * tau);
+    if (k0 < k1 / 2)
+        k0 = k1 / 2;
+    for (int l = 0; l < CH3_NL; l++)
+        late[l] = ch3_rms(r->angle_rms[l] + k0, k1 - k0);
+}
+
+/* Summary: the late-time RMS angle (last 2 tau steps of --steps, and of
+ * --steps-long for the long runs) against the law, the EMA gap after the
+ * first tau. */
 static void write_summary(const adaptive_t *A, int argc, char **argv)
 {
     const opts_t *o = &A->o;
-    const uint64_t seed = (uint64_t)o->seed;
-    const double eta = o->eta, lambda = o->lambda;
+    const double eta = o->eta, lambda = o->lambda, tau = A->tau, eq0 = A->eq0, eq9 = A->eq9;
     const ch3_rec_t *rec = A->rec, *f = &rec[FREE0];
-    const double eta9 = A->eta9, tau = A->tau, eq0 = A->eq0, eq9 = A->eq9;
-    const long K = o->steps, Kmin = A->Kmin;
-    const int width = o->width, B = o->batch, ntrain = o->train, ntest = o->test;
-    double late[NRUN][CH3_NL];
-    long k0 = Kmin - (long)(2 * tau);
-    if (k0 < Kmin / 2)
-        k0 = Kmin / 2;
+    const long Kmin = A->Kmin, Klong = A->Klong;
+    double late[NRUN][CH3_NL], late0_long[CH3_NL], late9_long[CH3_NL];
     for (int i = 0; i < NRUN; i++)
-        for (int l = 0; l < CH3_NL; l++) {
-            double s = 0.0;
-            for (long k = k0; k < Kmin; k++)
-                s += rec[i].angle_rms[l][k] * rec[i].angle_rms[l][k];
-            late[i][l] = sqrt(s / (Kmin - k0));
-        }
-    double gap_late = 0.0, gap_max_late = 0.0;
-    for (long k = (long)tau; k < Kmin; k++) {
-        gap_late += f->nu_gap[k];
-        if (f->nu_gap[k] > gap_max_late)
-            gap_max_late = f->nu_gap[k];
-    }
-    gap_late /= (double)(Kmin - (long)tau);
-    double gap_first = 0.0;
+        late_angles(&rec[i], Kmin, tau, late[i]);
+    late_angles(&rec[FREE0], Klong, tau, late0_long);
+    late_angles(&rec[FREE9], Klong, tau, late9_long);
+    double gap_max_late = 0.0, gap_first = 0.0;
+    for (long k = (long)tau; k < Kmin; k++)
+        gap_max_late = fmax(gap_max_late, f->nu_gap[k]);
     for (long k = 0; k < (long)tau && k < Kmin; k++)
-        if (f->nu_gap[k] > gap_first)
-            gap_first = f->nu_gap[k];
+        gap_first = fmax(gap_first, f->nu_gap[k]);
 
     tsv_t *t = tsv_createf(argc, argv, "%s/adaptive_summary.tsv", o->out_dir);
-    tsv_comment(t, "seed %llu; E6 summary (late = RMS over steps %ld..%ld)",
-                (unsigned long long)seed, k0, Kmin);
+    tsv_comment(t, "seed %ld; late = RMS over the last 2 tau steps of %ld (of %ld for *_long)",
+                o->seed, Kmin, Klong);
     tsv_columns(t, "key\tvalue");
     tsv_kv(t, "eta", eta);
     tsv_kv(t, "lambda", lambda);
-    tsv_kv(t, "eta9", eta9);
+    tsv_kv(t, "eta9", A->eta9);
     tsv_kv(t, "beta9", beta9);
-    tsv_kv(t, "steps", (double)K);
-    tsv_kv(t, "width", width);
-    tsv_kv(t, "batch", B);
-    tsv_kv(t, "train", ntrain);
-    tsv_kv(t, "test", ntest);
+    tsv_kv(t, "steps", (double)o->steps);
+    tsv_kv(t, "steps_long", (double)Klong);
+    tsv_kv(t, "width", o->width);
+    tsv_kv(t, "batch", o->batch);
+    tsv_kv(t, "train", o->train);
+    tsv_kv(t, "test", o->test);
     tsv_kv(t, "tau", tau);
     tsv_kv(t, "rho", 1 - 4 * eta * lambda);
     tsv_kv(t, "lr_rms", sqrt(2 * eta * lambda));
@@ -259,20 +266,18 @@ static void write_summary(const adaptive_t *A, int argc, char **argv)
     tsv_kv(t, "exact_worst_nowd", rec[NOWD].exact_worst);
     tsv_kv(t, "bn_eps", bn_eps);
     tsv_kv(t, "nu_gap_first_tau_max", gap_first);
-    tsv_kv(t, "nu_gap_after_tau_mean", gap_late);
+    tsv_kv(t, "nu_gap_after_tau_mean", ch3_mean(f->nu_gap + (long)tau, Kmin - (long)tau));
     tsv_kv(t, "nu_gap_after_tau_max", gap_max_late);
     for (int i = 0; i < NRUN; i++) {
-        char key[64];
-        for (int l = 0; l < CH3_NL; l++) {
-            snprintf(key, sizeof key, "late_angle_%s_L%d", name[i], l + 1);
-            tsv_kv(t, key, late[i][l]);
-        }
-        snprintf(key, sizeof key, "final_acc_%s", name[i]);
-        tsv_kv(t, key, rec[i].final_acc);
-        snprintf(key, sizeof key, "final_loss_%s", name[i]);
-        tsv_kv(t, key, rec[i].final_loss);
-        snprintf(key, sizeof key, "diverged_%s", name[i]);
-        tsv_kv(t, key, rec[i].diverged);
+        for (int l = 0; l < CH3_NL; l++)
+            ch3_kvf(t, late[i][l], "late_angle_%s_L%d", name[i], l + 1);
+        /* a long run's test numbers are read at --steps, like the others' */
+        int e = rec[i].n_eval - 1;
+        if (is_long(i) && Kmin / 100 < e)
+            e = (int)(Kmin / 100);
+        ch3_kvf(t, rec[i].test_acc[e], "final_acc_%s", name[i]);
+        ch3_kvf(t, rec[i].test_loss[e], "final_loss_%s", name[i]);
+        ch3_kvf(t, rec[i].diverged, "diverged_%s", name[i]);
     }
     tsv_kv(t, "late_rel_b0_L1", late[FREE0][0] / eq0 - 1);
     tsv_kv(t, "late_rel_b0_L2", late[FREE0][1] / eq0 - 1);
@@ -280,16 +285,20 @@ static void write_summary(const adaptive_t *A, int argc, char **argv)
     tsv_kv(t, "late_rel_b9_L2", late[FREE9][1] / eq9 - 1);
     tsv_kv(t, "late_rel_sph_L1", late[SPHERE][0] / eq0 - 1);
     tsv_kv(t, "late_rel_eps_L1", late[EPS][0] / eq0 - 1);
-    /* how far the sampled units started from where they ended (e-folds of nu) */
+    tsv_kv(t, "late_rel_b0_L1_long", late0_long[0] / eq0 - 1);
+    tsv_kv(t, "late_rel_b0_L2_long", late0_long[1] / eq0 - 1);
+    tsv_kv(t, "late_rel_b9_L1_long", late9_long[0] / eq9 - 1);
+    tsv_kv(t, "late_rel_b9_L2_long", late9_long[1] / eq9 - 1);
+    tsv_kv(t, "final_acc_free_b0_long", f->final_acc);
+    /* how far the sampled units started from where they are (e-folds of nu),
+     * at --steps and at the end of the long run */
     for (int u = 0; u < 4; u++) {
-        char key[64];
-        snprintf(key, sizeof key, "nu_efolds_u%d", u);
-        tsv_kv(t, key, log(f->nu_meas[u][0] / f->nu_meas[u][f->steps]));
+        ch3_kvf(t, log(f->nu_meas[u][0] / f->nu_meas[u][Kmin]), "nu_efolds_u%d", u);
+        ch3_kvf(t, log(f->nu_meas[u][0] / f->nu_meas[u][Klong]), "nu_efolds_u%d_long", u);
     }
     tsv_kv(t, "nowd_angle_ratio_L1", late[NOWD][0] / eq0);
     tsv_kv(t, "late_rel_sph_L2", late[SPHERE][1] / eq0 - 1);
     tsv_finish(t);
-
 }
 
 static const char about[] =
@@ -300,38 +309,34 @@ static const arg_spec_t options[] = {
     ARG_LONG(opts_t, seed, "3", "seed (PCG32 streams 1 init, 7 minibatches)"),
     ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
     ARG_DOUBLE(opts_t, lambda, "5e-3", "weight decay (coupled)"),
-    ARG_LONG(opts_t, steps, "3000", "steps per run, >= 10"),
-    ARG_INT(opts_t, width, "128", "hidden units per layer, >= 8"),
-    ARG_INT(opts_t, batch, "128", "minibatch size"),
-    ARG_INT(opts_t, train, "10000", "training images"),
-    ARG_INT(opts_t, test, "2000", "test images, >= 500"),
+    ARG_LONG(opts_t, steps, "3000", "steps per run, >= 100"),
+    ARG_LONG(opts_t, steps_long, "6000", "steps of the runs free_b0 and free_b9, >= --steps"),
+    CH3_NET_ARGS(opts_t),
     ARG_END
 };
 
 int main(int argc, char **argv)
 {
-    opts_t opts;
-    args_parse(options, &opts, argc, argv, about);
-    const double eta = opts.eta, lambda = opts.lambda;
-    if (opts.steps < 10 || opts.width < 8 || opts.batch < 2 || opts.train < opts.batch ||
-        opts.test < 500 || eta <= 0 || lambda <= 0)
-        die("bad parameters (need steps >= 10, width >= 8, batch >= 2, train >= batch, "
-            "test >= 500, eta > 0, lambda > 0)");
     adaptive_t *A = xcalloc(1, sizeof *A);
-    A->o = opts;
-    const opts_t *o = &A->o;
+    opts_t *o = &A->o;
+    args_parse(options, o, argc, argv, about);
+    if (o->eta <= 0 || o->lambda <= 0 || o->steps_long < o->steps || o->steps % 100)
+        die("need --eta > 0, --lambda > 0, --steps a multiple of 100, --steps-long >= --steps");
     dataset_t train, test;
-    ch3_load(&train, "train", o->train);
-    ch3_load(&test, "test", o->test);
-    A->eta9 = eta * (1.0 - beta9);
+    ch3_setup(100, o->steps, o->width, o->batch, o->train, o->test, &train, &test);
+    A->eta9 = o->eta * (1.0 - beta9);
     run_all(A, &train, &test);
-    A->tau = scale_relax_steps(eta, lambda, 0.0);
-    A->eq0 = scale_angle_eq(eta, lambda, 0.0);
-    A->eq9 = scale_angle_eq(A->eta9, lambda, beta9);
+    A->tau = scale_relax_steps(o->eta, o->lambda, 0.0);
+    A->eq0 = scale_angle_eq(o->eta, o->lambda, 0.0);
+    A->eq9 = scale_angle_eq(A->eta9, o->lambda, beta9);
     A->Kmin = o->steps;
-    for (int i = 0; i < NRUN; i++)
+    A->Klong = o->steps_long;
+    for (int i = 0; i < NRUN; i++) {
         if (A->rec[i].steps < A->Kmin)
             A->Kmin = A->rec[i].steps;
+        if (is_long(i) && A->rec[i].steps < A->Klong)
+            A->Klong = A->rec[i].steps;
+    }
     write_units(A, argc, argv);
     write_steps(A, argc, argv);
     write_eval(A, argc, argv);

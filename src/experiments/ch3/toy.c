@@ -11,6 +11,10 @@
  *                            nu_{k+1} = (1-4 eta lambda) nu_k + 4 eta lambda |gt_k|^2
  *   data/ch3/toy_law.tsv     stationary RMS angle against eta*lambda for three
  *                            beta, and sqrt(2 eta lambda/(1+beta))
+ *   data/ch3/toy_relaxtime.tsv  relaxation of <|q|^4> from 2x and 0.5x its
+ *                            equilibrium, beta = 0, 0.5, 0.9 (and 0.9 on the
+ *                            noise-only toy), against -1/(4 ln z+) (chapter
+ *                            eq. relax) and the moment recursion (scale_moments_step)
  *   data/ch3/toy_summary.tsv numbers quoted in the chapter */
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +25,7 @@
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
+#include "experiments/ch3/lib/data.h"
 #include "nn/scale_dynamics.h"
 
 enum { D = 20 };
@@ -59,7 +64,7 @@ typedef struct {
     const char *out_dir;
     long seed, steps;
     double eta, lambda;
-    int replicas;
+    int replicas, relax_replicas;
 } opts_t;
 
 static const double sigma = 0.8, amin = 0.3, amax = 2.1;
@@ -239,6 +244,180 @@ static double angle_law(const opts_t *o, scale_toy_t *toy, int argc, char **argv
     return worst_law;
 }
 
+/* ---- The relaxation time of |q|^4 (eq. relax; derived in the chapter's appendix).
+ * Cases: beta = 0, 0.5, 0.9 on the toy, and beta = 0.9 on its noise-only
+ * variant (all a_i equal, so the gradient on the sphere is pure noise and
+ * successive gradients are uncorrelated: the assumption of the derivation). */
+enum { NRC = 4 };
+static const double rc_beta[NRC] = {0.0, 0.5, 0.9, 0.9};
+static const char *rc_name[NRC] = {"b0", "b5", "b9", "b9noise"};
+static const double rc_start[2] = {2.0, 0.5};   /* |q_0|^4 / |q|^4_eq: hi, lo */
+static const double rc_burn = 4.0, rc_meas = 4.0, rc_run = 3.0;   /* in units of tau */
+static const double fit_hi = 0.8, fit_lo = 0.15;   /* fit window in dev_k / dev_0 */
+
+typedef struct {
+    int replicas;
+    double tau_pred, tau_first, eq, tau[2], ratio[2], worst;
+    double tau_mom[2], mom_ratio[2], mom_worst;   /* the moment recursion's prediction */
+} relax_case_t;
+
+/* The farther from 1 of two ratios. */
+static double worst_of(const double r[2])
+{
+    return fabs(r[0] - 1.0) >= fabs(r[1] - 1.0) ? r[0] : r[1];
+}
+
+/* Replica mean of |q_k|^4 for k = 0..K-1, from |q_0|^4 = q4_start; the
+ * norm is held at its start (projected back) for `warm` steps first, so that
+ * the momentum buffer is filled when the norm is released at k = 0. */
+static void relax_mean(scale_toy_t *toy, walker_t *w, int R, rng_t *r, double eta, double beta,
+                       double lambda, double q4_start, long warm, long K, double *mean)
+{
+    for (int i = 0; i < R; i++)
+        walker_init(&w[i], sqrt(q4_start), r);
+    for (long k = -warm; k < K; k++) {
+        double s = 0.0;
+        for (int i = 0; i < R; i++) {
+            double q2 = scale_sqnorm(w[i].q, D), gt2;
+            if (k >= 0)
+                s += q2 * q2;
+            walker_step(&w[i], toy, r, eta, beta, lambda, &gt2);
+            if (k < 0) {
+                double c = sqrt(sqrt(q4_start) / scale_sqnorm(w[i].q, D));
+                for (int j = 0; j < D; j++)
+                    w[i].q[j] *= c;
+            }
+        }
+        if (k >= 0)
+            mean[k] = s / R;
+    }
+}
+
+/* The same from the mean-field moment recursion (scale_moments_step):
+ * (E|q_k|^2)^2 for k = 0..K-1; returns its fixed point's (E|q|^2)^2. */
+static double relax_moments(double eta, double beta, double lambda, double start, long warm,
+                            long K, double *mean)
+{
+    const double s = sigma * sigma * (D - 1);   /* any s > 0: the map is homogeneous */
+    scale_moments_t m = {.N = sqrt(eta * s / (2.0 * lambda * (1.0 - beta)))};
+    for (long k = 0; k < (long)(40.0 * scale_relax_steps(eta, lambda, beta)); k++)
+        scale_moments_step(&m, eta, beta, lambda, s);
+    double eq = m.N * m.N, N0 = sqrt(start * eq);
+    m = (scale_moments_t){.N = N0};
+    for (long k = -warm; k < K; k++) {
+        if (k >= 0)
+            mean[k] = m.N * m.N;
+        scale_moments_step(&m, eta, beta, lambda, s);
+        if (k < 0)
+            m.N = N0;
+    }
+    return eq;
+}
+
+/* tau from the least-squares slope of ln(dev_k/dev_0) against k over the
+ * first stretch where dev_k/dev_0 falls from fit_hi to fit_lo. */
+static double relax_fit(const double *mean, long K, double eq)
+{
+    double d0 = mean[0] - eq, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    long n = 0;
+    for (long k = 0; k < K; k++) {
+        double x = (mean[k] - eq) / d0;
+        if (x < fit_lo)
+            break;
+        if (x > fit_hi)
+            continue;
+        double y = log(x);
+        sx += k, sy += y, sxx += (double)k * k, sxy += k * y, n++;
+    }
+    double slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    return n >= 3 ? -1.0 / slope : NAN;
+}
+
+/* dev_k/dev_0 at x = k/tau = 0, 0.01, ... (NaN past K), into out[nx]. */
+static void sample_curve(const double *mean, long K, double eq, double tau, double *out, int nx)
+{
+    for (int j = 0; j < nx; j++) {
+        long k = lround(j * 0.01 * tau);
+        out[j] = k < K ? (mean[k] - eq) / (mean[0] - eq) : NAN;
+    }
+}
+
+/* All cases (toy_relaxtime.tsv: dev_k/dev_0 against k/tau_pred); the
+ * measured tau and their ratios to the prediction -1/(4 ln z+) go to rc[]. */
+static void relax_time(const opts_t *o, relax_case_t rc[NRC], int argc, char **argv)
+{
+    const double eta = o->eta, lambda = o->lambda;
+    enum { NX = 301 };            /* x = k/tau_pred on [0, rc_run], step 0.01 */
+    /* columns: per case hi, lo measured; then the moment recursion's hi, lo at beta = 0.9 */
+    double *curve = xcalloc((size_t)(2 * NRC + 2) * NX, sizeof *curve);
+    /* replicas in proportion to 1/(1 - beta): the same walker steps per case */
+    walker_t *w = xmalloc((size_t)(10 * o->relax_replicas) * sizeof *w);
+    for (int c = 0; c < NRC; c++) {
+        double beta = rc_beta[c];
+        int R = (int)lround(o->relax_replicas / (1.0 - beta));
+        int noise = c == 3;
+        scale_toy_t toy;
+        if (scale_toy_init(&toy, D, noise ? 1.2 : amin, noise ? 1.2 : amax, sigma))
+            die("toy init failed");
+        relax_case_t *x = &rc[c];
+        x->replicas = R;
+        x->tau_pred = scale_relax_steps_exact(eta, lambda, beta);
+        x->tau_first = scale_relax_steps(eta, lambda, beta);
+        long warm = (long)(10.0 / (1.0 - beta));
+        /* equilibrium: a start at the uncorrelated-gradient estimate
+         * eta sigma^2 (d - 1) / (2 lambda (1 - beta)), burn-in, then the mean */
+        long kb = (long)(rc_burn * x->tau_pred), km = (long)(rc_meas * x->tau_pred);
+        long K = (long)(rc_run * x->tau_pred) + 1;
+        double *mean = xmalloc((size_t)(kb + km > K ? kb + km : K) * sizeof *mean);
+        rng_t r;
+        rng_seed(&r, (uint64_t)o->seed, 200 + c);
+        double q4_guess = eta * sigma * sigma * (D - 1) / (2.0 * lambda * (1.0 - beta));
+        relax_mean(&toy, w, R, &r, eta, beta, lambda, q4_guess, warm, kb + km, mean);
+        double s = 0.0;
+        for (long k = kb; k < kb + km; k++)
+            s += mean[k];
+        x->eq = s / km;
+        for (int h = 0; h < 2; h++) {
+            double eq_mom = relax_moments(eta, beta, lambda, rc_start[h], warm, K, mean);
+            x->tau_mom[h] = relax_fit(mean, K, eq_mom);
+            if (c == NRC - 1)
+                sample_curve(mean, K, eq_mom, x->tau_pred, curve + (2 * NRC + h) * NX, NX);
+            rng_seed(&r, (uint64_t)o->seed, 210 + 2 * c + h);
+            relax_mean(&toy, w, R, &r, eta, beta, lambda, rc_start[h] * x->eq, warm, K, mean);
+            x->tau[h] = relax_fit(mean, K, x->eq);
+            x->ratio[h] = x->tau[h] / x->tau_pred;
+            x->mom_ratio[h] = x->tau[h] / x->tau_mom[h];
+            sample_curve(mean, K, x->eq, x->tau_pred, curve + (2 * c + h) * NX, NX);
+        }
+        x->worst = worst_of(x->ratio);
+        x->mom_worst = worst_of(x->mom_ratio);
+        free(mean);
+        scale_toy_free(&toy);
+    }
+    tsv_t *t = tsv_createf(argc, argv, "%s/toy_relaxtime.tsv", o->out_dir);
+    tsv_comment(t, "seed %ld; d = %d, sigma = %g, a in [%g, %g] (b9noise: all a = 1.2); eta = %g, "
+                "lambda = %g; %d/(1 - beta) replicas per start", o->seed, D, sigma, amin, amax, eta,
+                lambda, o->relax_replicas);
+    tsv_comment(t, "dev_k/dev_0 with dev_k = <|q_k|^4> - |q|^4_eq, from |q_0|^4 = 2 (hi) or 0.5 (lo) "
+                "x |q|^4_eq after %g/(1-beta) steps at fixed norm; x = k / tau_pred, tau_pred = "
+                "-1/(4 ln z+) (eq. relax); prediction exp(-x)", 10.0);
+    tsv_comment(t, "mom_b9_hi, mom_b9_lo: the same from the moment recursion (scale_moments_step), "
+                "beta = 0.9");
+    tsv_columns(t, "x\tb0_hi\tb0_lo\tb5_hi\tb5_lo\tb9_hi\tb9_lo\tb9noise_hi\tb9noise_lo\t"
+                "mom_b9_hi\tmom_b9_lo\tpred");
+    for (int j = 0; j < NX; j++) {
+        double row[2 * NRC + 4];
+        row[0] = j * 0.01;
+        for (int i = 0; i < 2 * NRC + 2; i++)
+            row[1 + i] = curve[i * NX + j];
+        row[2 * NRC + 3] = exp(-row[0]);
+        tsv_row(t, 2 * NRC + 4, row);
+    }
+    tsv_finish(t);
+    free(w);
+    free(curve);
+}
+
 static const char about[] =
     "A noisy scale-invariant quadratic under SGD with weight decay: angular step, EMA reading.";
 
@@ -249,6 +428,7 @@ static const arg_spec_t options[] = {
     ARG_DOUBLE(opts_t, lambda, "5e-3", "weight decay (coupled)"),
     ARG_INT(opts_t, replicas, "200", "walkers of the ensemble, >= 2"),
     ARG_LONG(opts_t, steps, "4000", "steps of the relaxation runs, >= 10"),
+    ARG_INT(opts_t, relax_replicas, "400", "walkers per start of the relaxation-time fits, >= 2"),
     ARG_END
 };
 
@@ -261,8 +441,8 @@ int main(int argc, char **argv)
     const double eta = o->eta, lambda = o->lambda;
     const int R = o->replicas;
     const long K = o->steps;
-    if (R < 2 || K < 10 || eta <= 0 || lambda <= 0)
-        die("need replicas >= 2, steps >= 10, eta > 0, lambda > 0");
+    if (R < 2 || o->relax_replicas < 2 || K < 10 || eta <= 0 || lambda <= 0)
+        die("need --replicas >= 2, --relax-replicas >= 2, --steps >= 10, --eta > 0, --lambda > 0");
     scale_toy_t toy;
     if (scale_toy_init(&toy, D, amin, amax, sigma))
         die("toy init failed");
@@ -270,6 +450,8 @@ int main(int argc, char **argv)
     relaxation(o, &toy, tail, argc, argv);
     ema_run(o, &toy, &gap_first, &gap_late, argc, argv);
     double worst_law = angle_law(o, &toy, argc, argv);
+    relax_case_t rc[NRC];
+    relax_time(o, rc, argc, argv);
     double eq0 = scale_angle_eq(eta, lambda, 0.0), eq9 = scale_angle_eq(eta, lambda, 0.9);
     double tau = scale_relax_steps(eta, lambda, 0.0);
     tsv_t *t = tsv_createf(argc, argv, "%s/toy_summary.tsv", o->out_dir);
@@ -298,6 +480,27 @@ int main(int argc, char **argv)
     tsv_kv(t, "law_replicas", RL);
     tsv_kv(t, "law_burn_tau", burn_tau);
     tsv_kv(t, "law_meas_tau", meas_tau);
+    tsv_kv(t, "relax_replicas", o->relax_replicas);
+    tsv_kv(t, "relax_fit_hi", fit_hi);
+    tsv_kv(t, "relax_fit_lo", fit_lo);
+    for (int c = 0; c < NRC; c++) {
+        const char *n = rc_name[c];
+        relax_case_t *x = &rc[c];
+        ch3_kvf(t, rc_beta[c], "relax_beta_%s", n);
+        ch3_kvf(t, x->tau_pred, "relax_tau_pred_%s", n);
+        ch3_kvf(t, x->tau_first, "relax_tau_first_%s", n);
+        ch3_kvf(t, x->eq, "relax_q4_eq_%s", n);
+        ch3_kvf(t, x->replicas, "relax_replicas_%s", n);
+        for (int h = 0; h < 2; h++) {
+            const char *start = h ? "lo" : "hi";
+            ch3_kvf(t, x->tau[h], "relax_tau_%s_%s", start, n);
+            ch3_kvf(t, x->ratio[h], "relax_ratio_%s_%s", start, n);
+            ch3_kvf(t, x->tau_mom[h], "relax_tau_mom_%s_%s", start, n);
+            ch3_kvf(t, x->mom_ratio[h], "relax_mom_ratio_%s_%s", start, n);
+        }
+        ch3_kvf(t, x->worst, "relax_ratio_%s_worst", n);
+        ch3_kvf(t, x->mom_worst, "relax_mom_ratio_%s_worst", n);
+    }
     tsv_finish(t);
 
     scale_toy_free(&toy);

@@ -2,6 +2,8 @@
 #include "experiments/ch3/lib/data.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +26,16 @@ void ch3_load(dataset_t *out, const char *split, int n)
     memcpy(out->x, ds.x, (size_t)n * ds.d * sizeof *out->x);
     memcpy(out->y, ds.y, (size_t)n * sizeof *out->y);
     dataset_free(&ds);
+}
+
+void ch3_setup(long min_steps, long steps, int width, int batch, int ntrain, int ntest,
+               dataset_t *train, dataset_t *test)
+{
+    if (steps < min_steps || width < 8 || batch < 2 || ntrain < batch || ntest < 500)
+        die("bad sizes: need --steps >= %ld, --width >= 8, --batch >= 2, --train >= --batch, "
+            "--test >= 500", min_steps);
+    ch3_load(train, "train", ntrain);
+    ch3_load(test, "test", ntest);
 }
 
 void ch3_evaluate(mlp_t *m, const dataset_t *d, int eb, double *loss, double *acc)
@@ -79,4 +91,30 @@ double *ch3_row_in(double *base, const mlp_t *m, int u, int *len)
 double ch3_quantile(const double *v, int n, double q, double *tmp)
 {
     return stats_quantile(v, (size_t)n, q, tmp);
+}
+
+double ch3_mean(const double *x, long n)
+{
+    double s = 0.0;
+    for (long i = 0; i < n; i++)
+        s += x[i];
+    return n > 0 ? s / n : NAN;
+}
+
+double ch3_rms(const double *x, long n)
+{
+    double s = 0.0;
+    for (long i = 0; i < n; i++)
+        s += x[i] * x[i];
+    return n > 0 ? sqrt(s / n) : NAN;
+}
+
+void ch3_kvf(tsv_t *t, double value, const char *fmt, ...)
+{
+    char key[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(key, sizeof key, fmt, ap);
+    va_end(ap);
+    tsv_kv(t, key, value);
 }

@@ -5,12 +5,26 @@
 #ifndef CH3_DATA_H
 #define CH3_DATA_H
 
+#include "core/args.h"
 #include "core/idx.h"
+#include "core/tsv.h"
 #include "nn/mlp.h"
 
 /* The first n examples of a split (the subset keeps the chapter's compute
  * small); free with dataset_free. */
 void ch3_load(dataset_t *out, const char *split, int n);
+/* The network programs' shared options, entries of an args.h table over a
+ * struct with int fields width, batch, train and test. */
+#define CH3_NET_ARGS(st)                                                      \
+    ARG_INT(st, width, "128", "hidden units per layer, >= 8"),                \
+    ARG_INT(st, batch, "128", "minibatch size"),                              \
+    ARG_INT(st, train, "10000", "training images (the first ones)"),          \
+    ARG_INT(st, test, "2000", "test images (the first ones), >= 500")
+
+/* Checks the network programs' shared options (dies naming them), then
+ * loads the first ntrain training and ntest test images. */
+void ch3_setup(long min_steps, long steps, int width, int batch, int ntrain, int ntest,
+               dataset_t *train, dataset_t *test);
 
 /* Mean loss and accuracy over a data set, in batches of eb (BatchNorm uses
  * each batch's own statistics, as mlp_eval_batch documents). */
@@ -27,5 +41,11 @@ double *ch3_row_in(double *base, const mlp_t *m, int u, int *len);
 
 /* Quantile q in [0,1] of v[n] (sorts a copy in tmp). */
 double ch3_quantile(const double *v, int n, double q, double *tmp);
+/* Mean and root mean square of x[0..n), summed in index order (NaN if n <= 0). */
+double ch3_mean(const double *x, long n);
+double ch3_rms(const double *x, long n);
+
+/* A key/value line whose key is formatted as printf does. */
+void ch3_kvf(tsv_t *t, double value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

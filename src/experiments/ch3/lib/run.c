@@ -28,6 +28,7 @@
 
 #include "core/batch.h"
 #include "core/rng.h"
+#include "core/stats.h"
 #include "core/util.h"
 #include "experiments/ch3/lib/data.h"
 #include "nn/mlp.h"
@@ -216,8 +217,23 @@ static void update(state_t *S)
     }
 }
 
+/* The free run's |q|^4 accumulator, one step, driven by the measured gradients:
+ * (A1)-(A2) written for A = |q|^4, so that eta/sqrt(A) = sqrt(2 eta lambda/nu);
+ * sets the prediction (effp per unit gt, tmp the predicted angle) first. */
+static void free_accumulate(state_t *S)
+{
+    const double eta = S->c->eta, lam = S->c->lambda;
+    for (int u = 0; u < S->U; u++) {
+        double gt2 = S->q2[u] * S->g2[u];
+        S->effp[u] = eta / sqrt(S->nu[u]);
+        S->tmp[u] = eta * sqrt(gt2 / S->nu[u]);
+        S->nu[u] = (1.0 - 4.0 * eta * lam) * S->nu[u] + 2.0 * eta * eta * gt2;
+    }
+}
+
 /* Per-unit measurements after the step: angle, eta_eff and the
- * prediction; returns the summed EMA gap (free run). */
+ * prediction; returns the summed EMA gap (free run, whose accumulator
+ * free_accumulate has just stepped). */
 static double measure_units(state_t *S, ch3_rec_t *r)
 {
     const ch3_cfg_t *c = S->c;
@@ -243,10 +259,6 @@ static double measure_units(state_t *S, ch3_rec_t *r)
                 if (e > r->exact_worst)
                     r->exact_worst = e;
             }
-            /* (A1)-(A2) written for A = |q|^4: eta/sqrt(A) = sqrt(2 eta lambda/nu) */
-            effp[u] = eta / sqrt(nu[u]);                          /* per unit gt */
-            tmp[u] = eta * sqrt(gt2 / nu[u]);                     /* predicted angle */
-            nu[u] = (1.0 - 4.0 * eta * lam) * nu[u] + 2.0 * eta * eta * gt2;
             gap += fabs(q2n * q2n / nu[u] - 1.0);
         } else if (c->mode == CH3_SPHERE) {
             /* effp, tmp set by the step */
@@ -271,6 +283,16 @@ static double measure_units(state_t *S, ch3_rec_t *r)
     return gap;
 }
 
+/* The 10 %, 50 % and 90 % quantiles of v[n], sorting one copy in work. */
+static void quantiles3(const double *v, int n, double *work, double *lo, double *med, double *hi)
+{
+    memcpy(work, v, (size_t)n * sizeof *work);
+    stats_sort(work, (size_t)n);
+    *lo = stats_quantile_sorted(work, (size_t)n, 0.1);
+    *med = stats_quantile_sorted(work, (size_t)n, 0.5);
+    *hi = stats_quantile_sorted(work, (size_t)n, 0.9);
+}
+
 /* Step k's records per layer: RMS angles, eta_eff quantiles. */
 static void layer_records(state_t *S, ch3_rec_t *r, long k)
 {
@@ -292,24 +314,21 @@ static void layer_records(state_t *S, ch3_rec_t *r, long k)
             /* per-parameter rates lr/(sqrt(s)+eps) of the layer's weights
              * (those that have seen a gradient); every 20 steps, as the
              * median of ~10^5 numbers is not free */
-            if (k % 20 == 19 || k == 0) {
+            if (k % 20 == 19 || k == c->measure_from) {
                 size_t off = (size_t)(m->W[l] - m->theta), nw = (size_t)m->dims[l + 1] * m->dims[l];
                 int cnt = 0;
                 for (size_t j = 0; j < nw; j++)
                     if (vbuf[off + j] > 0)
                         big[cnt++] = lr_layer[l] / (sqrt(vbuf[off + j]) + 1e-8);
-                r->eff_med[l][k] = ch3_quantile(big, cnt, 0.5, big + nw);
-                r->eff_lo[l][k] = ch3_quantile(big, cnt, 0.1, big + nw);
-                r->eff_hi[l][k] = ch3_quantile(big, cnt, 0.9, big + nw);
+                quantiles3(big, cnt, big + nw, &r->eff_lo[l][k], &r->eff_med[l][k],
+                           &r->eff_hi[l][k]);
             } else {
                 r->eff_med[l][k] = r->eff_med[l][k - 1];
                 r->eff_lo[l][k] = r->eff_lo[l][k - 1];
                 r->eff_hi[l][k] = r->eff_hi[l][k - 1];
             }
         } else {
-            r->eff_med[l][k] = ch3_quantile(eff + u0, nl, 0.5, srt);
-            r->eff_lo[l][k] = ch3_quantile(eff + u0, nl, 0.1, srt);
-            r->eff_hi[l][k] = ch3_quantile(eff + u0, nl, 0.9, srt);
+            quantiles3(eff + u0, nl, srt, &r->eff_lo[l][k], &r->eff_med[l][k], &r->eff_hi[l][k]);
         }
         r->eff_pred_med[l][k] = ch3_quantile(effp + u0, nl, 0.5, srt);
     }
@@ -333,7 +352,8 @@ void ch3_run(const ch3_cfg_t *c, const dataset_t *train, const dataset_t *test, 
     eval_point(&S.m, test, r, 0);
     for (long k = 0; k < c->steps; k++) {
         minibatch_next(&bt, xb, yb, c->B);
-        memcpy(S.old, S.m.theta, S.n * sizeof *S.old);
+        if (k >= c->measure_from)
+            memcpy(S.old, S.m.theta, S.n * sizeof *S.old);
         double loss = mlp_train_batch(&S.m, xb, yb, c->B, NULL);
         r->train_loss[k] = loss;
         if (!isfinite(loss)) {
@@ -346,10 +366,14 @@ void ch3_run(const ch3_cfg_t *c, const dataset_t *train, const dataset_t *test, 
             S.g2[u] = ch3_row_sqnorm(S.m.dW, &S.m, u);
         }
         update(&S);
-        double gap = measure_units(&S, r);
         if (c->mode == CH3_FREE)
-            r->nu_gap[k] = gap / S.U;
-        layer_records(&S, r, k);
+            free_accumulate(&S);
+        if (k >= c->measure_from) {
+            double gap = measure_units(&S, r);
+            if (c->mode == CH3_FREE)
+                r->nu_gap[k] = gap / S.U;
+            layer_records(&S, r, k);
+        }
         for (int s = 0; s < c->n_sample; s++) {
             int u = s * S.U / c->n_sample;
             double q2n = ch3_row_sqnorm(S.m.W, &S.m, u);

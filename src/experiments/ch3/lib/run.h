@@ -18,6 +18,8 @@ typedef struct {
     int B, width;
     uint64_t seed;          /* initialisation (stream 1) and minibatches (stream 7) */
     int eval_every;         /* 0: evaluate only at the end */
+    long measure_from;      /* per-unit angles, eta_eff and their records from this
+                               step on (0: every step; earlier records stay 0) */
     int n_sample;           /* units whose nu is traced */
     double bn_eps;          /* BatchNorm epsilon (0: exact scale invariance) */
     int rms_match;          /* CH3_RMSPROP: 0 lr = sqrt(2 eta lambda) for every parameter;
