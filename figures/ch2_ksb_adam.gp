@@ -31,7 +31,7 @@ plot f using "eta":"adam_median":"adam_min":"adam_max" with yerrorbars ls 2 pt 5
 set title "error of the prediction" font ",12"
 set yrange [1e-7:10]
 set ylabel "|ΔC − prediction|_F" offset 1,0
-set key bottom right font ",10" samplen 2
+set key at graph 0.98, graph 0.03 right bottom font ",10" samplen 2 spacing 1.0
 plot f using "eta":"adam_err_median":"adam_err_min":"adam_err_max" with yerrorbars ls 2 pt 5 ps 0.7 title "Adam − Adam flow", \
      [1e-3:0.2] a_last*(x/e_last) with lines ls 12 title "∝ η", \
      f using "eta":"gd_err_median":"gd_err_min":"gd_err_max" with yerrorbars ls 1 pt 7 ps 0.7 title "GD − first order", \

@@ -13,7 +13,7 @@ set xlabel "learning rate η"
 set ylabel "charge drift over t ∈ [0, T]"
 set yrange [1e-18:10]
 set xrange [1e-3:0.2]
-set key at graph 0.5, graph 0.47 center top horizontal maxrows 4 font ",10" samplen 2 spacing 1.0 width -2
+set key at graph 0.5, graph 0.5 center top vertical maxrows 4 font ",10" samplen 2 spacing 1.0 width -3
 f = 'data/ch2/ksb_band.tsv'
 plot f using "eta":"dQ_median":"dQ_min":"dQ_max" with yerrorbars ls 1 pt 7 ps 0.8 title "scale ΔQ", \
      f using "eta":"predQ_median" with lines ls 11 title "η ∫|g_A|^2 dt (first order)", \

@@ -5,7 +5,7 @@
 # measured buffer norms (dashed) and the exact discrete (Q, P) law (circles).
 # (Theory drawn in one colour on top.)  eta = 0.01, lambda = 1e-2, seed 0.
 # Data: data/ch2/s0_momentum_translation.tsv, data/ch2/s0_momentum_scale.tsv
-set multiplot layout 1,2 margins 0.1,0.98,0.17,0.88 spacing 0.12,0
+set multiplot layout 1,2 margins 0.1,0.96,0.17,0.88 spacing 0.13,0
 set xlabel "SGD step k" offset 0,0.5
 set xrange [0:2000]
 set xtics 500

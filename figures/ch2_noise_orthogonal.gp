@@ -11,7 +11,7 @@
 # seeds, band min-max); dashed: the median over units.
 # Data: data/ch2/s0_sgd_plain_noise.tsv, data/ch2/s0_sgd_bn_noise.tsv,
 #       data/ch2/sgd_bn_noise_share_band.tsv
-set multiplot layout 1,2 margins 0.11,0.98,0.17,0.9 spacing 0.1,0
+set multiplot layout 1,2 margins 0.13,0.98,0.17,0.9 spacing 0.11,0
 fp = 'data/ch2/s0_sgd_plain_noise.tsv'
 fb = 'data/ch2/s0_sgd_bn_noise.tsv'
 set title "noise along a direction / its mean" font ",12"
@@ -20,19 +20,21 @@ set format y "10^{%T}"
 set yrange [1e-18:10]
 set xrange [0.5:3.5]
 set xtics ("translation" 1, "rescale" 2, "scale" 3)
-set ylabel "ρ" offset 1,0
+set ylabel "ρ" offset 0.5,0
 set key at graph 0.98, graph 0.62 right font ",10" samplen 1 spacing 1.0
-jit(a, n) = 0.6 * (a / n - 0.5)
-# kinds in the files: 0 translation, 1 scale, 2 rescale -> x = 1, 3, 2
+# kinds in the files: 0 translation, 1 scale, 2 rescale -> x = 1, 3, 2; the
+# plain file lists 129 translation groups, then 256 rescale groups
 xk(k) = k == 0 ? 1 : (k == 1 ? 3 : 2)
-plot fp using (xk($1) + jit($2, 400)):4 with points ls 1 pt 7 ps 0.3 title "generator", \
-     fb using (xk($1) + jit($2, 256)):4 with points ls 1 pt 7 ps 0.3 notitle, \
-     fp using (xk($1) + jit($2, 400)):5 with points ls 2 pt 6 ps 0.3 title "random direction", \
-     fp using (xk($1) + jit($2, 400)):6 with points ls 2 pt 6 ps 0.3 notitle, \
-     fb using (xk($1) + jit($2, 256)):5 with points ls 2 pt 6 ps 0.3 notitle, \
-     fb using (xk($1) + jit($2, 256)):6 with points ls 2 pt 6 ps 0.3 notitle, \
-     fp using (xk($1) + jit($2, 400)):7 with points ls 13 pt 1 ps 0.2 title "round-off scale", \
-     fb using (xk($1) + jit($2, 256)):7 with points ls 13 pt 1 ps 0.2 notitle
+pos(k, a) = k == 0 ? a / 129.0 : (k == 2 ? (a - 129) / 256.0 : a / 256.0)
+x(k, a) = xk(k) + 0.6 * (pos(k, a) - 0.5)
+plot fp using (x($1, $2)):4 with points ls 1 pt 7 ps 0.3 title "generator", \
+     fb using (x($1, $2)):4 with points ls 1 pt 7 ps 0.3 notitle, \
+     fp using (x($1, $2)):5 with points ls 2 pt 6 ps 0.3 title "random direction", \
+     fp using (x($1, $2)):6 with points ls 2 pt 6 ps 0.3 notitle, \
+     fb using (x($1, $2)):5 with points ls 2 pt 6 ps 0.3 notitle, \
+     fb using (x($1, $2)):6 with points ls 2 pt 6 ps 0.3 notitle, \
+     fp using (x($1, $2)):7 with points ls 13 pt 1 ps 0.4 title "round-off scale", \
+     fb using (x($1, $2)):7 with points ls 13 pt 1 ps 0.4 notitle
 set title "noise share of the scale law's drive" font ",12"
 unset logscale y
 set format y "%g"
@@ -41,7 +43,7 @@ set logscale x
 set format x "10^{%T}"
 set xrange [1:3000]
 set xtics auto
-set xlabel "SGD step k (λ = 0)" offset 0,0.5
+set xlabel "SGD step k + 1 (λ = 0)" offset 0,0.5
 set ylabel "tr Σ_{AA} / E|ĝ_A|^2" offset 1,0
 set key bottom right font ",10" samplen 2
 set style fill transparent solid 0.25 noborder

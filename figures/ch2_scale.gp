@@ -8,7 +8,7 @@ set xlabel "time t = η k"
 set ylabel "mean |θ_A(t)|^2 / |θ_A(0)|^2"
 set xrange [0:200]
 set yrange [0:1.8]
-set key at graph 0.02, graph 0.98 left top Left reverse font ",11" samplen 2
+set key at graph 0.98, graph 0.51 right top Left reverse font ",10" samplen 2 spacing 0.95
 set style fill transparent solid 0.25 noborder
 array lam[4] = ["ηλK = 0", "ηλK = 0.4", "ηλK = 2", "ηλK = 4"]
 f = 'data/ch2/sgd_bn_scale_band.tsv'

@@ -233,6 +233,10 @@ static void scan(run_t *R, const double *P, const double *dCf, double gf_drift, 
     tsv_kv(sum, "exact_maxdev", exact);
     tsv_kv(sum, "gd_ratio_last", gd[L - 1] / gd[L]);
     tsv_kv(sum, "gd_prederr_ratio_last", gerr[L - 1] / gerr[L]);
+    /* relative distances of the halving ratios from their orders: 2, 4, 2 */
+    tsv_kv(sum, "gd_ratio_last_dev", fabs(gd[L - 1] / gd[L] / 2.0 - 1.0));
+    tsv_kv(sum, "gd_prederr_ratio_last_dev", fabs(gerr[L - 1] / gerr[L] / 4.0 - 1.0));
+    tsv_kv(sum, "adam_err_ratio_last_dev", fabs(aerr[L - 1] / aerr[L] / 2.0 - 1.0));
     tsv_kv(sum, "gd_prederr_rel_last", gerr[L] / gd[L]);
     tsv_kv(sum, "adam_flow_relerr_last", aerr[L] / flow_norm);
     tsv_kv(sum, "adam_err_ratio_last", aerr[L - 1] / aerr[L]);
@@ -299,6 +303,7 @@ int main(int argc, char **argv)
     tsv_kv(sum, "adam_flow_dt_relerr", fro_diff(dCf, dCh, hh) / fnh);
     tsv_kv(sum, "adam_flow_identity", fro_diff(J, dCf, hh) / fn);
     tsv_kv(sum, "adam_flow_identity_half_dt", fro_diff(Jh, dCh, hh) / fnh);
+    tsv_kv(sum, "adam_flow_identity_ratio", (fro_diff(J, dCf, hh) / fn) / (fro_diff(Jh, dCh, hh) / fnh));
     scan(R, P, dCf, gf_drift, fn, t, sum);
     tsv_finish(t);
     tsv_finish(sum);

@@ -249,6 +249,9 @@ static void write_ksb(ksb_t *K, const double (*r)[4], int argc, char **argv)
     tsv_kv(sum, "I_rescale", K->I[1]);
     tsv_kv(sum, "ratioQ_last", errQ[NE - 2] / errQ[NE - 1]);
     tsv_kv(sum, "ratioD_last", errD[NE - 2] / errD[NE - 1]);
+    /* relative distance of the last halving ratios from the 4 of an eta^2 law */
+    tsv_kv(sum, "ratioQ_last_dev", fabs(errQ[NE - 2] / errQ[NE - 1] / 4.0 - 1.0));
+    tsv_kv(sum, "ratioD_last_dev", fabs(errD[NE - 2] / errD[NE - 1] / 4.0 - 1.0));
     tsv_kv(sum, "relerrQ_last", errQ[NE - 1] / fabs(r[NE - 1][0]));
     tsv_kv(sum, "eta_last", el);
     tsv_kv(sum, "translation_drift_max", worstS);
@@ -299,6 +302,7 @@ static void nld_inertia(ksb_t *K, const double (*r)[4], const double *lgd, progr
                 tsv_kv(sum, "eom_dev_0", dev);
                 tsv_kv(sum, "eom_dev_0_half_dt", devh);
                 tsv_kv(sum, "eom_dev_ratio", dev / devh);
+                tsv_kv(sum, "eom_dev_ratio_dev", fabs(dev / devh / 16.0 - 1.0));
             }
             progress_update(pr, e + 1.0, NM, "modified flow");
         }
@@ -322,6 +326,11 @@ static void nld_inertia(ksb_t *K, const double (*r)[4], const double *lgd, progr
             tsv_kv(sum, "ratio1_mf_last", err1[e - 1] / err1[e]);
             tsv_kv(sum, "ratio2_last", err2[e - 1] / err2[e]);
             tsv_kv(sum, "ratio3_last", err3[e - 1] / err3[e]);
+            tsv_kv(sum, "ratio2_last_dev", fabs(err2[e - 1] / err2[e] / 4.0 - 1.0));
+            tsv_kv(sum, "ratio3_last_dev", fabs(err3[e - 1] / err3[e] / 8.0 - 1.0));
+            /* derived: P2 - dQ = -(eta^2/2)(F(T) - F(0)) + O(eta^3), the inertial
+             * term's own contribution P1b - P1 to leading order */
+            tsv_kv(sum, "p2_excess_last", (m.P2 - dQ) / (P1b - P1));
             tsv_kv(sum, "eta_mf_last", eta);
         }
     }
@@ -343,9 +352,9 @@ static const arg_spec_t options[] = {
     ARG_DOUBLES(opts_t, etas, "0.1,0.05,0.025,0.0125,0.00625,0.003125,0.0015625",
                 "step sizes, largest first, each dividing T (2 to 10 of them)"),
     ARG_DOUBLE(opts_t, dt, "0.005", "RK4 step of the gradient flow"),
-    ARG_INT(opts_t, mf_count, "4", "modified flow for the first N etas (>= 2)"),
+    ARG_INT(opts_t, mf_count, "5", "modified flow for the first N etas (>= 2)"),
     ARG_INT(opts_t, mf_substeps, "4", "RK4 steps of the modified flow per eta"),
-    ARG_INT(opts_t, power_iters, "20", "power iterations of the sharpness"),
+    ARG_INT(opts_t, power_iters, "40", "power iterations of the sharpness"),
     ARG_END
 };
 
@@ -405,10 +414,10 @@ int main(int argc, char **argv)
     K->flow_drift[1] = fabs(D1 - K->D0) / K->Q0;
     K->flow_drift[2] = translation_drift(K, K->th);
     K->loss[0] = sym_smooth_grad(K->g, K->th0, &K->s);
-    double res[NE_MAX][4], lgd[NE_MAX], rg;
+    double res[NE_MAX][4], lgd[NE_MAX], rg[NE_MAX];
     for (int e = 0; e < NE; e++) {
         gradient_descent(K, o->etas.v[e], &res[e][0], &res[e][1], &res[e][2]);
-        lgd[e] = o->etas.v[e] * sharpness(K, K->th, &rg);
+        lgd[e] = o->etas.v[e] * sharpness(K, K->th, &rg[e]);
         progress_update(&pr, e + 1.0, NE, "gradient descent");
     }
     write_ksb(K, (const double (*)[4])res, argc, argv);
@@ -431,6 +440,7 @@ int main(int argc, char **argv)
     tsv_kv(sum, "eta_sharpness_gd_0", lgd[0]);
     tsv_kv(sum, "sharpness_resid_0", res0);
     tsv_kv(sum, "sharpness_resid_flow_end", resT);
+    tsv_kv(sum, "sharpness_resid_gd_0", rg[0]);
     tsv_finish(t);
     tsv_finish(sum);
     free(K->th0), free(K->th), free(K->g), free(K->ws), free(K->q), free(K->ta), free(K->tb);

@@ -178,6 +178,8 @@ static void hessian_check(mlp_t *m, sym_kind_t k, const double *x, const int *y,
         if (q == 4) {
             ch2_kvf(sum, res[q] / ctrl[q], "hess_%s_rel_h1e-3", kind_name[k]);
             ch2_kvf(sum, theory / ctrl[q], "hess_%s_theory_rel_h1e-3", kind_name[k]);
+            if (k == SYM_SCALE)      /* the exact orbit: residual = theory */
+                ch2_kvf(sum, fabs(res[q] - theory) / theory, "hess_%s_theory_dev", kind_name[k]);
         }
     }
     if (k != SYM_TRANSLATION)
@@ -305,7 +307,7 @@ static void open_outputs(run_t *R, int argc, char **argv)
 
 /* Per-run worst deviations and the final means of one kind of charge. */
 typedef struct {
-    double worst_exact[2], worst_flow[2], final_mean[2][3];
+    double worst_exact[2], worst_flow[2], final_mean[2][3], min_mean[2], max_mean[2];
 } devs_t;
 
 /* The charges after k steps against both predictions: a row every --every
@@ -330,6 +332,8 @@ static void record(run_t *R, const mlp_t *m, long k, double lambda, int l, devs_
         d->worst_exact[q] = fmax(d->worst_exact[q], de);
         d->worst_flow[q] = fmax(d->worst_flow[q], df);
         d->final_mean[q][0] = mm, d->final_mean[q][1] = me, d->final_mean[q][2] = mf;
+        d->min_mean[q] = k == 0 ? mm : fmin(d->min_mean[q], mm);
+        d->max_mean[q] = k == 0 ? mm : fmax(d->max_mean[q], mm);
         if (!logged)
             continue;
         if (R->bn) {
@@ -469,17 +473,27 @@ static void noise_rows(run_t *R, ch2_noise_t *ns, mlp_t *m, int argc, char **arg
                 o->noise_rand);
     tsv_columns(t, "kind\tgroup\tsize\trho_gen\trho_rand_min\trho_rand_max\troundoff\tshare");
     double rho_max[3] = {0, 0, 0}, rand_min = INFINITY, round_max[3] = {0, 0, 0};
+    double *rr = xmalloc(2 * (size_t)ns->ngroups * sizeof *rr);
+    int nr = 0, silent = 0;             /* groups with noise; without (dead units) */
     for (int a = 0; a < ns->ngroups; a++) {
         ch2_noise_row_t r;
         ch2_noise_row(ns, a, &r);
         int k = ns->kind[a];
         tsv_rowv(t, 8, (double)k, (double)a, (double)ns->z.start[a + 1] - ns->z.start[a],
                  r.rho_gen, r.rho_rand_min, r.rho_rand_max, r.roundoff, r.share);
+        if (!(r.trace > 0.0)) {         /* a dead unit: no gradient, no noise, rho = 0/0 */
+            silent++;
+            continue;
+        }
         rho_max[k] = fmax(rho_max[k], r.rho_gen);
         round_max[k] = fmax(round_max[k], r.roundoff);
         rand_min = fmin(rand_min, r.rho_rand_min);
+        rr[nr++] = r.rho_rand_min;
     }
     tsv_finish(t);
+    tsv_kv(R->sum, "rho_random_median", stats_median(rr, nr, rr + ns->ngroups));
+    tsv_kv(R->sum, "noise_silent_groups", silent);
+    free(rr);
     for (int k = 0; k < 3; k++)
         if (rho_max[k] > 0.0) {
             ch2_kvf(R->sum, rho_max[k], "rho_%s_max", kind_name[k]);
@@ -508,7 +522,7 @@ static void run_lambda(run_t *R, int l, progress_t *pr, int argc, char **argv)
     int next_share = 0;
     if (noise)
         ch2_noise_init(&ns, &m, R->bn, o->noise_rand);
-    devs_t d = {{0, 0}, {0, 0}, {{0}}};
+    devs_t d = {{0, 0}, {0, 0}, {{0}}, {0, 0}, {0, 0}};
     double loss = 0.0;
     for (long k = 0; k <= K; k++) {
         record(R, &m, k, lambda, l, &d);       /* the state after k steps */
@@ -537,6 +551,8 @@ static void run_lambda(run_t *R, int l, progress_t *pr, int argc, char **argv)
         ch2_kvf(R->sum, d.worst_flow[q], "%s_dev_flow_%d", kn, l);
         ch2_kvf(R->sum, d.final_mean[q][0], "%s_final_mean_meas_%d", kn, l);
         ch2_kvf(R->sum, d.final_mean[q][2], "%s_final_mean_flow_%d", kn, l);
+        ch2_kvf(R->sum, d.min_mean[q], "%s_min_mean_meas_%d", kn, l);
+        ch2_kvf(R->sum, d.max_mean[q], "%s_max_mean_meas_%d", kn, l);
         R->worst_exact_all[q] = fmax(R->worst_exact_all[q], d.worst_exact[q]);
     }
     ch2_kvf(R->sum, lambda, "lambda_%d", l);
