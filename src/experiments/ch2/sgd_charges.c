@@ -110,25 +110,37 @@ static void hvp(mlp_t *m, const double *x, const int *y, int B, const double *th
     memcpy(m->theta, th0, n * sizeof *th0);
 }
 
-/* Unit 3's group of kind k (hidden layer 1 for scale, layer 2 for rescale,
- * softmax column 3 for translation) as dense vectors: the generator xi and
- * the prediction p = -(d xi/d theta)^T g, which is -xi(g) for the linear
- * generators of scale and rescale and 0 for translation. */
-static void unit_group(const mlp_t *m, sym_kind_t k, const double *g0, double *xi, double *p)
+/* The group of kind k checked (hidden layer 1 for scale, layer 2 for
+ * rescale, the softmax columns for translation): the first unit from 3 on
+ * whose group has a non-zero gradient (a dead ReLU unit has none, and its
+ * Hessian vanishes too), as dense vectors: the generator xi and the
+ * prediction p = -(d xi/d theta)^T g, which is -xi(g) for the linear
+ * generators of scale and rescale and 0 for translation.  Returns the unit. */
+static int unit_group(const mlp_t *m, sym_kind_t k, const double *g0, double *xi, double *p)
 {
-    const int unit = 3, l = k == SYM_TRANSLATION ? 2 : (k == SYM_SCALE ? 0 : 1);
+    const int l = k == SYM_TRANSLATION ? 2 : (k == SYM_SCALE ? 0 : 1);
     sym_layer_t L = ch2_layer(m, l), next = ch2_layer(m, l < 2 ? l + 1 : l);
-    size_t cap = m->n_params, *idx = xmalloc(cap * sizeof *idx);
+    size_t cap = m->n_params, *idx = xmalloc(cap * sizeof *idx), nz = 0;
     double *v = xmalloc(cap * sizeof *v);
-    size_t nz = sym_generator(idx, v, k, m->theta, &L, &next, unit);
-    for (size_t j = 0; j < nz; j++)
-        xi[idx[j]] = v[j];
-    if (k != SYM_TRANSLATION) {
-        sym_generator(idx, v, k, g0, &L, &next, unit);
+    int unit = 3;
+    for (;; unit++) {
+        nz = sym_generator(idx, v, k, g0, &L, &next, unit);
+        if (!nz)
+            die("hessian check: no unit with a gradient in layer %d", l);
+        double gg = 0.0;
+        for (size_t j = 0; j < nz; j++)
+            gg += g0[idx[j]] * g0[idx[j]];
+        if (gg > 0.0)
+            break;
+    }
+    if (k != SYM_TRANSLATION)                  /* v = xi(g), as the loop left it */
         for (size_t j = 0; j < nz; j++)
             p[idx[j]] = -v[j];
-    }
+    sym_generator(idx, v, k, m->theta, &L, &next, unit);
+    for (size_t j = 0; j < nz; j++)
+        xi[idx[j]] = v[j];
     free(idx), free(v);
+    return unit;
 }
 
 /* The residual |H xi - p| at nine steps h against a random control r with
@@ -146,7 +158,8 @@ static void hessian_check(mlp_t *m, sym_kind_t k, const double *x, const int *y,
     memcpy(th0, m->theta, n * sizeof *th0);
     mlp_train_batch(m, x, y, B, NULL);
     memcpy(g0, m->grad, n * sizeof *g0);
-    unit_group(m, k, g0, xi, p);
+    int unit = unit_group(m, k, g0, xi, p);
+    ch2_kvf(sum, unit, "hess_%s_unit", kind_name[k]);
     double gA = norm(p, n), nx = norm(xi, n);
     for (size_t i = 0; i < n; i++)
         if (xi[i] != 0.0)
@@ -571,8 +584,9 @@ static void run_lambda(run_t *R, int l, progress_t *pr, int argc, char **argv)
         for (int q = 0; q < R->nk; q++) {
             tsv_t *t = tsv_createf(argc, argv, "%s_hessian_%s.tsv", o->out,
                                    kind_name[R->kinds[q]]);
-            tsv_comment(t, "H xi + (d xi)^T g by central differences of step h, unit 3, "
-                           "relative to |H r| for a random r on the same group");
+            tsv_comment(t, "H xi + (d xi)^T g by central differences of step h, the first unit "
+                           "from 3 on with a gradient, relative to |H r| for a random r on the "
+                           "same group");
             tsv_columns(t, "h\tresidual_rel\tctrl\ttheory_rel\tresidual");
             hessian_check(&m, R->kinds[q], R->data.x, R->data.y, o->batch, &rh, t, R->sum);
             tsv_finish(t);
