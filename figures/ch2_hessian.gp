@@ -1,5 +1,6 @@
-# ch2_hessian.gp: the Hessian constraints of NM sec. 3, H xi = -(d xi)^T g,
-# checked by central differences of step h on the trained networks.
+# ch2_hessian.gp: the Hessian constraints H xi = -(d xi)^T g (derived in the
+# chapter from the gradient constraints of NM), checked by central differences
+# of step h on the trained networks (seed 0).
 # Residual relative to |H r| for a random direction r on the same group.
 # Dashed: theory.  Scale moves exactly along its orbit, so the residual is
 # h^2/(1-h^2)|g_A|; translation is round-off, eps|g|/h; rescale's straight
