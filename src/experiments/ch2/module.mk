@@ -2,7 +2,7 @@
 # its experiments (the `experiment` template of the Makefile; figures follow
 # from the data their scripts name).  Each program writes several files in
 # one run; every program but the toys runs once per seed (CH2_SEEDS).
-# Total at 5 seeds: about 2.5 CPU-minutes.
+# Total at 5 seeds: about 170 CPU-seconds (SEEDS=2: about 70).
 
 CH2_BIN := $(BUILD)/bin/ch2
 # (Lists with commas go through a variable: a comma would end a template argument.)
