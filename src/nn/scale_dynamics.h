@@ -1,8 +1,8 @@
 /* scale_dynamics.h: the norm and direction of a scale-invariant weight group
  * q (the incoming weights of a unit followed by BatchNorm with eps = 0) under
  * SGD with heavy-ball momentum and coupled weight decay, and the RMSProp
- * reading of it (Tanaka & Kunin 2021, NLD Sec. "implicit adaptive
- * optimization"; van Laarhoven 2017; Wan et al. 2021).
+ * reading of it (Tanaka & Kunin 2021, NLD, whose abstract names normalisation
+ * an implicit adaptive optimizer; van Laarhoven 2017; Wan et al. 2021).
  *
  * Notation (PyTorch SGD, as in optim.h):
  *     v_{k+1} = beta v_k + g_k + lambda q_k,     q_{k+1} = q_k - eta v_{k+1},

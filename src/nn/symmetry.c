@@ -1,7 +1,8 @@
 /* symmetry.c: charges, gradient-constraint residuals and exact one-step laws
- * of the translation, scale and rescale symmetries (Kunin et al. 2021, NM
- * eqs. 18-20 and their heavy-ball form; Tanaka & Kunin 2021).  See
- * symmetry.h for the definitions; every sum runs in index order. */
+ * of the translation, scale and rescale symmetries (Kunin et al. 2021, NM;
+ * Tanaka & Kunin 2021, NLD), the gradient noise along their generators, and
+ * the two-layer linear network's balancedness charge.  See symmetry.h for
+ * the definitions; every sum runs in index order. */
 #include "nn/symmetry.h"
 
 #include <math.h>
@@ -14,17 +15,18 @@
 
 /* ---------------------------------------------------------------- charges */
 
+static double row_sqnorm(const double *w, int cols)
+{
+    double s = 0.0;
+    for (int j = 0; j < cols; j++)
+        s += w[j] * w[j];
+    return s;
+}
+
 void sym_in_sqnorm(double *q, const double *W, const double *b, int rows, int cols)
 {
-    for (int i = 0; i < rows; i++) {
-        const double *w = W + (size_t)i * cols;
-        double s = 0.0;
-        for (int j = 0; j < cols; j++)
-            s += w[j] * w[j];
-        if (b)
-            s += b[i] * b[i];
-        q[i] = s;
-    }
+    for (int i = 0; i < rows; i++)
+        q[i] = row_sqnorm(W + (size_t)i * cols, cols) + (b ? b[i] * b[i] : 0.0);
 }
 
 void sym_out_sqnorm(double *q, const double *W, int rows, int cols)
@@ -38,38 +40,32 @@ void sym_out_sqnorm(double *q, const double *W, int rows, int cols)
     }
 }
 
-void sym_col_sum(double *s, const double *W, const double *b, int rows, int cols)
+/* s[j] = sum_i f(W[i,j]) (and s[cols] = sum_i f(b[i])), f the identity or |.| */
+static void col_reduce(double *s, const double *W, const double *b, int rows, int cols, int absval)
 {
     for (int j = 0; j < cols; j++)
         s[j] = 0.0;
     for (int i = 0; i < rows; i++) {
         const double *w = W + (size_t)i * cols;
         for (int j = 0; j < cols; j++)
-            s[j] += w[j];
+            s[j] += absval ? fabs(w[j]) : w[j];
     }
     if (b) {
         double t = 0.0;
         for (int i = 0; i < rows; i++)
-            t += b[i];
+            t += absval ? fabs(b[i]) : b[i];
         s[cols] = t;
     }
 }
 
+void sym_col_sum(double *s, const double *W, const double *b, int rows, int cols)
+{
+    col_reduce(s, W, b, rows, cols, 0);
+}
+
 void sym_col_abs(double *l, const double *W, const double *b, int rows, int cols)
 {
-    for (int j = 0; j < cols; j++)
-        l[j] = 0.0;
-    for (int i = 0; i < rows; i++) {
-        const double *w = W + (size_t)i * cols;
-        for (int j = 0; j < cols; j++)
-            l[j] += fabs(w[j]);
-    }
-    if (b) {
-        double t = 0.0;
-        for (int i = 0; i < rows; i++)
-            t += fabs(b[i]);
-        l[cols] = t;
-    }
+    col_reduce(l, W, b, rows, cols, 1);
 }
 
 void sym_rescale_charge(double *D, const double *W1, const double *b1, const double *W2,
@@ -77,15 +73,8 @@ void sym_rescale_charge(double *D, const double *W1, const double *b1, const dou
 {
     /* outgoing column norms of W2 (out x H), minus incoming row norms of W1 */
     sym_out_sqnorm(D, W2, out, H);
-    for (int i = 0; i < H; i++) {
-        const double *w = W1 + (size_t)i * in;
-        double s = 0.0;
-        for (int j = 0; j < in; j++)
-            s += w[j] * w[j];
-        if (b1)
-            s += b1[i] * b1[i];
-        D[i] -= s;
-    }
+    for (int i = 0; i < H; i++)
+        D[i] -= row_sqnorm(W1 + (size_t)i * in, in) + (b1 ? b1[i] * b1[i] : 0.0);
 }
 
 /* ---------------------------------------------------- gradient constraints */
@@ -411,4 +400,267 @@ double sym_smooth_grad(double *grad, const double *theta, void *ctx)
     nn_batchnorm_backward(s->z1, NULL, NULL, s->d1, s->xh, s->rstd, NULL, B, H1); /* z1 <- dz1 */
     nn_linear_backward(NULL, grad + s->oW1, grad + s->ob1, s->z1, s->x, theta + s->oW1, B, d, H1);
     return loss;
+}
+
+/* ------------------------------------------------ generators of the groups */
+
+size_t sym_generator(size_t *idx, double *xi, sym_kind_t kind, const double *theta,
+                     const sym_layer_t *L, const sym_layer_t *next, int i)
+{
+    const int rows = L->rows, cols = L->cols, hasb = L->ob != SYM_NO_BIAS;
+    size_t n = 0;
+    if (kind == SYM_TRANSLATION) {
+        if (i < 0 || i > cols || (i == cols && !hasb))
+            return 0;
+        for (int r = 0; r < rows; r++, n++)
+            if (idx) {
+                idx[n] = i < cols ? L->oW + (size_t)r * cols + i : L->ob + r;
+                xi[n] = 1.0;
+            }
+        return n;
+    }
+    if (i < 0 || i >= rows || (kind == SYM_RESCALE && (!next || next->cols != rows)))
+        return 0;
+    for (int c = 0; c <= cols; c++) {
+        if (c == cols && !hasb)
+            break;
+        if (idx) {
+            idx[n] = c < cols ? L->oW + (size_t)i * cols + c : L->ob + i;
+            xi[n] = theta[idx[n]];
+        }
+        n++;
+    }
+    if (kind == SYM_RESCALE)
+        for (int r = 0; r < next->rows; r++, n++)
+            if (idx) {
+                idx[n] = next->oW + (size_t)r * next->cols + i;
+                xi[n] = -theta[idx[n]];
+            }
+    return n;
+}
+
+/* ----------------------------------------- gradient noise along generators */
+
+int sym_noise_init(sym_noise_t *z, int ngroups, const size_t *sizes, int nrand)
+{
+    memset(z, 0, sizeof *z);
+    if (ngroups < 1 || nrand < 0)
+        return -1;
+    z->ngroups = ngroups, z->nrand = nrand, z->ndir = 1 + nrand;
+    z->start = calloc((size_t)ngroups + 1, sizeof *z->start);
+    if (!z->start)
+        return -1;
+    for (int a = 0; a < ngroups; a++)
+        z->start[a + 1] = z->start[a] + sizes[a];
+    size_t nnz = z->nnz = z->start[ngroups], np = (size_t)ngroups * z->ndir;
+    z->idx = calloc(nnz ? nnz : 1, sizeof *z->idx);
+    z->dir = calloc(nnz ? nnz * z->ndir : 1, sizeof *z->dir);
+    z->cmean = calloc(nnz ? nnz : 1, sizeof *z->cmean);
+    z->cm2 = calloc(nnz ? nnz : 1, sizeof *z->cm2);
+    z->pmean = calloc(np, sizeof *z->pmean);
+    z->pm2 = calloc(np, sizeof *z->pm2);
+    z->g2 = calloc((size_t)ngroups, sizeof *z->g2);
+    if (!(z->idx && z->dir && z->cmean && z->cm2 && z->pmean && z->pm2 && z->g2)) {
+        sym_noise_free(z);
+        return -1;
+    }
+    return 0;
+}
+
+void sym_noise_free(sym_noise_t *z)
+{
+    free(z->start), free(z->idx), free(z->dir), free(z->cmean), free(z->cm2);
+    free(z->pmean), free(z->pm2), free(z->g2);
+    memset(z, 0, sizeof *z);
+}
+
+/* u /= |u|; returns |u| */
+static double normalise(double *u, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += u[i] * u[i];
+    s = sqrt(s);
+    if (s > 0.0)
+        for (size_t i = 0; i < n; i++)
+            u[i] /= s;
+    return s;
+}
+
+int sym_noise_set(sym_noise_t *z, int a, const size_t *idx, const double *xi, rng_t *r)
+{
+    if (a < 0 || a >= z->ngroups)
+        return -1;
+    size_t o = z->start[a], m = z->start[a + 1] - o;
+    memcpy(z->idx + o, idx, m * sizeof *idx);
+    double *u = z->dir + o;
+    memcpy(u, xi, m * sizeof *xi);
+    if (normalise(u, m) == 0.0)
+        return -1;
+    for (int d = 1; d < z->ndir; d++) {
+        u = z->dir + (size_t)d * z->nnz + o;
+        for (size_t j = 0; j < m; j++)
+            u[j] = rng_normal(r);
+        normalise(u, m);
+    }
+    sym_noise_clear(z);
+    return 0;
+}
+
+void sym_noise_clear(sym_noise_t *z)
+{
+    size_t np = (size_t)z->ngroups * z->ndir;
+    z->count = 0;
+    memset(z->pmean, 0, np * sizeof *z->pmean);
+    memset(z->pm2, 0, np * sizeof *z->pm2);
+    memset(z->cmean, 0, z->nnz * sizeof *z->cmean);
+    memset(z->cm2, 0, z->nnz * sizeof *z->cm2);
+    memset(z->g2, 0, (size_t)z->ngroups * sizeof *z->g2);
+}
+
+/* Welford: mean += (x - mean)/n, m2 += (x - mean_old)(x - mean_new) */
+static void welford(double *mean, double *m2, double x, long n)
+{
+    double d = x - *mean;
+    *mean += d / (double)n;
+    *m2 += d * (x - *mean);
+}
+
+void sym_noise_add(sym_noise_t *z, const double *g)
+{
+    long n = ++z->count;
+    for (int a = 0; a < z->ngroups; a++) {
+        size_t o = z->start[a], m = z->start[a + 1] - o;
+        const size_t *idx = z->idx + o;
+        double gg = 0.0;
+        for (size_t j = 0; j < m; j++) {
+            double x = g[idx[j]];
+            gg += x * x;
+            welford(z->cmean + o + j, z->cm2 + o + j, x, n);
+        }
+        z->g2[a] += (gg - z->g2[a]) / (double)n;
+        for (int d = 0; d < z->ndir; d++) {
+            const double *u = z->dir + (size_t)d * z->nnz + o;
+            double p = 0.0;
+            for (size_t j = 0; j < m; j++)
+                p += g[idx[j]] * u[j];
+            size_t k = (size_t)a * z->ndir + d;
+            welford(z->pmean + k, z->pm2 + k, p, n);
+        }
+    }
+}
+
+void sym_noise_group(const sym_noise_t *z, int a, sym_noise_group_t *out)
+{
+    size_t o = z->start[a], m = z->start[a + 1] - o;
+    double dn = (double)(z->count - 1), tr = 0.0, gb = 0.0;
+    for (size_t j = 0; j < m; j++) {
+        tr += z->cm2[o + j];
+        gb += z->cmean[o + j] * z->cmean[o + j];
+    }
+    const double *pm2 = z->pm2 + (size_t)a * z->ndir;
+    out->size = m;
+    out->trace = tr / dn;
+    out->gbar2 = gb;
+    out->mean_g2 = z->g2[a];
+    out->sd_gen = sqrt(pm2[0] / dn);
+    out->sd_rand_min = out->sd_rand_max = 0.0;
+    for (int d = 1; d < z->ndir; d++) {
+        double sd = sqrt(pm2[d] / dn);
+        out->sd_rand_min = d == 1 ? sd : fmin(out->sd_rand_min, sd);
+        out->sd_rand_max = fmax(out->sd_rand_max, sd);
+    }
+    out->rms_dir = sqrt(out->trace / (double)m);
+}
+
+/* ------------------------------ a two-layer linear network (balancedness) */
+
+int sym_lin2_init(sym_lin2_t *s, int d, int h, int k, int N, const double *x, const double *y)
+{
+    memset(s, 0, sizeof *s);
+    if (d < 1 || h < 1 || k < 1 || N < 1)
+        return -1;
+    s->d = d, s->h = h, s->k = k, s->N = N, s->x = x, s->y = y;
+    s->n_params = (size_t)h * d + (size_t)k * h;
+    s->z = calloc((size_t)N * h, sizeof *s->z);
+    s->dz = calloc((size_t)N * h, sizeof *s->dz);
+    s->r = calloc((size_t)N * k, sizeof *s->r);
+    if (!s->z || !s->dz || !s->r) {
+        sym_lin2_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+void sym_lin2_free(sym_lin2_t *s)
+{
+    free(s->z), free(s->dz), free(s->r);
+    memset(s, 0, sizeof *s);
+}
+
+double sym_lin2_grad(double *grad, const double *theta, void *ctx)
+{
+    sym_lin2_t *s = ctx;
+    const int d = s->d, h = s->h, k = s->k, N = s->N;
+    const double *W1 = theta, *W2 = theta + (size_t)h * d;
+    double *G1 = grad, *G2 = grad + (size_t)h * d, loss = 0.0;
+    nn_linear_forward(s->z, s->x, W1, NULL, N, d, h);          /* z = x W1^T */
+    nn_linear_forward(s->r, s->z, W2, NULL, N, h, k);          /* r = z W2^T */
+    for (size_t i = 0; i < (size_t)N * k; i++) {
+        s->r[i] -= s->y[i];
+        loss += s->r[i] * s->r[i];
+        s->r[i] /= N;                                          /* dL/d out */
+    }
+    /* G2 = r^T z, dz = r W2, G1 = dz^T x */
+    nn_linear_backward(s->dz, G2, NULL, s->r, s->z, W2, N, h, k);
+    nn_linear_backward(NULL, G1, NULL, s->dz, s->x, W1, N, d, h);
+    return 0.5 * loss / N;
+}
+
+void sym_lin2_charge(double *C, const sym_lin2_t *s, const double *theta)
+{
+    const int d = s->d, h = s->h, k = s->k;
+    const double *W1 = theta, *W2 = theta + (size_t)h * d;
+    for (int a = 0; a < h; a++)
+        for (int b = 0; b < h; b++) {
+            double u = 0.0, v = 0.0;
+            for (int j = 0; j < d; j++)
+                u += W1[(size_t)a * d + j] * W1[(size_t)b * d + j];
+            for (int c = 0; c < k; c++)
+                v += W2[(size_t)c * h + a] * W2[(size_t)c * h + b];
+            C[(size_t)a * h + b] = u - v;
+        }
+}
+
+void sym_lin2_charge_rate(double *rate, double *quad, const sym_lin2_t *s, const double *theta,
+                          const double *U)
+{
+    const int d = s->d, h = s->h, k = s->k;
+    const double *W1 = theta, *W2 = theta + (size_t)h * d;
+    const double *U1 = U, *U2 = U + (size_t)h * d;
+    for (int a = 0; a < h; a++)
+        for (int b = 0; b < h; b++) {
+            double p = 0.0, q = 0.0, uu = 0.0, vv = 0.0;
+            for (int j = 0; j < d; j++) {
+                size_t ia = (size_t)a * d + j, ib = (size_t)b * d + j;
+                p += U1[ia] * W1[ib] + W1[ia] * U1[ib];
+                uu += U1[ia] * U1[ib];
+            }
+            for (int c = 0; c < k; c++) {
+                size_t ia = (size_t)c * h + a, ib = (size_t)c * h + b;
+                q += U2[ia] * W2[ib] + W2[ia] * U2[ib];
+                vv += U2[ia] * U2[ib];
+            }
+            rate[(size_t)a * h + b] = -(p - q);
+            if (quad)
+                quad[(size_t)a * h + b] = uu - vv;
+        }
+}
+
+double sym_frobenius(const double *A, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += A[i] * A[i];
+    return sqrt(s);
 }

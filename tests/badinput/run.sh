@@ -52,7 +52,8 @@ fresh_dir() { rm -rf "$scratch/w"; mkdir -p "$scratch/w"; }
 # Options a program needs before it looks at the others.
 required() {
   case $1 in
-    ch2/sgd_charges) echo --net plain ;;
+    ch2/sgd_charges) echo --net plain --out o ;;
+    ch2/ksb_adam|ch2/ksb_drift|ch2/momentum) echo --out o ;;
     ch4/dp_eval) echo --lnn none.bin --mlp none.bin ;;
     ch4/dp_train) echo --model lnn --out w ;;
     ch4/hnn) echo --task spring ;;

@@ -1,24 +1,33 @@
 /* test_symmetry.c: Criterion suite "sym" for src/nn/symmetry.c.
  *
  * What could fail here, and the order the theory promises:
- *  - the exact one-step laws (Kunin et al. 2021, NM eqs. 18-20 discretised,
- *    and their heavy-ball form) against the optimizer of optim.c driven by
- *    synthetic gradients that obey each symmetry's constraint: <= 1e-12
- *    relative over thousands of steps;
+ *  - the exact one-step laws (Kunin et al. 2021, NM; discretised in the
+ *    chapter, with their heavy-ball form) against the optimizer of optim.c
+ *    driven by synthetic gradients that obey each symmetry's constraint:
+ *    <= 1e-12 relative over thousands of steps;
  *  - the gradient constraints on a real network (mlp.c): round-off, with a
- *    control group that has no symmetry and so must NOT pass;
+ *    control group that has no symmetry and so must NOT pass; the same for
+ *    every per-sample and minibatch gradient along the generators that
+ *    sym_generator builds;
+ *  - the noise moments: a planted null direction of the sample covariance
+ *    is found at round-off, the other directions at their set variances;
  *  - the finite-step (KSB) drift of the scale charge under gradient descent:
  *    first-order prediction eta * int |g|^2 dt off by O(eta^2), error ratio
- *    ~4 when eta is halved (Tanaka & Kunin 2021; brief sec. 2.3);
+ *    ~4 when eta is halved (Tanaka & Kunin 2021, derived in the chapter);
  *  - the momentum oscillator: period of the translation charge within 5 % of
- *    2 pi / Omega (brief sec. 1.5), and the over-damped case does not cross 0;
- *  - the stable Green's-function convolution against the direct sum. */
+ *    2 pi / Omega, and the over-damped case does not cross 0;
+ *  - the stable Green's-function convolution against the direct sum;
+ *  - the two-layer linear network: gradient by central differences, the
+ *    one-step law of W1 W1^T - W2^T W2 for GD and any update at round-off,
+ *    GD's drift O(eta) with its first-order prediction off by O(eta^2), and
+ *    Adam's drift tending to the Adam flow's at first order (flows.h). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/rng.h"
+#include "nn/flows.h"
 #include "nn/gradcheck.h"
 #include "nn/mlp.h"
 #include "nn/optim.h"
@@ -315,7 +324,7 @@ Test(sym, ksb_drift_second_order_in_eta)
     sym_smooth_init_params(&s, th0, &r);
     const double T = 1.0;
 
-    /* gradient flow conserves both charges; the first-order (NLD) prediction
+    /* gradient flow conserves both charges; the first-order prediction
      * of the discrete drift is eta * int F dt along it */
     double Q0, D0, Q1, D1, I[2] = {0, 0};
     smooth_charges(&s, th0, &Q0, &D0);
@@ -526,4 +535,315 @@ Test(sym, oscillator_solutions_solve_the_ode)
             }
         }
     }
+}
+
+/* ------------------------------------------------ generators and noise */
+
+Test(sym, generator_supports_by_hand)
+{
+    /* theta = [W0 (2x3) b0 (2) W1 (2x2) b1 (2)], values 1.5, 2.5, ... */
+    double th[14];
+    for (int i = 0; i < 14; i++)
+        th[i] = 1.5 + i;
+    sym_layer_t L0 = {0, 6, 2, 3}, L1 = {8, 12, 2, 2};
+    size_t idx[8];
+    double xi[8];
+    cr_assert_eq(sym_generator(NULL, NULL, SYM_SCALE, th, &L0, NULL, 1), 4);
+    cr_assert_eq(sym_generator(idx, xi, SYM_SCALE, th, &L0, NULL, 1), 4);
+    const size_t want_s[4] = {3, 4, 5, 7};
+    for (int j = 0; j < 4; j++) {
+        cr_assert_eq(idx[j], want_s[j]);
+        cr_assert_eq(xi[j], th[want_s[j]]);
+    }
+    /* rescale of unit 1: row 1 of W0, b0[1], then column 1 of W1 with -theta */
+    cr_assert_eq(sym_generator(idx, xi, SYM_RESCALE, th, &L0, &L1, 1), 6);
+    cr_assert_eq(idx[4], 9);
+    cr_assert_eq(idx[5], 11);
+    cr_assert_eq(xi[5], -th[11]);
+    /* translation: column 0 of W1, then the bias group */
+    cr_assert_eq(sym_generator(idx, xi, SYM_TRANSLATION, th, &L1, NULL, 0), 2);
+    cr_assert_eq(idx[0], 8);
+    cr_assert_eq(idx[1], 10);
+    cr_assert_eq(xi[1], 1.0);
+    cr_assert_eq(sym_generator(idx, xi, SYM_TRANSLATION, th, &L1, NULL, 2), 2);
+    cr_assert_eq(idx[1], 13);
+    /* out of range, or layers that do not fit */
+    cr_assert_eq(sym_generator(idx, xi, SYM_SCALE, th, &L0, NULL, 2), 0);
+    cr_assert_eq(sym_generator(idx, xi, SYM_RESCALE, th, &L1, &L0, 0), 0);
+}
+
+/* max over the groups of |<g, xi>| / (|g_A| |xi|) for one kind */
+static double worst_orthogonality(const mlp_t *m, sym_kind_t k, int l, const double *g)
+{
+    sym_layer_t L = {(size_t)(m->W[l] - m->theta), (size_t)(m->b[l] - m->theta), m->dims[l + 1],
+                     m->dims[l]};
+    sym_layer_t N = {0, 0, 0, 0};
+    if (l + 1 < m->depth)
+        N = (sym_layer_t){(size_t)(m->W[l + 1] - m->theta), (size_t)(m->b[l + 1] - m->theta),
+                          m->dims[l + 2], m->dims[l + 1]};
+    int groups = k == SYM_TRANSLATION ? L.cols + 1 : L.rows;
+    size_t idx[64];
+    double xi[64], worst = 0.0;
+    for (int i = 0; i < groups; i++) {
+        size_t n = sym_generator(idx, xi, k, m->theta, &L, &N, i);
+        cr_assert(n > 0 && n <= 64);
+        double d = 0.0, gg = 0.0, xx = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            d += g[idx[j]] * xi[j];
+            gg += g[idx[j]] * g[idx[j]];
+            xx += xi[j] * xi[j];
+        }
+        if (gg > 0.0)
+            worst = fmax(worst, fabs(d) / sqrt(gg * xx));
+    }
+    return worst;
+}
+
+Test(sym, sample_gradients_orthogonal_to_every_generator)
+{
+    enum { B = 16 };
+    const int dims[4] = {20, 8, 8, 3};
+    double x[B * 20];
+    int y[B];
+    rng_t r, ri;
+    rng_seed(&r, 2385, 21);
+    rng_seed(&ri, 2385, 22);
+    synth_batch(&r, x, y, B, 20, 3);
+    mlp_t m;
+    cr_assert_eq(mlp_init(&m, dims, 3, 1, 0, 0.0, B, &ri), 0);
+    double worst = 0.0;
+    for (int s = 0; s < B; s++) {              /* per-sample gradients, no BN */
+        mlp_train_batch(&m, x + s * 20, y + s, 1, NULL);
+        worst = fmax(worst, worst_orthogonality(&m, SYM_TRANSLATION, 2, m.grad));
+        worst = fmax(worst, worst_orthogonality(&m, SYM_RESCALE, 0, m.grad));
+        worst = fmax(worst, worst_orthogonality(&m, SYM_RESCALE, 1, m.grad));
+    }
+    cr_assert_leq(worst, 1e-13, "per-sample: worst %.3g", worst);
+    /* control: the same test along the scale "generator" of the plain net fails */
+    mlp_train_batch(&m, x, y, B, NULL);
+    double ctl = worst_orthogonality(&m, SYM_SCALE, 0, m.grad);
+    cr_assert_geq(ctl, 1e-3, "control %.3g", ctl);
+    mlp_free(&m);
+    cr_assert_eq(mlp_init(&m, dims, 3, 1, 1, 0.0, B, &ri), 0);
+    worst = 0.0;
+    for (int s = 0; s + 4 <= B; s += 4) {      /* minibatches of 4, BN */
+        mlp_train_batch(&m, x + s * 20, y + s, 4, NULL);
+        worst = fmax(worst, worst_orthogonality(&m, SYM_SCALE, 0, m.grad));
+        worst = fmax(worst, worst_orthogonality(&m, SYM_SCALE, 1, m.grad));
+    }
+    cr_assert_leq(worst, 1e-13, "minibatch, BN: worst %.3g", worst);
+    mlp_free(&m);
+}
+
+Test(sym, noise_moments_find_a_planted_null_direction)
+{
+    /* samples on a 6-dimensional support inside 9 parameters: zeta =
+     * sum_j s_j z_j e_j over an orthonormal basis e_1..e_5 of xi's complement,
+     * plus a mean; xi itself carries no noise */
+    enum { D = 6, NP = 9, NS = 4000 };
+    const size_t idx[D] = {1, 2, 4, 5, 7, 8};
+    const double xi[D] = {1.5, -0.5, 2.0, 0.25, -1.0, 0.75}, sd[D - 1] = {2.0, 1.5, 1.0, 0.5, 0.3};
+    double basis[D][D], g[NP], mean[D] = {0.3, -0.2, 0.1, 0.4, -0.6, 0.05};
+    rng_t r;
+    rng_seed(&r, 2385, 31);
+    /* Gram-Schmidt from xi and random vectors */
+    for (int a = 0; a < D; a++) {
+        for (int j = 0; j < D; j++)
+            basis[a][j] = a == 0 ? xi[j] : rng_normal(&r);
+        for (int b = 0; b < a; b++) {
+            double p = 0.0;
+            for (int j = 0; j < D; j++)
+                p += basis[a][j] * basis[b][j];
+            for (int j = 0; j < D; j++)
+                basis[a][j] -= p * basis[b][j];
+        }
+        double n = 0.0;
+        for (int j = 0; j < D; j++)
+            n += basis[a][j] * basis[a][j];
+        for (int j = 0; j < D; j++)
+            basis[a][j] /= sqrt(n);
+    }
+    /* the mean itself is orthogonal to xi too (as a full-batch gradient is) */
+    double pm = 0.0;
+    for (int j = 0; j < D; j++)
+        pm += mean[j] * basis[0][j];
+    for (int j = 0; j < D; j++)
+        mean[j] -= pm * basis[0][j];
+    sym_noise_t z;
+    size_t size = D;
+    cr_assert_eq(sym_noise_init(&z, 1, &size, 3), 0);
+    cr_assert_eq(sym_noise_set(&z, 0, idx, xi, &r), 0);
+    double var_sum = 0.0;
+    for (int a = 0; a < D - 1; a++)
+        var_sum += sd[a] * sd[a];
+    for (int s = 0; s < NS; s++) {
+        memset(g, 0, sizeof g);
+        for (int j = 0; j < D; j++)
+            g[idx[j]] = mean[j];
+        for (int a = 0; a < D - 1; a++) {
+            double c = sd[a] * rng_normal(&r);
+            for (int j = 0; j < D; j++)
+                g[idx[j]] += c * basis[a + 1][j];
+        }
+        sym_noise_add(&z, g);
+    }
+    sym_noise_group_t out;
+    sym_noise_group(&z, 0, &out);
+    cr_log_info("noise: sd along xi %.3g, trace %.4f (set %.4f), random %.3f..%.3f", out.sd_gen,
+                out.trace, var_sum, out.sd_rand_min, out.sd_rand_max);
+    cr_assert_leq(out.sd_gen, 1e-14, "generator direction: sd %.3g", out.sd_gen);
+    cr_assert_leq(fabs(out.trace / var_sum - 1.0), 0.05, "trace %.4f against %.4f", out.trace,
+                  var_sum);
+    cr_assert_geq(out.sd_rand_min, 0.1, "a random direction sees the noise");
+    double m2 = 0.0;
+    for (int j = 0; j < D; j++)
+        m2 += mean[j] * mean[j];
+    cr_assert_leq(fabs(out.gbar2 - m2), 0.05 * (m2 + var_sum), "|mean|^2 %.4f against %.4f",
+                  out.gbar2, m2);
+    /* mean |g|^2 = |g_bar|^2 + (n-1)/n tr: an identity of the moments */
+    cr_assert_float_eq(out.mean_g2, out.gbar2 + (NS - 1.0) / NS * out.trace, 1e-10 * out.mean_g2);
+    sym_noise_free(&z);
+}
+
+/* ------------------------------------ two-layer linear network (KSB by Adam) */
+
+typedef struct {
+    sym_lin2_t *s;
+    double *scratch;
+} lin2_ctx;
+
+static double lin2_loss(double *grad, const double *theta, void *v)
+{
+    lin2_ctx *c = v;
+    return sym_lin2_grad(c->scratch, theta, c->s);
+}
+
+static void lin2_setup(sym_lin2_t *s, double *x, double *y, double *th, int d, int h, int k, int N)
+{
+    rng_t r;
+    rng_seed(&r, 2385, 41);
+    for (int i = 0; i < N * d; i++)
+        x[i] = rng_normal(&r);
+    for (int i = 0; i < N * k; i++)
+        y[i] = 0.7 * x[(i / k) * d + i % k] - 0.4 * x[(i / k) * d + (i + 1) % d] +
+               0.1 * rng_normal(&r);
+    cr_assert_eq(sym_lin2_init(s, d, h, k, N, x, y), 0);
+    for (size_t i = 0; i < s->n_params; i++)
+        th[i] = 0.3 * rng_normal(&r);
+}
+
+Test(sym, lin2_gradient_matches_central_differences)
+{
+    enum { d = 5, h = 4, k = 3, N = 20 };
+    double x[N * d], y[N * k], th[h * d + k * h], g[h * d + k * h], gg[h * d + k * h];
+    sym_lin2_t s;
+    lin2_setup(&s, x, y, th, d, h, k, N);
+    sym_lin2_grad(g, th, &s);
+    lin2_ctx c = {&s, gg};
+    gradcheck_opts o = {.h = 1e-5, .floor = 1e-8, .points = 4};
+    gradcheck_result res;
+    double worst = gradcheck(lin2_loss, &c, th, s.n_params, g, &o, &res);
+    cr_log_info("lin2: worst relative gradient error %.3g", worst);
+    cr_assert_leq(worst, 1e-8, "worst relative gradient error %.3g at %zu", worst, res.i);
+    sym_lin2_free(&s);
+}
+
+Test(sym, lin2_one_step_law_exact_for_any_update)
+{
+    enum { d = 5, h = 4, k = 3, N = 20, P = h * d + k * h };
+    double x[N * d], y[N * k], th[P], g[P], U[P], th1[P], C0[h * h], C1[h * h], rate[h * h],
+        quad[h * h];
+    sym_lin2_t s;
+    lin2_setup(&s, x, y, th, d, h, k, N);
+    sym_lin2_grad(g, th, &s);
+    rng_t r;
+    rng_seed(&r, 2385, 42);
+    const double eta = 0.0731;
+    for (int trial = 0; trial < 2; trial++) {    /* U = G (GD), then an arbitrary U */
+        for (int i = 0; i < P; i++)
+            U[i] = trial == 0 ? g[i] : g[i] * (0.5 + rng_uniform(&r));
+        for (int i = 0; i < P; i++)
+            th1[i] = th[i] - eta * U[i];
+        sym_lin2_charge(C0, &s, th);
+        sym_lin2_charge(C1, &s, th1);
+        sym_lin2_charge_rate(rate, quad, &s, th, U);
+        double e = 0.0, sc = sym_frobenius(C0, h * h), rn = sym_frobenius(rate, h * h);
+        for (int i = 0; i < h * h; i++)
+            e = fmax(e, fabs(C1[i] - (C0[i] + eta * rate[i] + eta * eta * quad[i])));
+        cr_assert_leq(e, 1e-14 * sc, "trial %d: one-step law off by %.3g", trial, e);
+        if (trial == 0)
+            cr_assert_leq(rn, 1e-14 * sc, "GD: the first-order rate must vanish, %.3g", rn);
+        else
+            cr_assert_geq(rn, 1e-3 * sc, "a preconditioned update breaks it, %.3g", rn);
+    }
+    sym_lin2_free(&s);
+}
+
+/* GD's drift of C over a fixed time and Adam's, against their predictions:
+ * GD O(eta) with error O(eta^2) against eta int (G1 G1^T - G2^T G2) dt; Adam
+ * O(1), tending to the Adam flow's drift at first order. */
+static void lin2_pred(double *f, const double *q, const double *g, void *ctx)
+{
+    double rate[36];
+    sym_lin2_charge_rate(rate, f, ctx, q, g);
+}
+
+Test(sym, lin2_drift_orders_gd_and_adam)
+{
+    enum { d = 5, h = 4, k = 3, N = 20, P = h * d + k * h, HH = h * h };
+    double x[N * d], y[N * k], th0[P], th[P], g[P], m[P], v[P], C0[HH], C[HH], Pred[HH] = {0};
+    sym_lin2_t s;
+    lin2_setup(&s, x, y, th0, d, h, k, N);
+    const double T = 1.0, tau1 = 1.0, tau2 = 10.0, eps = 1e-3;
+    sym_lin2_charge(C0, &s, th0);
+    double ws[SYM_FLOW_WORK(P, HH)];
+    memcpy(th, th0, sizeof th);
+    sym_flow_rk4(th, P, sym_lin2_grad, &s, 1e-3, 1000, lin2_pred, &s, HH, Pred, ws);
+    /* the Adam flow's drift */
+    flow_adam_t fa = {sym_lin2_grad, &s, P, tau1, tau2, eps, NULL, NULL, 0};
+    double yA[3 * P] = {0}, wsA[FLOW_ADAM_WORK(P, 0)], dflow[HH];
+    memcpy(yA, th0, sizeof th0);
+    flow_adam_rk4(&fa, yA, 0.0, 1e-3, 1000, wsA);
+    sym_lin2_charge(C, &s, yA);
+    for (int i = 0; i < HH; i++)
+        dflow[i] = C[i] - C0[i];
+    double gd[3], gerr[3], aerr[3];
+    for (int e = 0; e < 3; e++) {
+        double eta = 0.02 / (1 << e);
+        long K = lround(T / eta);
+        for (int adam = 0; adam < 2; adam++) {
+            memcpy(th, th0, sizeof th);
+            memset(m, 0, sizeof m), memset(v, 0, sizeof v);
+            for (long t = 0; t < K; t++) {
+                sym_lin2_grad(g, th, &s);
+                if (adam)
+                    opt_adam_step(th, g, m, v, P, t + 1, eta, 1 - eta / tau1, 1 - eta / tau2, eps,
+                                  0.0, OPT_WD_COUPLED);
+                else
+                    opt_sgd_step(th, g, NULL, P, eta, 0.0, 0.0, OPT_WD_COUPLED);
+            }
+            sym_lin2_charge(C, &s, th);
+            double dd = 0.0, ee = 0.0, aa = 0.0;
+            for (int i = 0; i < HH; i++) {
+                double dC = C[i] - C0[i];
+                dd += dC * dC;
+                ee += (dC - eta * Pred[i]) * (dC - eta * Pred[i]);
+                aa += (dC - dflow[i]) * (dC - dflow[i]);
+            }
+            if (adam)
+                aerr[e] = sqrt(aa);
+            else
+                gd[e] = sqrt(dd), gerr[e] = sqrt(ee);
+        }
+    }
+    for (int e = 1; e < 3; e++) {
+        double rg = gd[e - 1] / gd[e], re = gerr[e - 1] / gerr[e], ra = aerr[e - 1] / aerr[e];
+        cr_log_info("eta %g: GD drift ratio %.3f, GD error ratio %.3f, Adam error ratio %.3f",
+                    0.02 / (1 << e), rg, re, ra);
+        cr_assert(fabs(rg - 2.0) < 0.1, "GD drift is first order in eta: ratio %.3f", rg);
+        cr_assert(fabs(re - 4.0) < 0.4, "GD prediction off by O(eta^2): ratio %.3f", re);
+        cr_assert(fabs(ra - 2.0) < 0.2, "Adam -> Adam flow at first order: ratio %.3f", ra);
+    }
+    cr_assert_geq(sym_frobenius(dflow, HH), 100 * gd[2], "Adam's drift dwarfs GD's");
+    sym_lin2_free(&s);
 }

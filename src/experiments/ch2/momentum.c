@@ -1,6 +1,6 @@
-/* momentum.c: experiment E5, the charges under heavy-ball SGD with coupled
- * weight decay (Kunin et al. 2021, NM appendix; brief sec. 1.5): a damped,
- * driven harmonic oscillator in t = eta k,
+/* momentum.c: the charges under heavy-ball SGD with coupled weight decay
+ * (Kunin et al. 2021, NM, as its authors' code evaluates it: a damped,
+ * driven harmonic oscillator; derived in the chapter) in t = eta k,
  *     x'' + 2 gamma x' + omega^2 x = f,   gamma = (1-beta)/(eta(1+beta)),
  *     translation  omega^2 = 2 lambda/(eta(1+beta)),  f = 0,
  *     scale        omega^2 = 4 lambda/(eta(1+beta)),  f = 2|theta_A'|^2 ~ 2|v_A|^2,
@@ -13,24 +13,24 @@
  * Rescale (plain MLP, both hidden layers) follows the scale equations with
  * D = |theta_out|^2 - |theta_in|^2 and forcing from |v_out|^2 - |v_in|^2.
  *
- * Writes into --out-dir: momentum_translation.tsv, momentum_scale.tsv,
- * momentum_rescale.tsv (one block per beta), momentum_summary.tsv. */
+ * Writes PREFIX_momentum_translation.tsv, _scale.tsv, _rescale.tsv (one
+ * block per beta) and PREFIX_momentum_summary.tsv for --out PREFIX. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/args.h"
-#include "core/batch.h"
-#include "core/idx.h"
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
+#include "experiments/ch2/lib/net.h"
+#include "experiments/ch2/lib/out.h"
 #include "nn/mlp.h"
 #include "nn/optim.h"
 #include "nn/symmetry.h"
 
-enum { H = 128, IN = 784, C = 10, NB_MAX = 4 };
+enum { H = CH2_H, IN = CH2_IN, C = CH2_C, NB_MAX = 4 };
 
 /* mean spacing of sign changes, in steps (linear interpolation); 0 if < 2 */
 static double half_period(const double *s, long K, int *count)
@@ -49,27 +49,8 @@ static double half_period(const double *s, long K, int *count)
     return n >= 2 ? (last - first) / (n - 1) : 0.0;
 }
 
-/* Rescale charges of both hidden layers of m (out minus in), D[2H]; with
- * nrm, also |in|^2 + |out|^2 per unit. */
-static void rescale_all(double *D, const mlp_t *m, int unused, double *nrm, double *tmp)
-{
-    (void)unused;
-    sym_rescale_charge(D, m->W[0], m->b[0], m->W[1], H, IN, H);
-    sym_rescale_charge(D + H, m->W[1], m->b[1], m->W[2], H, H, C);
-    if (nrm) {
-        sym_in_sqnorm(nrm, m->W[0], m->b[0], H, IN);
-        sym_out_sqnorm(tmp, m->W[1], H, H);
-        for (int i = 0; i < H; i++)
-            nrm[i] += tmp[i];
-        sym_in_sqnorm(nrm + H, m->W[1], m->b[1], H, H);
-        sym_out_sqnorm(tmp, m->W[2], C, H);
-        for (int i = 0; i < H; i++)
-            nrm[H + i] += tmp[i];
-    }
-}
-
 typedef struct {
-    const char *out_dir;
+    const char *out;
     long seed, steps, every;
     double eta, lambda;
     arg_doubles_t betas;
@@ -79,13 +60,10 @@ typedef struct {
 /* The runs (one per beta and network) and what they share. */
 typedef struct {
     opts_t o;
-    dataset_t ds;
-    minibatch_t mb;
-    double *x;
-    int *y;
+    ch2_data_t data;
     tsv_t *tt, *ts, *tr, *sum;
     double *strace;            /* translation s/s0 of unit 0, or mean scale charge, per step */
-    sym_conv_t *conv, *convD;
+    sym_conv_t *conv;
     progress_t pr;
 } run_t;
 
@@ -96,59 +74,74 @@ typedef struct {
     sym_osc_t oT, oS;
 } beta_t;
 
+/* One of the per-step tables: the shared header line, what it holds, columns. */
+static tsv_t *open_table(const run_t *R, const char *name, const char *what, const char *cols,
+                         int argc, char **argv)
+{
+    const opts_t *o = &R->o;
+    tsv_t *t = tsv_createf(argc, argv, "%s_momentum_%s.tsv", o->out, name);
+    tsv_comment(t, "seed %ld, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
+                o->seed, o->eta, o->lambda, o->batch, o->steps, o->betas.text);
+    tsv_comment(t, "%s", what);
+    tsv_columns(t, cols);
+    return t;
+}
+
 static void open_outputs(run_t *R, int argc, char **argv)
 {
     const opts_t *o = &R->o;
-    const char *bt = o->betas.text;
-    const unsigned long long seed = (unsigned long long)o->seed;
-    R->tt = tsv_createf(argc, argv, "%s/momentum_translation.tsv", o->out_dir);
-    tsv_comment(R->tt, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
-                seed, o->eta, o->lambda, o->batch, o->steps, bt);
-    tsv_comment(R->tt, "s_j/s_j(0) of softmax column j; exact: u' = beta u + lambda s, s' = s - eta u'; "
-                       "osc: e^{-gamma t}(cos Omega t + gamma/Omega sin Omega t)");
-    tsv_columns(R->tt, "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu3_meas\tdev_exact");
-    R->ts = tsv_createf(argc, argv, "%s/momentum_scale.tsv", o->out_dir);
-    tsv_comment(R->ts, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
-                seed, o->eta, o->lambda, o->batch, o->steps, bt);
-    tsv_comment(R->ts, "Q = |theta_A|^2 / Q(0) of BN units; exact: (Q,P) law driven by |v_A|^2; "
-                       "osc: Q(0) x_free(t) + sum_j G(t - t_j) 2 eta |v_A,j|^2");
-    tsv_columns(R->ts, "step\tt\tmean_meas\tmean_exact\tmean_osc\tu1_meas\tu1_exact\tu1_osc\t"
-                       "u2_meas\tu2_exact\tu2_osc\tdev_exact\tdev_osc");
-    R->tr = tsv_createf(argc, argv, "%s/momentum_rescale.tsv", o->out_dir);
-    tsv_comment(R->tr, "seed %llu, eta %g, lambda %g, batch %d, steps %ld; one block per beta (%s)",
-                seed, o->eta, o->lambda, o->batch, o->steps, bt);
-    tsv_comment(R->tr, "D = |theta_out|^2 - |theta_in|^2 of ReLU units (plain MLP), both hidden "
-                       "layers; exact: (D,P) law driven by R_out - R_in; osc: D(0) x_free(t) + sum_j "
-                       "G(t - t_j) 2 eta (R_out - R_in)_j; dev relative to the initial |in|^2 + |out|^2");
-    tsv_columns(R->tr, "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu2_exact\tu2_osc\t"
-                       "u3_meas\tu3_exact\tu3_osc\tdev_exact\tdev_osc");
-    R->sum = tsv_createf(argc, argv, "%s/momentum_summary.tsv", o->out_dir);
+    R->tt = open_table(R, "translation",
+                       "s_j/s_j(0) of softmax column j; exact: u' = beta u + lambda s, s' = s - eta "
+                       "u'; osc: e^{-gamma t}(cos Omega t + gamma/Omega sin Omega t)",
+                       "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu3_meas\tdev_exact", argc, argv);
+    R->ts = open_table(R, "scale",
+                       "Q = |theta_A|^2 / Q(0) of BN units; exact: (Q,P) law driven by |v_A|^2; "
+                       "osc: Q(0) x_free(t) + sum_j G(t - t_j) 2 eta |v_A,j|^2",
+                       "step\tt\tmean_meas\tmean_exact\tmean_osc\tu1_meas\tu1_exact\tu1_osc\t"
+                       "u2_meas\tu2_exact\tu2_osc\tdev_exact\tdev_osc", argc, argv);
+    R->tr = open_table(R, "rescale",
+                       "D = |theta_out|^2 - |theta_in|^2 of ReLU units (plain MLP), both hidden "
+                       "layers; exact: (D,P) law driven by R_out - R_in; osc: D(0) x_free(t) + "
+                       "sum_j G(t - t_j) 2 eta (R_out - R_in)_j; dev relative to the initial "
+                       "|in|^2 + |out|^2",
+                       "step\tt\tu1_meas\tu1_exact\tu1_osc\tu2_meas\tu2_exact\tu2_osc\t"
+                       "u3_meas\tu3_exact\tu3_osc\tdev_exact\tdev_osc", argc, argv);
+    R->sum = tsv_createf(argc, argv, "%s_momentum_summary.tsv", o->out);
     tsv_columns(R->sum, "key\tvalue");
     tsv_kv(R->sum, "eta", o->eta);
     tsv_kv(R->sum, "lambda", o->lambda);
     tsv_kv(R->sum, "steps", (double)o->steps);
 }
 
-/* The network of one run (BN or plain), from the shared initialisation, and
- * the batches rewound. */
-static void model_init(run_t *R, mlp_t *m, int bn)
-{
-    const int dims[4] = {IN, H, H, C};
-    rng_t ri;
-    rng_seed(&ri, (uint64_t)R->o.seed, 1);
-    if (mlp_init(m, dims, 3, 1, bn, 0.0, R->o.batch, &ri))
-        die("mlp_init failed");
-    minibatch_rewind(&R->mb, (uint64_t)R->o.seed, 2);
-}
-
 /* One heavy-ball step on the next minibatch; returns its loss. */
 static double train_step(run_t *R, mlp_t *m, double *v, double beta)
 {
     const opts_t *o = &R->o;
-    minibatch_next(&R->mb, R->x, R->y, o->batch);
-    double loss = mlp_train_batch(m, R->x, R->y, o->batch, NULL);
+    ch2_data_next(&R->data);
+    double loss = mlp_train_batch(m, R->data.x, R->data.y, o->batch, NULL);
     opt_sgd_step(m->theta, m->grad, v, m->n_params, o->eta, beta, o->lambda, OPT_WD_COUPLED);
     return loss;
+}
+
+/* Two blank lines: the end of a gnuplot block. */
+static void end_block(tsv_t *t)
+{
+    tsv_line(t, "%s", "");
+    tsv_line(t, "%s", "");
+}
+
+/* One step of the exact (X, P) law and of the driven oscillator for n units,
+ * both driven by R = |v_A|^2 of the buffer after the step (for rescale the
+ * difference out - in); tn is the time after the step. */
+static void laws_step(const beta_t *bt, double eta, double lambda, double tn, int n,
+                      const double *X0, const double *R, double *Xe, double *P, double *Xo,
+                      sym_conv_t *conv)
+{
+    for (int i = 0; i < n; i++) {
+        sym_scale_momentum_step(&Xe[i], &P[i], R[i], eta, bt->beta, lambda);
+        /* forcing 2|theta'|^2 dt with theta' = -v, dt = eta */
+        Xo[i] = X0[i] * sym_osc_free(&bt->oS, tn) + sym_conv_push(&conv[i], 2.0 * eta * R[i]);
+    }
 }
 
 /* The plain network: translation of the softmax columns and rescale of both
@@ -162,22 +155,20 @@ static void run_plain(run_t *R, const beta_t *bt)
     double D0[2 * H], Dm[2 * H], De[2 * H], PD[2 * H], Do[2 * H], RD[2 * H], tmp[2 * H];
     double nrm0[2 * H], s0[H + 1], s[H + 1], se[H + 1], su[H + 1], l1[H + 1];
     mlp_t m;
-    model_init(R, &m, 0);
+    ch2_net_init(&m, &R->data, 0);
     double *v = xcalloc(m.n_params, sizeof *v);
     sym_col_sum(s0, m.W[2], m.b[2], C, H);
-    rescale_all(D0, &m, 0, nrm0, tmp);
+    ch2_rescale_charges(D0, nrm0, &m, m.theta, tmp);
     memcpy(De, D0, sizeof D0);
     for (int i = 0; i < NS; i++) {
         PD[i] = 0.0;
         Do[i] = D0[i];
-        sym_conv_init(&R->convD[i], &bt->oS, eta);
+        sym_conv_init(&R->conv[i], &bt->oS, eta);
     }
     double worst_De = 0.0, worst_Do = 0.0, worst_e = 0.0;
     memcpy(se, s0, sizeof s0);
     for (int j = 0; j < NT; j++)
         su[j] = 0.0;
-    for (int i = 0; i < NS; i++)
-        sym_conv_init(&R->conv[i], &bt->oS, eta);
     for (long k = 0; k <= K; k++) {
         double t = eta * k;
         sym_col_sum(s, m.W[2], m.b[2], C, H);
@@ -190,7 +181,7 @@ static void run_plain(run_t *R, const beta_t *bt)
         /* relative to the initial |in|^2 + |out|^2: with momentum a
          * dead unit's weights ring through zero, so the current norm
          * is no scale */
-        rescale_all(Dm, &m, 0, NULL, tmp);
+        ch2_rescale_charges(Dm, NULL, &m, m.theta, tmp);
         double dde = 0.0, ddo = 0.0;
         for (int i = 0; i < NS; i++) {
             dde = fmax(dde, fabs(Dm[i] - De[i]) / nrm0[i]);
@@ -210,41 +201,24 @@ static void run_plain(run_t *R, const beta_t *bt)
         for (int j = 0; j < NT; j++)
             sym_translation_momentum_step(&se[j], &su[j], eta, beta, lambda);
         /* R_out - R_in of the buffer after the step, same layout as theta */
-        mlp_t mv = m;
-        for (int l = 0; l < 3; l++) {
-            mv.W[l] = v + (m.W[l] - m.theta);
-            mv.b[l] = v + (m.b[l] - m.theta);
-        }
-        rescale_all(RD, &mv, 0, NULL, tmp);
-        double tn = eta * (k + 1);
-        for (int i = 0; i < NS; i++) {
-            sym_scale_momentum_step(&De[i], &PD[i], RD[i], eta, beta, lambda);
-            Do[i] = D0[i] * sym_osc_free(&bt->oS, tn) + sym_conv_push(&R->convD[i], 2.0 * eta * RD[i]);
-        }
+        ch2_rescale_charges(RD, NULL, &m, v, tmp);
+        laws_step(bt, eta, lambda, eta * (k + 1), NS, D0, RD, De, PD, Do, R->conv);
         char note[64];
         snprintf(note, sizeof note, "beta %g %s loss %.3f", beta, "plain", loss);
         progress_update(&R->pr, (double)(2 * ib) * K + k + 1, 2.0 * o->betas.n * K, note);
     }
-    tsv_line(R->tt, "%s", "");
-    tsv_line(R->tt, "%s", "");
-    tsv_line(R->tr, "%s", "");
-    tsv_line(R->tr, "%s", "");
-    char key[80];
-    snprintf(key, sizeof key, "rescale_dev_exact_%d", ib);
-    tsv_kv(R->sum, key, worst_De);
-    snprintf(key, sizeof key, "rescale_dev_osc_%d", ib);
-    tsv_kv(R->sum, key, worst_Do);
-    snprintf(key, sizeof key, "translation_dev_exact_%d", ib);
-    tsv_kv(R->sum, key, worst_e);
+    end_block(R->tt);
+    end_block(R->tr);
+    ch2_kvf(R->sum, worst_De, "rescale_dev_exact_%d", ib);
+    ch2_kvf(R->sum, worst_Do, "rescale_dev_osc_%d", ib);
+    ch2_kvf(R->sum, worst_e, "translation_dev_exact_%d", ib);
     int n;
     double hp = half_period(R->strace, K, &n);
-    snprintf(key, sizeof key, "translation_zero_crossings_%d", ib);
-    tsv_kv(R->sum, key, n);
+    ch2_kvf(R->sum, n, "translation_zero_crossings_%d", ib);
     if (n >= 2) {
-        snprintf(key, sizeof key, "translation_period_meas_steps_%d", ib);
-        tsv_kv(R->sum, key, 2 * hp);
-        snprintf(key, sizeof key, "translation_period_relerr_%d", ib);
-        tsv_kv(R->sum, key, fabs(2 * hp * eta / sym_osc_period(&bt->oT) - 1));
+        ch2_kvf(R->sum, 2 * hp, "translation_period_meas_steps_%d", ib);
+        ch2_kvf(R->sum, fabs(2 * hp * eta / sym_osc_period(&bt->oT) - 1),
+                "translation_period_relerr_%d", ib);
     }
     free(v);
     mlp_free(&m);
@@ -260,12 +234,9 @@ static void run_bn(run_t *R, const beta_t *bt)
     const int NS = 2 * H, ib = bt->ib;
     double Q0[2 * H], Q[2 * H], Qe[2 * H], Pe[2 * H], Rv[2 * H], Qo[2 * H];
     mlp_t m;
-    model_init(R, &m, 1);
+    ch2_net_init(&m, &R->data, 1);
     double *v = xcalloc(m.n_params, sizeof *v);
-    for (int i = 0; i < NS; i++)
-        sym_conv_init(&R->convD[i], &bt->oS, eta);
-    sym_in_sqnorm(Q0, m.W[0], m.b[0], H, IN);
-    sym_in_sqnorm(Q0 + H, m.W[1], m.b[1], H, H);
+    ch2_scale_charges(Q0, &m, m.theta);
     memcpy(Qe, Q0, sizeof Q0);
     for (int i = 0; i < NS; i++) {
         Pe[i] = 0.0;
@@ -275,8 +246,7 @@ static void run_bn(run_t *R, const beta_t *bt)
     double worst_e = 0.0, worst_o = 0.0;
     for (long k = 0; k <= K; k++) {
         double t = eta * k;
-        sym_in_sqnorm(Q, m.W[0], m.b[0], H, IN);
-        sym_in_sqnorm(Q + H, m.W[1], m.b[1], H, H);
+        ch2_scale_charges(Q, &m, m.theta);
         double de = 0.0, dosc = 0.0, mm = 0.0, me = 0.0, mo = 0.0;
         for (int i = 0; i < NS; i++) {
             de = fmax(de, fabs(Q[i] - Qe[i]) / Q[i]);
@@ -293,28 +263,15 @@ static void run_bn(run_t *R, const beta_t *bt)
             break;
         double loss = train_step(R, &m, v, beta);
         /* R = |v_A|^2 of the buffer after the step, same layout as theta */
-        double *vW0 = v + (m.W[0] - m.theta), *vb0 = v + (m.b[0] - m.theta);
-        double *vW1 = v + (m.W[1] - m.theta), *vb1 = v + (m.b[1] - m.theta);
-        sym_in_sqnorm(Rv, vW0, vb0, H, IN);
-        sym_in_sqnorm(Rv + H, vW1, vb1, H, H);
-        double tn = eta * (k + 1);
-        for (int i = 0; i < NS; i++) {
-            sym_scale_momentum_step(&Qe[i], &Pe[i], Rv[i], eta, beta, lambda);
-            /* forcing 2|theta'|^2 dt with theta' = -v, dt = eta */
-            double forced = sym_conv_push(&R->conv[i], 2.0 * eta * Rv[i]);
-            Qo[i] = Q0[i] * sym_osc_free(&bt->oS, tn) + forced;
-        }
+        ch2_scale_charges(Rv, &m, v);
+        laws_step(bt, eta, lambda, eta * (k + 1), NS, Q0, Rv, Qe, Pe, Qo, R->conv);
         char note[64];
         snprintf(note, sizeof note, "beta %g %s loss %.3f", beta, "bn", loss);
         progress_update(&R->pr, (double)(2 * ib + 1) * K + k + 1, 2.0 * o->betas.n * K, note);
     }
-    tsv_line(R->ts, "%s", "");
-    tsv_line(R->ts, "%s", "");
-    char key[80];
-    snprintf(key, sizeof key, "scale_dev_exact_%d", ib);
-    tsv_kv(R->sum, key, worst_e);
-    snprintf(key, sizeof key, "scale_dev_osc_%d", ib);
-    tsv_kv(R->sum, key, worst_o);
+    end_block(R->ts);
+    ch2_kvf(R->sum, worst_e, "scale_dev_exact_%d", ib);
+    ch2_kvf(R->sum, worst_o, "scale_dev_osc_%d", ib);
     free(v);
     mlp_free(&m);
 }
@@ -323,33 +280,23 @@ static void beta_summary(run_t *R, const beta_t *bt)
 {
     const double eta = R->o.eta;
     const int ib = bt->ib;
-    char key[80];
-    snprintf(key, sizeof key, "beta_%d", ib);
-    tsv_kv(R->sum, key, bt->beta);
-    snprintf(key, sizeof key, "gamma_%d", ib);
-    tsv_kv(R->sum, key, bt->gamma);
-    snprintf(key, sizeof key, "damping_steps_%d", ib);
-    tsv_kv(R->sum, key, 1.0 / (bt->gamma * eta));
-    snprintf(key, sizeof key, "translation_regime_%d", ib);
-    tsv_kv(R->sum, key, bt->oT.regime);
-    snprintf(key, sizeof key, "scale_regime_%d", ib);
-    tsv_kv(R->sum, key, bt->oS.regime);
-    if (bt->oT.regime > 0) {
-        snprintf(key, sizeof key, "translation_period_steps_%d", ib);
-        tsv_kv(R->sum, key, sym_osc_period(&bt->oT) / eta);
-    }
-    if (bt->oS.regime > 0) {
-        snprintf(key, sizeof key, "scale_period_steps_%d", ib);
-        tsv_kv(R->sum, key, sym_osc_period(&bt->oS) / eta);
-    }
+    ch2_kvf(R->sum, bt->beta, "beta_%d", ib);
+    ch2_kvf(R->sum, bt->gamma, "gamma_%d", ib);
+    ch2_kvf(R->sum, 1.0 / (bt->gamma * eta), "damping_steps_%d", ib);
+    ch2_kvf(R->sum, bt->oT.regime, "translation_regime_%d", ib);
+    ch2_kvf(R->sum, bt->oS.regime, "scale_regime_%d", ib);
+    if (bt->oT.regime > 0)
+        ch2_kvf(R->sum, sym_osc_period(&bt->oT) / eta, "translation_period_steps_%d", ib);
+    if (bt->oS.regime > 0)
+        ch2_kvf(R->sum, sym_osc_period(&bt->oS) / eta, "scale_period_steps_%d", ib);
 }
 
 static const char about[] =
     "Heavy-ball SGD with weight decay: the charges as damped, driven oscillators (NM).";
 
 static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
-    ARG_LONG(opts_t, seed, "20210301", "seed (PCG32 streams 1 init, 2 minibatches)"),
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "output prefix: writes PREFIX_NAME.tsv"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 init, 2 minibatches)"),
     ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
     ARG_DOUBLE(opts_t, lambda, "1e-3", "weight decay (coupled)"),
     ARG_DOUBLES(opts_t, betas, "0.9,0.99", "momenta, one block each (at most 4)"),
@@ -375,17 +322,10 @@ int main(int argc, char **argv)
     run_t *R = xcalloc(1, sizeof *R);
     R->o = opts;
     const opts_t *o = &R->o;
-    char err[512];
-    if (fmnist_load(&R->ds, NULL, "train", err, sizeof err))
-        die("%s", err);
-    if (minibatch_init(&R->mb, &R->ds, o->subset, MINIBATCH_STREAM, (uint64_t)o->seed, 2))
-        die("--subset %d: must be in 1..%d", o->subset, R->ds.n);
-    R->x = xmalloc((size_t)o->batch * IN * sizeof *R->x);
-    R->y = xmalloc((size_t)o->batch * sizeof *R->y);
+    ch2_data_open(&R->data, o->subset, o->batch, (uint64_t)o->seed);
     open_outputs(R, argc, argv);
     R->strace = xmalloc((size_t)(o->steps + 1) * sizeof *R->strace);
     R->conv = xmalloc((size_t)2 * H * sizeof *R->conv);
-    R->convD = xmalloc((size_t)2 * H * sizeof *R->convD);
     progress_begin(&R->pr, "momentum");
     for (int ib = 0; ib < NB; ib++) {
         beta_t bt = {.ib = ib, .beta = o->betas.v[ib]};
@@ -401,9 +341,8 @@ int main(int argc, char **argv)
     tsv_finish(R->ts);
     tsv_finish(R->tr);
     tsv_finish(R->sum);
-    free(R->strace), free(R->conv), free(R->convD), free(R->x), free(R->y);
-    minibatch_free(&R->mb);
-    dataset_free(&R->ds);
+    free(R->strace), free(R->conv);
+    ch2_data_close(&R->data);
     free(R);
     return 0;
 }

@@ -1,84 +1,82 @@
-/* sgd_charges.c: experiments E2-E4 of the chapter (Kunin et al. 2021, NM
- * Fig. 5 and eqs. 18-20), plus the gradient and Hessian constraints of NM
- * sec. 3 measured on the same trained networks.
+/* sgd_charges.c: the charges of Neural Mechanics (Kunin et al. 2021, NM) on
+ * a trained network: the gradient and Hessian constraints, the charges under
+ * SGD with coupled weight decay against the one-step laws and NM's
+ * continuous laws, and the gradient noise along the generators.
  *
  * A 784-128-128-10 ReLU MLP (mlp.h) is trained on a Fashion-MNIST subset by
  * SGD with coupled weight decay, once per lambda, same initialisation and
- * same batches.  Per unit it measures a charge and predicts it twice:
+ * same batches (one seed: init, batches, checks).  Per unit it measures a
+ * charge and predicts it twice:
  *   exact:  the one-step law driven by the measured minibatch gradient norms
  *           (symmetry.h: sym_*_step; an identity, so round-off is expected);
- *   flow:   NM eqs. (18)-(20) in continuous time t = eta k, with the same
- *           measured norms held constant over each step (off by O(eta lambda)).
+ *   flow:   NM's continuous laws in t = eta k, with the same measured norms
+ *           held constant over each step (off by O(eta lambda)).
  *
  *   --net plain   biases, no BN: translation of the softmax layer's columns
  *                 (and bias), rescale of both hidden layers' ReLU units;
  *   --net bn      Linear -> BatchNorm(eps = 0, no affine) -> ReLU: scale of
  *                 both hidden layers' incoming weights (+ bias).
  *
- * Writes into --out-dir (default data/ch2), for net N in {plain, bn}:
- *   translation.tsv, rescale.tsv (plain) or scale.tsv (bn): one block per
- *       lambda: step, t, eta*lambda*step, mean over units of c/c0 (measured,
- *       exact, flow), three units (measured, exact, flow), and the largest
- *       deviation over units at that step (exact, flow);
- *   constraints_N.tsv   per step, relative constraint residuals and controls;
- *   hessian_N.tsv       central-difference H xi against -(d xi)^T g, by h;
- *   units_bn.tsv        (bn) raw weights of one unit and its charge, per step;
- *   sgd_N_summary.tsv   numbers quoted in the chapter. */
+ * In the run --noise-run it measures the gradient noise along every
+ * generator (ch2/lib/noise.h): at the end (plain: per-sample gradients; BN:
+ * minibatch gradients), and for BN also at --share-points steps k = 0 and
+ * K/2^j (j = share-points - 2, ..., 0), the share of the scale law's drive
+ * eta^2 |g_A|^2 that is minibatch noise: per unit tr Sigma_AA / E|g_A|^2, and
+ * over the run the trapezoid integrals in k of both, summed over units.
+ *
+ * Writes PREFIX_NAME.tsv for --out PREFIX:
+ *   plain: translation, rescale (one block per lambda: step, t, eta lambda k,
+ *          mean over units of c/c0 (measured, exact, flow), three units, and
+ *          the largest deviation over units, exact and flow);
+ *   bn:    scale (one row per logged step, five columns per lambda: mean
+ *          c/c0 measured, exact, flow; largest deviation exact, flow),
+ *          units (raw weights of one unit and its charge), noise_share;
+ *   both:  constraints (per step, relative residuals and controls),
+ *          hessian_KIND (central-difference H xi against -(d xi)^T g, by h),
+ *          noise (per group at the end of --noise-run), summary. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/args.h"
-#include "core/batch.h"
-#include "core/idx.h"
 #include "core/rng.h"
+#include "core/stats.h"
 #include "core/tsv.h"
 #include "core/util.h"
+#include "experiments/ch2/lib/net.h"
+#include "experiments/ch2/lib/noise.h"
+#include "experiments/ch2/lib/out.h"
 #include "nn/mlp.h"
 #include "nn/optim.h"
 #include "nn/symmetry.h"
 
-enum { NL_MAX = 8, NSHOW = 3, H = 128, IN = 784, C = 10 };
+enum { NL_MAX = 8, NSHOW = 3, H = CH2_H, IN = CH2_IN, C = CH2_C, NCOL = 5 };
 #define EPS_MACH 2.220446049250313e-16
 
-typedef enum { K_TRANSLATION, K_RESCALE, K_SCALE } kind_t;
-static const char *kind_name[3] = {"translation", "rescale", "scale"};
+static const char *kind_name[3] = {"translation", "scale", "rescale"};
 
-/* Charge per group and its natural magnitude (for relative deviations). */
-static int n_groups(kind_t k)
+/* Charge per group (and its natural magnitude, for relative deviations),
+ * read from vec laid out as theta: the weights, or the gradient. */
+static int n_groups(sym_kind_t k)
 {
-    return k == K_TRANSLATION ? H + 1 : 2 * H;
+    return k == SYM_TRANSLATION ? H + 1 : 2 * H;
 }
 
-static void measure(kind_t k, const mlp_t *m, int on_grad, double *c, double *mag, double *tmp)
+static void measure(sym_kind_t k, const mlp_t *m, const double *vec, double *c, double *mag,
+                    double *tmp)
 {
-    double *const *W = on_grad ? m->dW : m->W;
-    double *const *b = on_grad ? m->db : m->b;
     switch (k) {
-    case K_TRANSLATION:
-        sym_col_sum(c, W[2], b[2], C, H);
+    case SYM_TRANSLATION:
+        sym_col_sum(c, ch2_W(m, vec, 2), ch2_b(m, vec, 2), C, H);
         if (mag)
-            sym_col_abs(mag, W[2], b[2], C, H);
+            sym_col_abs(mag, ch2_W(m, vec, 2), ch2_b(m, vec, 2), C, H);
         break;
-    case K_RESCALE:
-        /* hidden layer 1 (W0 rows in, W1 columns out), hidden layer 2 (W1, W2) */
-        sym_rescale_charge(c, W[0], b[0], W[1], H, IN, H);
-        sym_rescale_charge(c + H, W[1], b[1], W[2], H, H, C);
-        if (mag) {
-            sym_in_sqnorm(mag, W[0], b[0], H, IN);
-            sym_out_sqnorm(tmp, W[1], H, H);
-            for (int i = 0; i < H; i++)
-                mag[i] += tmp[i];
-            sym_in_sqnorm(mag + H, W[1], b[1], H, H);
-            sym_out_sqnorm(tmp, W[2], C, H);
-            for (int i = 0; i < H; i++)
-                mag[H + i] += tmp[i];
-        }
+    case SYM_RESCALE:
+        ch2_rescale_charges(c, mag, m, vec, tmp);
         break;
-    case K_SCALE:
-        sym_in_sqnorm(c, W[0], b[0], H, IN);
-        sym_in_sqnorm(c + H, W[1], b[1], H, H);
+    case SYM_SCALE:
+        ch2_scale_charges(c, m, vec);
         if (mag)
             memcpy(mag, c, 2 * H * sizeof *c);
         break;
@@ -86,6 +84,14 @@ static void measure(kind_t k, const mlp_t *m, int on_grad, double *c, double *ma
 }
 
 /* ------------------------------------------------ Hessian constraints */
+
+static double norm(const double *v, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += v[i] * v[i];
+    return sqrt(s);
+}
 
 /* Central-difference Hessian-vector product: hv = (g(th + h xi) - g(th - h xi)) / 2h. */
 static void hvp(mlp_t *m, const double *x, const int *y, int B, const double *th0,
@@ -104,17 +110,45 @@ static void hvp(mlp_t *m, const double *x, const int *y, int B, const double *th
     memcpy(m->theta, th0, n * sizeof *th0);
 }
 
-static double norm(const double *v, size_t n)
+/* The group of kind k checked (hidden layer 1 for scale, layer 2 for
+ * rescale, the softmax columns for translation): the first unit from 3 on
+ * whose group has a non-zero gradient (a dead ReLU unit has none, and its
+ * Hessian vanishes too), as dense vectors: the generator xi and the
+ * prediction p = -(d xi/d theta)^T g, which is -xi(g) for the linear
+ * generators of scale and rescale and 0 for translation.  Returns the unit. */
+static int unit_group(const mlp_t *m, sym_kind_t k, const double *g0, double *xi, double *p)
 {
-    double s = 0.0;
-    for (size_t i = 0; i < n; i++)
-        s += v[i] * v[i];
-    return sqrt(s);
+    const int l = k == SYM_TRANSLATION ? 2 : (k == SYM_SCALE ? 0 : 1);
+    sym_layer_t L = ch2_layer(m, l), next = ch2_layer(m, l < 2 ? l + 1 : l);
+    size_t cap = m->n_params, *idx = xmalloc(cap * sizeof *idx), nz = 0;
+    double *v = xmalloc(cap * sizeof *v);
+    int unit = 3;
+    for (;; unit++) {
+        nz = sym_generator(idx, v, k, g0, &L, &next, unit);
+        if (!nz)
+            die("hessian check: no unit with a gradient in layer %d", l);
+        double gg = 0.0;
+        for (size_t j = 0; j < nz; j++)
+            gg += g0[idx[j]] * g0[idx[j]];
+        if (gg > 0.0)
+            break;
+    }
+    if (k != SYM_TRANSLATION)                  /* v = xi(g), as the loop left it */
+        for (size_t j = 0; j < nz; j++)
+            p[idx[j]] = -v[j];
+    sym_generator(idx, v, k, m->theta, &L, &next, unit);
+    for (size_t j = 0; j < nz; j++)
+        xi[idx[j]] = v[j];
+    free(idx), free(v);
+    return unit;
 }
 
-/* For one group: generator xi and prediction p = -(d xi/d theta)^T g, and a
- * random control direction r with the same support and norm. */
-static void hessian_check(mlp_t *m, kind_t k, const double *x, const int *y, int B, rng_t *r,
+/* The residual |H xi - p| at nine steps h against a random control r with
+ * the same support and norm, and its theory: scale moves exactly along its
+ * orbit, so the residual is h^2/(1-h^2) |g_A|; rescale's straight line
+ * leaves the orbit at O(h^2), so only the order is predicted (h^2 through
+ * h = 1e-2); translation is round-off, eps |g| / h. */
+static void hessian_check(mlp_t *m, sym_kind_t k, const double *x, const int *y, int B, rng_t *r,
                           tsv_t *t, tsv_t *sum)
 {
     size_t n = m->n_params;
@@ -124,40 +158,9 @@ static void hessian_check(mlp_t *m, kind_t k, const double *x, const int *y, int
     memcpy(th0, m->theta, n * sizeof *th0);
     mlp_train_batch(m, x, y, B, NULL);
     memcpy(g0, m->grad, n * sizeof *g0);
-    const int unit = 3;
-    size_t off;
-    double gA = 0.0;             /* |g| on the part of the group the theory's O(h^2) term uses */
-    switch (k) {
-    case K_TRANSLATION:          /* column `unit` of W2 (all classes) */
-        off = (size_t)(m->W[2] - m->theta);
-        for (int c = 0; c < C; c++)
-            xi[off + (size_t)c * H + unit] = 1.0;
-        break;
-    case K_SCALE:                /* row `unit` of W0 and b0[unit] */
-        off = (size_t)(m->W[0] - m->theta) + (size_t)unit * IN;
-        for (int j = 0; j < IN; j++)
-            xi[off + j] = th0[off + j], p[off + j] = -g0[off + j];
-        off = (size_t)(m->b[0] - m->theta) + unit;
-        xi[off] = th0[off], p[off] = -g0[off];
-        for (size_t i = 0; i < n; i++)
-            gA += p[i] * p[i];
-        gA = sqrt(gA);
-        break;
-    case K_RESCALE:              /* unit `unit` of hidden layer 2: in = W1 row + b1, out = W2 column */
-        off = (size_t)(m->W[1] - m->theta) + (size_t)unit * H;
-        for (int j = 0; j < H; j++)
-            xi[off + j] = th0[off + j], p[off + j] = -g0[off + j], gA += g0[off + j] * g0[off + j];
-        off = (size_t)(m->b[1] - m->theta) + unit;
-        xi[off] = th0[off], p[off] = -g0[off], gA += g0[off] * g0[off];
-        gA = sqrt(gA);
-        off = (size_t)(m->W[2] - m->theta);
-        for (int c = 0; c < C; c++) {
-            size_t i = off + (size_t)c * H + unit;
-            xi[i] = -th0[i], p[i] = g0[i];
-        }
-        break;
-    }
-    double nx = norm(xi, n);
+    int unit = unit_group(m, k, g0, xi, p);
+    ch2_kvf(sum, unit, "hess_%s_unit", kind_name[k]);
+    double gA = norm(p, n), nx = norm(xi, n);
     for (size_t i = 0; i < n; i++)
         if (xi[i] != 0.0)
             rc[i] = rng_normal(r);
@@ -177,32 +180,23 @@ static void hessian_check(mlp_t *m, kind_t k, const double *x, const int *y, int
     }
     for (int q = 0; q < 9; q++) {
         double h = hs[q];
-        /* theory: scale moves exactly along its orbit, so the residual is
-         * h^2/(1-h^2) |g_A|; rescale's straight line leaves the orbit at
-         * O(h^2), so only the order is predicted (h^2 through h = 1e-2);
-         * translation is round-off, eps |g| / h. */
-        double theory = k == K_TRANSLATION ? EPS_MACH * norm(g0, n) / h
-                        : k == K_SCALE     ? h * h / (1.0 - h * h) * gA
-                                           : res[2] * (h / hs[2]) * (h / hs[2]);
+        double theory = k == SYM_TRANSLATION ? EPS_MACH * norm(g0, n) / h
+                        : k == SYM_SCALE     ? h * h / (1.0 - h * h) * gA
+                                             : res[2] * (h / hs[2]) * (h / hs[2]);
         tsv_rowv(t, 5, h, res[q] / ctrl[q], ctrl[q], theory / ctrl[q], res[q]);
-        if (q > 0 && k != K_TRANSLATION && q <= 3) {
+        if (q > 0 && k != SYM_TRANSLATION && q <= 3) {
             double ratio = res[q - 1] / res[q] / (hs[q - 1] * hs[q - 1] / (h * h));
-            if (fabs(ratio - 1.0) > worst_ratio)
-                worst_ratio = fabs(ratio - 1.0);
+            worst_ratio = fmax(worst_ratio, fabs(ratio - 1.0));
         }
         if (q == 4) {
-            char key[64];
-            snprintf(key, sizeof key, "hess_%s_rel_h1e-3", kind_name[k]);
-            tsv_kv(sum, key, res[q] / ctrl[q]);
-            snprintf(key, sizeof key, "hess_%s_theory_rel_h1e-3", kind_name[k]);
-            tsv_kv(sum, key, theory / ctrl[q]);
+            ch2_kvf(sum, res[q] / ctrl[q], "hess_%s_rel_h1e-3", kind_name[k]);
+            ch2_kvf(sum, theory / ctrl[q], "hess_%s_theory_rel_h1e-3", kind_name[k]);
+            if (k == SYM_SCALE)      /* the exact orbit: residual = theory */
+                ch2_kvf(sum, fabs(res[q] - theory) / theory, "hess_%s_theory_dev", kind_name[k]);
         }
     }
-    if (k != K_TRANSLATION) {
-        char key[64];
-        snprintf(key, sizeof key, "hess_%s_h2_slope_dev", kind_name[k]);
-        tsv_kv(sum, key, worst_ratio);
-    }
+    if (k != SYM_TRANSLATION)
+        ch2_kvf(sum, worst_ratio, "hess_%s_h2_slope_dev", kind_name[k]);
     memcpy(m->theta, th0, n * sizeof *th0);
     free(th0), free(g0), free(xi), free(p), free(rc), free(hv), free(gp);
 }
@@ -223,13 +217,14 @@ static double translation_vs_act(const double *gW, const double *h, int B, int C
     return worst;
 }
 
-/* ----------------------------------------------------------- main */
+/* ----------------------------------------------------------- the runs */
 
 typedef struct {
-    int net, batch, subset, resid_run;
+    int net, batch, subset, resid_run, noise_run, noise_samples, noise_rand;
     double eta;
     long seed, steps, every;
-    const char *out_dir;
+    int share_points;
+    const char *out;
     arg_doubles_t lambdas;
     arg_ints_t units;
 } opts_t;
@@ -238,43 +233,75 @@ typedef struct {
 typedef struct {
     opts_t o;
     int bn, nk, NL;
-    kind_t kinds[2];
+    sym_kind_t kinds[2];
     int ushow[NSHOW * 2];
-    dataset_t ds;
-    minibatch_t mb;
-    double *x;
-    int *y;
-    tsv_t *out[2], *raw, *cons, *sum;
+    ch2_data_t data;
+    minibatch_t nmb;                       /* batches for the noise measurement */
+    double *nx;
+    int *ny;
+    rng_t nrng;
+    tsv_t *out[2], *raw, *cons, *sum, *share;
     double *c, *mag, *tmp, *gg, *c0[2], *ex[2], *fl[2];
+    double *wide;                          /* bn: [rows][NCOL * NL] for the scale table */
+    long nrows;
     double worst_exact_all[2], worst_res[6], min_ctrl[3];
 } run_t;
+
+static void open_blocked(run_t *R, int q, int argc, char **argv)
+{
+    const opts_t *o = &R->o;
+    R->out[q] = tsv_createf(argc, argv, "%s_%s.tsv", o->out, kind_name[R->kinds[q]]);
+    tsv_comment(R->out[q], "seed %ld, eta %g, batch %d, steps %ld, subset %d, net plain", o->seed,
+                o->eta, o->batch, o->steps, o->subset);
+    tsv_comment(R->out[q], "exact: %s; flow: NM's continuous law with measured |g_A|^2 per step",
+                R->kinds[q] == SYM_TRANSLATION ? "s' = (1 - eta lambda) s"
+                                               : "Q' = (1 - eta lambda)^2 Q + eta^2 G");
+    tsv_comment(R->out[q], "one block per lambda (gnuplot index), lambdas %s", o->lambdas.text);
+    tsv_columns(R->out[q], "step\tt\telk\tmean_meas\tmean_exact\tmean_flow\t"
+                           "u1_meas\tu1_exact\tu1_flow\tu2_meas\tu2_exact\tu2_flow\t"
+                           "u3_meas\tu3_exact\tu3_flow\tdev_exact\tdev_flow");
+}
+
+static void open_bn(run_t *R, int argc, char **argv)
+{
+    const opts_t *o = &R->o;
+    tsv_t *t = R->out[0] = tsv_createf(argc, argv, "%s_scale.tsv", o->out);
+    tsv_comment(t, "seed %ld, eta %g, batch %d, steps %ld, subset %d, net bn, lambdas %s", o->seed,
+                o->eta, o->batch, o->steps, o->subset, o->lambdas.text);
+    tsv_comment(t, "per lambda l: mean over the 2H BN units of Q/Q0 measured, by the exact law "
+                   "Q' = (1 - eta lambda)^2 Q + eta^2 |g_A|^2, by NM's continuous law (measured "
+                   "|g_A|^2); largest relative deviation over units from each");
+    char cols[1024] = "step\tt";
+    for (int l = 0; l < R->NL; l++) {
+        size_t len = strlen(cols);
+        snprintf(cols + len, sizeof cols - len,
+                 "\tmeas_%d\texact_%d\tflow_%d\tdev_exact_%d\tdev_flow_%d", l, l, l, l, l);
+    }
+    tsv_columns(t, cols);
+    R->nrows = o->steps / o->every + 1 + (o->steps % o->every != 0);
+    R->wide = xcalloc((size_t)R->nrows * NCOL * R->NL, sizeof *R->wide);
+    /* NM Fig. 1 in miniature: raw weights of one unit against its charge */
+    R->raw = tsv_createf(argc, argv, "%s_units.tsv", o->out);
+    tsv_comment(R->raw, "lambda %g; unit 0 of hidden layer 2: W1[0, j] for j = 0..5, and its "
+                        "scale charge Q (measured, exact law)", o->lambdas.v[o->resid_run]);
+    tsv_columns(R->raw, "step\tt\tw0\tw1\tw2\tw3\tw4\tw5\tQ_meas\tQ_exact");
+    R->share = tsv_createf(argc, argv, "%s_noise_share.tsv", o->out);
+    tsv_comment(R->share, "lambda %g; %d minibatches of %d at fixed theta at %d steps; per "
+                          "BN unit the share tr Sigma_AA / mean |g_A|^2 of minibatch noise in the "
+                          "drive of the scale law; total: sums over units",
+                o->lambdas.v[o->noise_run], o->noise_samples, o->batch, o->share_points);
+    tsv_columns(R->share, "step\tshare_total\tshare_median\tshare_q10\tshare_q90");
+}
 
 static void open_outputs(run_t *R, int argc, char **argv)
 {
     const opts_t *o = &R->o;
-    const char *net = R->bn ? "bn" : "plain";
-    for (int q = 0; q < R->nk; q++) {
-        R->out[q] = tsv_createf(argc, argv, "%s/%s.tsv", o->out_dir, kind_name[R->kinds[q]]);
-        tsv_comment(R->out[q], "seed %llu, eta %g, batch %d, steps %ld, subset %d, net %s",
-                    (unsigned long long)o->seed, o->eta, o->batch, o->steps, o->subset, net);
-        tsv_comment(R->out[q], "exact: %s; flow: NM eqs. 18-20 with measured |g_A|^2 per step",
-                    R->kinds[q] == K_TRANSLATION ? "s' = (1 - eta lambda) s"
-                                                 : "Q' = (1 - eta lambda)^2 Q + eta^2 G");
-        tsv_comment(R->out[q], "one block per lambda (gnuplot index), lambdas %s", o->lambdas.text);
-        tsv_columns(R->out[q], "step\tt\telk\tmean_meas\tmean_exact\tmean_flow\t"
-                               "u1_meas\tu1_exact\tu1_flow\tu2_meas\tu2_exact\tu2_flow\t"
-                               "u3_meas\tu3_exact\tu3_flow\tdev_exact\tdev_flow");
-    }
-    /* NM Fig. 1 in miniature: a few raw weights of one unit against the unit's
-     * charge, in the run with index --resid-run */
-    R->raw = NULL;
-    if (R->bn) {
-        R->raw = tsv_createf(argc, argv, "%s/units_bn.tsv", o->out_dir);
-        tsv_comment(R->raw, "lambda %g; unit 0 of hidden layer 2: W1[0, j] for j = 0..5, and its "
-                            "scale charge Q (measured, exact law)", o->lambdas.v[o->resid_run]);
-        tsv_columns(R->raw, "step\tt\tw0\tw1\tw2\tw3\tw4\tw5\tQ_meas\tQ_exact");
-    }
-    R->cons = tsv_createf(argc, argv, "%s/constraints_%s.tsv", o->out_dir, net);
+    if (R->bn)
+        open_bn(R, argc, argv);
+    else
+        for (int q = 0; q < R->nk; q++)
+            open_blocked(R, q, argc, argv);
+    R->cons = tsv_createf(argc, argv, "%s_constraints.tsv", o->out);
     tsv_comment(R->cons, "relative residuals of the gradient constraints (symmetry.h), lambda %g",
                 o->lambdas.v[o->resid_run]);
     if (R->bn)
@@ -282,7 +309,7 @@ static void open_outputs(run_t *R, int argc, char **argv)
     else
         tsv_columns(R->cons, "step\ttranslation\trescale_l1\trescale_l2\tctrl_translation_hidden\t"
                              "ctrl_scale_l1\tloss\ttranslation_vs_act");
-    R->sum = tsv_createf(argc, argv, "%s/sgd_%s_summary.tsv", o->out_dir, net);
+    R->sum = tsv_createf(argc, argv, "%s_summary.tsv", o->out);
     tsv_columns(R->sum, "key\tvalue");
     tsv_kv(R->sum, "eta", o->eta);
     tsv_kv(R->sum, "batch", o->batch);
@@ -293,47 +320,52 @@ static void open_outputs(run_t *R, int argc, char **argv)
 
 /* Per-run worst deviations and the final means of one kind of charge. */
 typedef struct {
-    double worst_exact[2], worst_flow[2], final_mean[2][3];
+    double worst_exact[2], worst_flow[2], final_mean[2][3], min_mean[2], max_mean[2];
 } devs_t;
 
 /* The charges after k steps against both predictions: a row every --every
- * steps, and the worst deviations so far. */
+ * steps (plain: a row of the lambda's block; bn: the lambda's columns of the
+ * wide table), and the worst deviations so far. */
 static void record(run_t *R, const mlp_t *m, long k, double lambda, int l, devs_t *d)
 {
     const opts_t *o = &R->o;
     double *c = R->c, *mag = R->mag;
+    const int logged = k % o->every == 0 || k == o->steps;
     for (int q = 0; q < R->nk; q++) {
         int ng = n_groups(R->kinds[q]);
-        measure(R->kinds[q], m, 0, c, mag, R->tmp);
+        measure(R->kinds[q], m, m->theta, c, mag, R->tmp);
         double de = 0.0, df = 0.0, mm = 0.0, me = 0.0, mf = 0.0;
         double *ex = R->ex[q], *fl = R->fl[q], *c0 = R->c0[q];
         for (int i = 0; i < ng; i++) {
-            double e = fabs(c[i] - ex[i]) / mag[i], f = fabs(c[i] - fl[i]) / mag[i];
-            if (e > de)
-                de = e;
-            if (f > df)
-                df = f;
+            de = fmax(de, fabs(c[i] - ex[i]) / mag[i]);
+            df = fmax(df, fabs(c[i] - fl[i]) / mag[i]);
             mm += c[i] / c0[i], me += ex[i] / c0[i], mf += fl[i] / c0[i];
         }
         mm /= ng, me /= ng, mf /= ng;
-        if (de > d->worst_exact[q])
-            d->worst_exact[q] = de;
-        if (df > d->worst_flow[q])
-            d->worst_flow[q] = df;
+        d->worst_exact[q] = fmax(d->worst_exact[q], de);
+        d->worst_flow[q] = fmax(d->worst_flow[q], df);
         d->final_mean[q][0] = mm, d->final_mean[q][1] = me, d->final_mean[q][2] = mf;
-        if (k % o->every == 0 || k == o->steps) {
-            double row[17] = {(double)k, o->eta * k, o->eta * lambda * k, mm, me, mf};
-            for (int u = 0; u < NSHOW; u++) {
-                int i = R->ushow[q * NSHOW + u];
-                /* translation units are shown as s/s0 (they collapse on one law) */
-                double s = R->kinds[q] == K_TRANSLATION ? 1.0 / c0[i] : 1.0;
-                row[6 + 3 * u] = c[i] * s;
-                row[7 + 3 * u] = ex[i] * s;
-                row[8 + 3 * u] = fl[i] * s;
-            }
-            row[15] = de, row[16] = df;
-            tsv_row(R->out[q], 17, row);
+        d->min_mean[q] = k == 0 ? mm : fmin(d->min_mean[q], mm);
+        d->max_mean[q] = k == 0 ? mm : fmax(d->max_mean[q], mm);
+        if (!logged)
+            continue;
+        if (R->bn) {
+            long r = k / o->every + (k % o->every != 0);
+            double *w = R->wide + ((size_t)r * R->NL + l) * NCOL;
+            w[0] = mm, w[1] = me, w[2] = mf, w[3] = de, w[4] = df;
+            continue;
         }
+        double row[17] = {(double)k, o->eta * k, o->eta * lambda * k, mm, me, mf};
+        for (int u = 0; u < NSHOW; u++) {
+            int i = R->ushow[q * NSHOW + u];
+            /* translation units are shown as s/s0 (they collapse on one law) */
+            double s = R->kinds[q] == SYM_TRANSLATION ? 1.0 / c0[i] : 1.0;
+            row[6 + 3 * u] = c[i] * s;
+            row[7 + 3 * u] = ex[i] * s;
+            row[8 + 3 * u] = fl[i] * s;
+        }
+        row[15] = de, row[16] = df;
+        tsv_row(R->out[q], 17, row);
     }
     if (R->raw && l == o->resid_run) {
         const double *w = m->W[1];     /* row 0 of layer 1: unit H + 0 */
@@ -358,10 +390,8 @@ static void constraints(run_t *R, const mlp_t *m, long k, int l, double loss)
         r[3] = sym_rescale_residual(m->W[0], m->b[0], m->dW[0], m->db[0], m->W[1], m->dW[1], H,
                                     IN, H);
         for (int j = 0; j < 3; j++)
-            if (r[j] > worst[j])
-                worst[j] = r[j];
-        if (r[3] < min_ctrl[0])
-            min_ctrl[0] = r[3];
+            worst[j] = fmax(worst[j], r[j]);
+        min_ctrl[0] = fmin(min_ctrl[0], r[3]);
         if (logged)
             tsv_rowv(R->cons, 6, (double)k, r[0], r[1], r[2], r[3], loss);
         return;
@@ -374,20 +404,16 @@ static void constraints(run_t *R, const mlp_t *m, long k, int l, double loss)
     r[3] = sym_translation_residual(m->dW[1], m->db[1], H, H);
     r[4] = sym_scale_residual(m->W[0], m->b[0], m->dW[0], m->db[0], H, IN);
     for (int j = 0; j < 3; j++)
-        if (r[j] > worst[j])
-            worst[j] = r[j];
-    if (r[3] < min_ctrl[0])
-        min_ctrl[0] = r[3];
-    if (r[4] < min_ctrl[1])
-        min_ctrl[1] = r[4];
+        worst[j] = fmax(worst[j], r[j]);
+    min_ctrl[0] = fmin(min_ctrl[0], r[3]);
+    min_ctrl[1] = fmin(min_ctrl[1], r[4]);
     /* translation against the scale set by the activations instead of
      * by the gradient: |sum_c g_cj| / ((1/B) sum_b |h_bj|).  Since
      * sum_c g_cj = sum_b h_bj sum_c dlogit_bc, and each softmax row sums
      * to 1 up to rounding, this should sit at round-off even where the
      * gradient itself is tiny. */
     r[5] = translation_vs_act(m->dW[2], m->act[2], R->o.batch, C, H);
-    if (r[5] > worst[3])
-        worst[3] = r[5];
+    worst[3] = fmax(worst[3], r[5]);
     if (logged)
         tsv_rowv(R->cons, 8, (double)k, r[0], r[1], r[2], r[3], r[4], loss, r[5]);
 }
@@ -399,50 +425,128 @@ static void predict(run_t *R, const mlp_t *m, double lambda)
     for (int q = 0; q < R->nk; q++) {
         int ng = n_groups(R->kinds[q]);
         double *ex = R->ex[q], *fl = R->fl[q];
-        if (R->kinds[q] == K_TRANSLATION) {
+        if (R->kinds[q] == SYM_TRANSLATION) {
             for (int i = 0; i < ng; i++) {
                 ex[i] = sym_translation_step(ex[i], eta, lambda);
                 fl[i] = sym_translation_flow_step(fl[i], eta, lambda);
             }
-        } else {
-            measure(R->kinds[q], m, 1, R->gg, NULL, R->tmp);
-            for (int i = 0; i < ng; i++) {
-                ex[i] = sym_scale_step(ex[i], R->gg[i], eta, lambda);
-                fl[i] = sym_scale_flow_step(fl[i], R->gg[i], eta, lambda);
-            }
+            continue;
+        }
+        measure(R->kinds[q], m, m->grad, R->gg, NULL, R->tmp);
+        for (int i = 0; i < ng; i++) {
+            ex[i] = sym_scale_step(ex[i], R->gg[i], eta, lambda);
+            fl[i] = sym_scale_flow_step(fl[i], R->gg[i], eta, lambda);
         }
     }
 }
 
-/* The run with weight decay lambdas[l]: training, its summary keys, and
- * (for --resid-run) the Hessian constraints on the trained network. */
+/* Checkpoint j of the noise share: 0, then K/2^(P-1-j). */
+static long share_step(const opts_t *o, int j)
+{
+    return j == 0 ? 0 : o->steps >> (o->share_points - 1 - j);
+}
+
+/* BN: the noise share of the scale law's drive, one row of noise_share;
+ * acc gets the sums over units of tr Sigma_AA and mean |g_A|^2 at step k,
+ * acc[2], acc[3] their trapezoid integrals in k so far, acc[4] the last k. */
+static void noise_share(run_t *R, ch2_noise_t *ns, mlp_t *m, long k, double *acc)
+{
+    const opts_t *o = &R->o;
+    ch2_noise_measure(ns, m, &R->nmb, R->nx, R->ny, o->batch, o->noise_samples, &R->nrng);
+    double tr = 0.0, g2 = 0.0, s[2 * H], w[2 * H];
+    for (int a = 0; a < ns->ngroups; a++) {
+        ch2_noise_row_t row;
+        ch2_noise_row(ns, a, &row);
+        s[a] = row.share;
+        tr += row.trace, g2 += row.mean_g2;
+    }
+    if (k > 0) {
+        acc[2] += 0.5 * (k - acc[4]) * (acc[0] + tr);
+        acc[3] += 0.5 * (k - acc[4]) * (acc[1] + g2);
+    }
+    acc[0] = tr, acc[1] = g2, acc[4] = (double)k;
+    tsv_rowv(R->share, 5, (double)k, tr / g2, stats_median(s, ns->ngroups, w),
+             stats_quantile(s, ns->ngroups, 0.1, w), stats_quantile(s, ns->ngroups, 0.9, w));
+}
+
+/* The noise along every generator at the end of the run: one row per group,
+ * and the worst ratios per kind for the summary. */
+static void noise_rows(run_t *R, ch2_noise_t *ns, mlp_t *m, int argc, char **argv)
+{
+    const opts_t *o = &R->o;
+    if (!R->bn)
+        ch2_noise_measure(ns, m, &R->nmb, R->nx, R->ny, o->batch, o->noise_samples, &R->nrng);
+    tsv_t *t = tsv_createf(argc, argv, "%s_noise.tsv", o->out);
+    tsv_comment(t, "end of the run with lambda %g: %d %s gradients at fixed theta; rho = sd of "
+                   "<g_s, u> over sqrt(tr Sigma_AA / |A|), u the unit generator (gen) or %d "
+                   "random unit directions on the same support (rand min, max); roundoff = eps "
+                   "sqrt(mean |g_s,A|^2) / sqrt(tr Sigma_AA / |A|); share = tr Sigma_AA / mean "
+                   "|g_s,A|^2; kind 0 translation, 1 scale, 2 rescale",
+                o->lambdas.v[o->noise_run], o->noise_samples, R->bn ? "minibatch" : "per-sample",
+                o->noise_rand);
+    tsv_columns(t, "kind\tgroup\tsize\trho_gen\trho_rand_min\trho_rand_max\troundoff\tshare");
+    double rho_max[3] = {0, 0, 0}, rand_min = INFINITY, round_max[3] = {0, 0, 0};
+    double *rr = xmalloc(2 * (size_t)ns->ngroups * sizeof *rr);
+    int nr = 0, silent = 0;             /* groups with noise; without (dead units) */
+    for (int a = 0; a < ns->ngroups; a++) {
+        ch2_noise_row_t r;
+        ch2_noise_row(ns, a, &r);
+        int k = ns->kind[a];
+        tsv_rowv(t, 8, (double)k, (double)a, (double)ns->z.start[a + 1] - ns->z.start[a],
+                 r.rho_gen, r.rho_rand_min, r.rho_rand_max, r.roundoff, r.share);
+        if (!(r.trace > 0.0)) {         /* a dead unit: no gradient, no noise, rho = 0/0 */
+            silent++;
+            continue;
+        }
+        rho_max[k] = fmax(rho_max[k], r.rho_gen);
+        round_max[k] = fmax(round_max[k], r.roundoff);
+        rand_min = fmin(rand_min, r.rho_rand_min);
+        rr[nr++] = r.rho_rand_min;
+    }
+    tsv_finish(t);
+    tsv_kv(R->sum, "rho_random_median", stats_median(rr, nr, rr + ns->ngroups));
+    tsv_kv(R->sum, "noise_silent_groups", silent);
+    free(rr);
+    for (int k = 0; k < 3; k++)
+        if (rho_max[k] > 0.0) {
+            ch2_kvf(R->sum, rho_max[k], "rho_%s_max", kind_name[k]);
+            ch2_kvf(R->sum, round_max[k], "roundoff_%s_max", kind_name[k]);
+        }
+    tsv_kv(R->sum, "rho_random_min", rand_min);
+}
+
+/* The run with weight decay lambdas[l]: training, its summary keys, and the
+ * checks of --resid-run and --noise-run on the trained network. */
 static void run_lambda(run_t *R, int l, progress_t *pr, int argc, char **argv)
 {
     const opts_t *o = &R->o;
-    const uint64_t seed = (uint64_t)o->seed;
-    const int B = o->batch;
     const long K = o->steps;
     const double lambda = o->lambdas.v[l];
-    const int dims[4] = {IN, H, H, C};
-    rng_t ri;
-    rng_seed(&ri, seed, 1);
+    const int noise = l == o->noise_run;
     mlp_t m;
-    if (mlp_init(&m, dims, 3, 1, R->bn, 0.0, B, &ri))
-        die("mlp_init failed");
-    minibatch_rewind(&R->mb, seed, 2);
+    ch2_net_init(&m, &R->data, R->bn);
     for (int q = 0; q < R->nk; q++) {
-        measure(R->kinds[q], &m, 0, R->c0[q], NULL, R->tmp);
+        measure(R->kinds[q], &m, m.theta, R->c0[q], NULL, R->tmp);
         memcpy(R->ex[q], R->c0[q], n_groups(R->kinds[q]) * sizeof(double));
         memcpy(R->fl[q], R->c0[q], n_groups(R->kinds[q]) * sizeof(double));
     }
-    devs_t d = {{0, 0}, {0, 0}, {{0}}};
+    ch2_noise_t ns;
+    double share[5] = {0, 0, 0, 0, 0};
+    int next_share = 0;
+    if (noise)
+        ch2_noise_init(&ns, &m, R->bn, o->noise_rand);
+    devs_t d = {{0, 0}, {0, 0}, {{0}}, {0, 0}, {0, 0}};
     double loss = 0.0;
     for (long k = 0; k <= K; k++) {
         record(R, &m, k, lambda, l, &d);       /* the state after k steps */
+        if (noise && R->bn && next_share < o->share_points && k == share_step(o, next_share)) {
+            noise_share(R, &ns, &m, k, share);
+            next_share++;
+        }
         if (k == K)
             break;
-        minibatch_next(&R->mb, R->x, R->y, B);
-        loss = mlp_train_batch(&m, R->x, R->y, B, NULL);
+        ch2_data_next(&R->data);
+        loss = mlp_train_batch(&m, R->data.x, R->data.y, o->batch, NULL);
         constraints(R, &m, k, l, loss);
         predict(R, &m, lambda);
         opt_sgd_step(m.theta, m.grad, NULL, m.n_params, o->eta, 0.0, lambda, OPT_WD_COUPLED);
@@ -451,40 +555,40 @@ static void run_lambda(run_t *R, int l, progress_t *pr, int argc, char **argv)
         progress_update(pr, (double)l * K + k + 1, (double)R->NL * K, note);
     }
     for (int q = 0; q < R->nk; q++) {
-        tsv_line(R->out[q], "%s", "");
-        tsv_line(R->out[q], "%s", "");
-        char key[80];
+        if (!R->bn) {
+            tsv_line(R->out[q], "%s", "");
+            tsv_line(R->out[q], "%s", "");
+        }
         const char *kn = kind_name[R->kinds[q]];
-        snprintf(key, sizeof key, "%s_dev_exact_%d", kn, l);
-        tsv_kv(R->sum, key, d.worst_exact[q]);
-        snprintf(key, sizeof key, "%s_dev_flow_%d", kn, l);
-        tsv_kv(R->sum, key, d.worst_flow[q]);
-        snprintf(key, sizeof key, "%s_final_mean_meas_%d", kn, l);
-        tsv_kv(R->sum, key, d.final_mean[q][0]);
-        snprintf(key, sizeof key, "%s_final_mean_flow_%d", kn, l);
-        tsv_kv(R->sum, key, d.final_mean[q][2]);
-        if (d.worst_exact[q] > R->worst_exact_all[q])
-            R->worst_exact_all[q] = d.worst_exact[q];
+        ch2_kvf(R->sum, d.worst_exact[q], "%s_dev_exact_%d", kn, l);
+        ch2_kvf(R->sum, d.worst_flow[q], "%s_dev_flow_%d", kn, l);
+        ch2_kvf(R->sum, d.final_mean[q][0], "%s_final_mean_meas_%d", kn, l);
+        ch2_kvf(R->sum, d.final_mean[q][2], "%s_final_mean_flow_%d", kn, l);
+        ch2_kvf(R->sum, d.min_mean[q], "%s_min_mean_meas_%d", kn, l);
+        ch2_kvf(R->sum, d.max_mean[q], "%s_max_mean_meas_%d", kn, l);
+        R->worst_exact_all[q] = fmax(R->worst_exact_all[q], d.worst_exact[q]);
     }
-    char key[64];
-    snprintf(key, sizeof key, "lambda_%d", l);
-    tsv_kv(R->sum, key, lambda);
-    snprintf(key, sizeof key, "elk_%d", l);
-    tsv_kv(R->sum, key, o->eta * lambda * K);
-    snprintf(key, sizeof key, "final_loss_%d", l);
-    tsv_kv(R->sum, key, loss);
-
+    ch2_kvf(R->sum, lambda, "lambda_%d", l);
+    ch2_kvf(R->sum, o->eta * lambda * K, "elk_%d", l);
+    ch2_kvf(R->sum, loss, "final_loss_%d", l);
+    if (noise) {
+        noise_rows(R, &ns, &m, argc, argv);
+        if (R->bn)
+            tsv_kv(R->sum, "noise_share_scale", share[2] / share[3]);
+        ch2_noise_free(&ns);
+    }
     if (l == o->resid_run) {
         /* Hessian constraints on the trained network, last batch */
         rng_t rh;
-        rng_seed(&rh, seed, 3);
+        rng_seed(&rh, (uint64_t)o->seed, 3);
         for (int q = 0; q < R->nk; q++) {
-            tsv_t *t = tsv_createf(argc, argv, "%s/hessian_%s_%s.tsv", o->out_dir,
-                                   R->bn ? "bn" : "plain", kind_name[R->kinds[q]]);
-            tsv_comment(t, "H xi + (d xi)^T g by central differences of step h, unit 3, "
-                           "relative to |H r| for a random r on the same group");
+            tsv_t *t = tsv_createf(argc, argv, "%s_hessian_%s.tsv", o->out,
+                                   kind_name[R->kinds[q]]);
+            tsv_comment(t, "H xi + (d xi)^T g by central differences of step h, the first unit "
+                           "from 3 on with a gradient, relative to |H r| for a random r on the "
+                           "same group");
             tsv_columns(t, "h\tresidual_rel\tctrl\ttheory_rel\tresidual");
-            hessian_check(&m, R->kinds[q], R->x, R->y, B, &rh, t, R->sum);
+            hessian_check(&m, R->kinds[q], R->data.x, R->data.y, o->batch, &rh, t, R->sum);
             tsv_finish(t);
         }
     }
@@ -494,15 +598,19 @@ static void run_lambda(run_t *R, int l, progress_t *pr, int argc, char **argv)
 static void write_totals(run_t *R)
 {
     tsv_t *sum = R->sum;
-    for (int q = 0; q < R->nk; q++) {
-        char key[64];
-        snprintf(key, sizeof key, "%s_dev_exact_max", kind_name[R->kinds[q]]);
-        tsv_kv(sum, key, R->worst_exact_all[q]);
-    }
+    for (int q = 0; q < R->nk; q++)
+        ch2_kvf(sum, R->worst_exact_all[q], "%s_dev_exact_max", kind_name[R->kinds[q]]);
     if (R->bn) {
         tsv_kv(sum, "resid_scale_max", fmax(R->worst_res[0], R->worst_res[1]));
         tsv_kv(sum, "resid_translation_max", R->worst_res[2]);
         tsv_kv(sum, "ctrl_rescale_min", R->min_ctrl[0]);
+        double row[2 + NCOL * NL_MAX];
+        for (long r = 0; r < R->nrows; r++) {
+            long k = r * R->o.every < R->o.steps ? r * R->o.every : R->o.steps;
+            row[0] = (double)k, row[1] = R->o.eta * k;
+            memcpy(row + 2, R->wide + (size_t)r * NCOL * R->NL, NCOL * R->NL * sizeof *row);
+            tsv_row(R->out[0], 2 + NCOL * R->NL, row);
+        }
     } else {
         tsv_kv(sum, "resid_translation_max", R->worst_res[0]);
         tsv_kv(sum, "resid_translation_vs_act_max", R->worst_res[3]);
@@ -513,44 +621,57 @@ static void write_totals(run_t *R)
 }
 
 static const char about[] =
-    "SGD with weight decay: charges against exact laws and NM's flow; gradient, Hessian checks.";
+    "SGD with weight decay: charges against exact laws and NM's flow; constraints, noise.";
 
 static const arg_spec_t options[] = {
     ARG_CHOICE(opts_t, net, "plain|bn", ARG_REQUIRED, "biases and no BN (translation, rescale), or BN (scale)"),
-    ARG_STRING(opts_t, out_dir, "data/ch2", "output directory"),
-    ARG_LONG(opts_t, seed, "20210301", "seed (PCG32 streams 1 init, 2 minibatches, 3 Hessian control)"),
+    ARG_STRING(opts_t, out, ARG_REQUIRED, "output prefix: writes PREFIX_NAME.tsv"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 init, 2 minibatches, 3 Hessian control, "
+                                "4 noise batches, 5 noise directions)"),
     ARG_DOUBLE(opts_t, eta, "0.1", "SGD step size"),
     ARG_INT(opts_t, batch, "64", "minibatch size, >= 2"),
-    ARG_LONG(opts_t, steps, "1000", "SGD steps per lambda"),
+    ARG_LONG(opts_t, steps, "2000", "SGD steps per lambda"),
     ARG_INT(opts_t, subset, "10000", "the first N training images"),
-    ARG_DOUBLES(opts_t, lambdas, "0,4e-3,2e-2,4e-2", "weight decays, one run each (at most 8)"),
+    ARG_DOUBLES(opts_t, lambdas, "0,2e-3,1e-2,2e-2", "weight decays, one run each (at most 8)"),
     ARG_LONG(opts_t, every, "5", "steps between rows"),
     ARG_INT(opts_t, resid_run, "1", "index into --lambdas of the run whose constraints are logged"),
+    ARG_INT(opts_t, noise_run, "0", "index into --lambdas of the run whose noise is measured"),
+    ARG_INT(opts_t, noise_samples, "128", "sample gradients per noise measurement (>= 2)"),
+    ARG_INT(opts_t, noise_rand, "4", "random control directions per group"),
+    ARG_INT(opts_t, share_points, "9", "noise-share measurements (bn): k = 0 and K/2^j, >= 2"),
     ARG_INTS(opts_t, units, NULL, "units shown, three per charge (default 0,1,2 and H+0,H+1,H+2)"),
     ARG_END
 };
 
-int main(int argc, char **argv)
+static void check_options(const opts_t *o, int NL)
 {
-    opts_t opts;
-    args_parse(options, &opts, argc, argv, about);
-    if (opts.eta <= 0 || opts.batch < 2 || opts.steps < 1 || opts.every < 1)
+    if (o->eta <= 0 || o->batch < 2 || o->steps < 1 || o->every < 1)
         die("need eta > 0, batch >= 2, steps >= 1, every >= 1");
-    run_t *R = xcalloc(1, sizeof *R);
-    R->o = opts;
-    const opts_t *o = &R->o;
-    R->NL = o->lambdas.n;
-    if (R->NL > NL_MAX)
+    if (o->share_points < 2 || o->share_points > 30 || (o->steps >> (o->share_points - 2)) < 1)
+        die("--share-points %d: need 2 or more, with steps / 2^(points - 2) >= 1",
+            o->share_points);
+    if (NL > NL_MAX)
         die("--lambdas '%s': more than %d values", o->lambdas.text, NL_MAX);
-    for (int l = 0; l < R->NL; l++)
+    for (int l = 0; l < NL; l++)
         if (o->lambdas.v[l] < 0 || o->eta * o->lambdas.v[l] >= 1)
             die("--lambdas: need 0 <= lambda < 1/eta");
-    if (o->resid_run < 0 || o->resid_run >= R->NL)
-        die("--resid-run must index --lambdas");
+    if (o->resid_run < 0 || o->resid_run >= NL || o->noise_run < 0 || o->noise_run >= NL)
+        die("--resid-run and --noise-run must index --lambdas");
+    if (o->noise_samples < 2 || o->noise_rand < 1)
+        die("need noise-samples >= 2 and noise-rand >= 1");
+}
+
+int main(int argc, char **argv)
+{
+    run_t *R = xcalloc(1, sizeof *R);
+    args_parse(options, &R->o, argc, argv, about);
+    const opts_t *o = &R->o;
+    R->NL = o->lambdas.n;
+    check_options(o, R->NL);
     R->bn = o->net == 1;
     R->nk = R->bn ? 1 : 2;
-    R->kinds[0] = R->bn ? K_SCALE : K_TRANSLATION;
-    R->kinds[1] = K_RESCALE;
+    R->kinds[0] = R->bn ? SYM_SCALE : SYM_TRANSLATION;
+    R->kinds[1] = SYM_RESCALE;
     /* units shown in the figures, one triple per kind (defaults chosen by index) */
     const int udef[NSHOW * 2] = {0, 1, 2, H + 0, H + 1, H + 2};
     memcpy(R->ushow, udef, sizeof udef);
@@ -559,14 +680,12 @@ int main(int argc, char **argv)
             die("--units: need %d indices", NSHOW * R->nk);
         memcpy(R->ushow, o->units.v, (size_t)o->units.n * sizeof(int));
     }
-
-    char err[512];
-    if (fmnist_load(&R->ds, NULL, "train", err, sizeof err))
-        die("%s", err);
-    if (minibatch_init(&R->mb, &R->ds, o->subset, MINIBATCH_STREAM, (uint64_t)o->seed, 2))
-        die("--subset %d: must be in 1..%d", o->subset, R->ds.n);
-    R->x = xmalloc((size_t)o->batch * IN * sizeof *R->x);
-    R->y = xmalloc((size_t)o->batch * sizeof *R->y);
+    ch2_data_open(&R->data, o->subset, o->batch, (uint64_t)o->seed);
+    if (minibatch_init(&R->nmb, &R->data.ds, o->subset, MINIBATCH_STREAM, (uint64_t)o->seed, 4))
+        die("--subset %d out of range", o->subset);
+    R->nx = xmalloc((size_t)o->batch * IN * sizeof *R->nx);
+    R->ny = xmalloc((size_t)o->batch * sizeof *R->ny);
+    rng_seed(&R->nrng, (uint64_t)o->seed, 5);
     open_outputs(R, argc, argv);
 
     int G = 2 * H + 1;
@@ -580,7 +699,7 @@ int main(int argc, char **argv)
         R->fl[q] = xmalloc(G * sizeof(double));
     }
     for (int j = 0; j < 3; j++)
-        R->min_ctrl[j] = 1e300;
+        R->min_ctrl[j] = INFINITY;
 
     progress_t pr;
     progress_begin(&pr, R->bn ? "sgd_charges bn" : "sgd_charges plain");
@@ -591,14 +710,14 @@ int main(int argc, char **argv)
     for (int q = 0; q < R->nk; q++)
         tsv_finish(R->out[q]);
     tsv_finish(R->cons);
-    if (R->raw)
-        tsv_finish(R->raw);
     tsv_finish(R->sum);
-    free(R->x), free(R->y), free(R->c), free(R->mag), free(R->tmp), free(R->gg);
+    if (R->bn)
+        tsv_finish(R->raw), tsv_finish(R->share);
+    free(R->nx), free(R->ny), free(R->c), free(R->mag), free(R->tmp), free(R->gg), free(R->wide);
     for (int q = 0; q < 2; q++)
         free(R->c0[q]), free(R->ex[q]), free(R->fl[q]);
-    minibatch_free(&R->mb);
-    dataset_free(&R->ds);
+    minibatch_free(&R->nmb);
+    ch2_data_close(&R->data);
     free(R);
     return 0;
 }

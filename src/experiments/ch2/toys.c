@@ -1,5 +1,6 @@
-/* toys.c: experiment E1, the analytic two-parameter toys of Kunin et al. 2021
- * (NM Figs. 2-4; brief sec. 1.6).
+/* toys.c: the analytic two-parameter toys of Kunin et al. 2021 (NM Figs.
+ * 2-4 as the authors' summary numbers them; settings after the authors'
+ * notebook, danielkunin/neural-mechanics notebooks/theory.ipynb).
  *
  * Three losses of two weights, each with one symmetry:
  *   translation  softmax cross-entropy of the logits (w1 x, w2 x) over a fixed
@@ -32,6 +33,7 @@
 #include "core/rng.h"
 #include "core/tsv.h"
 #include "core/util.h"
+#include "experiments/ch2/lib/out.h"
 #include "physics/integrators.h"
 
 enum { NS = 32 };
@@ -186,14 +188,35 @@ static void quad_model(int model, double eta, double beta, const double *w0, dou
     from_eig(a, w);
 }
 
+/* g = A w */
+static void quad_grad(const double *w, double *g)
+{
+    g[0] = 2.5 * w[0] - 1.5 * w[1];
+    g[1] = -1.5 * w[0] + 2.5 * w[1];
+}
+
+/* One heavy-ball step (beta = 0: GD), PyTorch convention. */
+static void quad_step(double *w, double *v, double eta, double beta)
+{
+    double g[2];
+    quad_grad(w, g);
+    v[0] = beta * v[0] + g[0], v[1] = beta * v[1] + g[1];
+    w[0] -= eta * v[0], w[1] -= eta * v[1];
+}
+
+/* Two blank lines: the end of a gnuplot block. */
+static void end_block(tsv_t *t)
+{
+    tsv_line(t, "%s", "");
+    tsv_line(t, "%s", "");
+}
+
 /* Largest distance between the discrete iterates and model `model`. */
 static double quad_err(int model, double eta, double beta, int steps)
 {
     double w[2] = {1.0, 0.0}, v[2] = {0, 0}, w0[2] = {1.0, 0.0}, m[2], worst = 0.0;
     for (int k = 1; k <= steps; k++) {
-        double g0 = 2.5 * w[0] - 1.5 * w[1], g1 = -1.5 * w[0] + 2.5 * w[1];
-        v[0] = beta * v[0] + g0, v[1] = beta * v[1] + g1;
-        w[0] -= eta * v[0], w[1] -= eta * v[1];
+        quad_step(w, v, eta, beta);
         double t = eta * k / (model == 0 ? 1.0 - beta : 1.0);
         quad_model(model, eta, beta, w0, t, m);
         double e = hypot(w[0] - m[0], w[1] - m[1]);
@@ -235,14 +258,10 @@ static void write_field(const toydata_t *dp, int ng, uint64_t seed, const char *
                     worst = res;
                 tsv_rowv(tf, 6, w[0], w[1], -0.07 * g[0] / gn, -0.07 * g[1] / gn, log10(gn), res);
             }
-        tsv_line(tf, "%s", "");
-        tsv_line(tf, "%s", "");
-        char key[64];
-        snprintf(key, sizeof key, "field_residual_%s", names[toy]);
-        tsv_kv(sum, key, worst);
+        end_block(tf);
+        ch2_kvf(sum, worst, "field_residual_%s", names[toy]);
     }
     tsv_finish(tf);
-
 }
 
 /* Level sets of the charges (the theory): one block per toy, curves by blank lines. */
@@ -288,7 +307,6 @@ static void write_levels(const char *dir, int argc, char **argv)
         tsv_line(tl, "%s", "");
     }
     tsv_finish(tl);
-
 }
 
 /* Gradient-flow trajectories by RK4: the charge is conserved. */
@@ -319,12 +337,9 @@ static void write_flows(const toydata_t *dp, const char *dir, tsv_t *sum, int ar
             tsv_line(tr, "%s", "");
         }
         tsv_line(tr, "%s", "");
-        char key[64];
-        snprintf(key, sizeof key, "flow_drift_%s", names[toy]);
-        tsv_kv(sum, key, drift);
+        ch2_kvf(sum, drift, "flow_drift_%s", names[toy]);
     }
     tsv_finish(tr);
-
 }
 
 /* The quadratic: GD, gradient flow, the modified loss and flow, heavy ball. */
@@ -339,14 +354,12 @@ static void write_quadratic(const char *dir, int argc, char **argv)
     const double w0[2] = {1.0, 0.0};
     double eta = 0.1;
     {
-        double w[2] = {1.0, 0.0};
+        double w[2] = {1.0, 0.0}, v[2] = {0, 0};
         for (int k = 0; k <= 20; k++) {
             tsv_rowv(tq, 3, (double)k, w[0], w[1]);
-            double g0 = 2.5 * w[0] - 1.5 * w[1], g1 = -1.5 * w[0] + 2.5 * w[1];
-            w[0] -= eta * g0, w[1] -= eta * g1;
+            quad_step(w, v, eta, 0.0);
         }
-        tsv_line(tq, "%s", "");
-        tsv_line(tq, "%s", "");
+        end_block(tq);
     }
     for (int model = 0; model < 3; model++) {
         for (int s = 0; s <= 400; s++) {
@@ -354,8 +367,7 @@ static void write_quadratic(const char *dir, int argc, char **argv)
             quad_model(model, eta, 0.0, w0, t, w);
             tsv_rowv(tq, 3, t / eta, w[0], w[1]);
         }
-        tsv_line(tq, "%s", "");
-        tsv_line(tq, "%s", "");
+        end_block(tq);
     }
     for (int lev = 1; lev <= 6; lev++) {          /* L = c: ellipses */
         double c = 0.12 * lev * lev * 0.5;
@@ -373,12 +385,9 @@ static void write_quadratic(const char *dir, int argc, char **argv)
         double w[2] = {1.0, 0.0}, v[2] = {0, 0};
         for (int k = 0; k <= 50; k++) {
             tsv_rowv(tq, 3, (double)k, w[0], w[1]);
-            double g0 = 2.5 * w[0] - 1.5 * w[1], g1 = -1.5 * w[0] + 2.5 * w[1];
-            v[0] = beta * v[0] + g0, v[1] = beta * v[1] + g1;
-            w[0] -= etam * v[0], w[1] -= etam * v[1];
+            quad_step(w, v, etam, beta);
         }
-        tsv_line(tq, "%s", "");
-        tsv_line(tq, "%s", "");
+        end_block(tq);
     }
     for (int model = 0; model < 4; model += 3) {
         for (int s = 0; s <= 500; s++) {
@@ -386,11 +395,9 @@ static void write_quadratic(const char *dir, int argc, char **argv)
             quad_model(model, etam, beta, w0, model == 0 ? etam * k / (1 - beta) : etam * k, w);
             tsv_rowv(tq, 3, k, w[0], w[1]);
         }
-        tsv_line(tq, "%s", "");
-        tsv_line(tq, "%s", "");
+        end_block(tq);
     }
     tsv_finish(tq);
-
 }
 
 /* Orders: halving eta divides the distance to gradient flow by ~2 and to
@@ -400,11 +407,8 @@ static void quad_orders(tsv_t *sum)
     const char *mname[3] = {"gf", "modloss", "modflow"};
     for (int model = 0; model < 3; model++) {
         double e1 = quad_err(model, 0.1, 0.0, 20), e2 = quad_err(model, 0.05, 0.0, 40);
-        char key[64];
-        snprintf(key, sizeof key, "quad_err_%s", mname[model]);
-        tsv_kv(sum, key, e1);
-        snprintf(key, sizeof key, "quad_ratio_%s", mname[model]);
-        tsv_kv(sum, key, e1 / e2);
+        ch2_kvf(sum, e1, "quad_err_%s", mname[model]);
+        ch2_kvf(sum, e1 / e2, "quad_ratio_%s", mname[model]);
     }
     double m1 = quad_err(0, 0.01, 0.9, 50), m2 = quad_err(3, 0.01, 0.9, 50);
     tsv_kv(sum, "quad_mom_err_gf", m1);
