@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <md4c.h>
 #include <stdint.h>
@@ -127,6 +128,8 @@ int page_value(page_t *p, const char *s, size_t n, int line)
     double x = strtod(num, &endp);
     if (endp == num || *endp || errno == ERANGE)
         return page_fail(p, line, "value of '%.*s' in %s is not a number: '%s'", (int)keylen, key, path, num);
+    if (!isfinite(x))   /* a formatted number in prose is never NaN or infinite */
+        return page_fail(p, line, "value of '%.*s' in %s is not finite: '%s'", (int)keylen, key, path, num);
     char out[96];
     if (conv == 'e') {
         snprintf(out, sizeof out, "%.*e", prec, x);

@@ -612,6 +612,11 @@ Test(errors, formatting_a_word)
     expect_error("It is `=fx/summary:label:.2f`.\n", "chapters/09-bad.md:6: ", "is not a number: 'leapfrog'");
 }
 
+Test(errors, formatting_a_nan)
+{
+    expect_error("It is `=fx/summary:undefined:.2e`.\n", "chapters/09-bad.md:6: ", "is not finite: 'nan'");
+}
+
 Test(errors, malformed_value)
 {
     expect_error("It is `=fx/summary`.\n", "chapters/09-bad.md:6: ", "malformed value");
