@@ -14,7 +14,16 @@
  * of (E(x_model(t)) - E(x_true(t)))^2 with the true energy function
  * (HNN paper, Table 1; we do not apply their notebook's 1.09 time stretch).
  *
- * Writes data/ch4/hnn_<task>_{loss,rollout,summary,timing}.tsv. */
+ * The paper's own evaluation (the authors' analyze-pend.ipynb, which gives the
+ * pendulum numbers of Table 1), run on the same trained models: 15 initial
+ * conditions with each coordinate uniform in +-[0.2, 1], 100 times evenly
+ * spaced on [0, 20], and the metric "energy MSE" = mean of
+ * (|x_true|^2 - |x_model|^2)^2, i.e. the spring's energy q^2 + p^2 on both
+ * tasks; the true energy's MSE on the same initial conditions is written
+ * beside it, so that the two differences (initial conditions, metric) can be
+ * told apart.
+ *
+ * Writes OUT_{loss,rollout,summary,timing}.tsv (OUT = --out). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +99,7 @@ typedef struct {
     int task, width;
     long steps, seed;
     double lr, wd;
-    const char *outdir;
+    const char *out;
 } opts_t;
 
 /* The data set (first half trains, second half tests) and both models. */
@@ -186,7 +195,7 @@ static void train(run_t *R, tsv_t *tl)
 
 /* Rollouts from NEVAL fresh initial conditions in one batch
  * (hnn_<task>_rollout.tsv), then the summary. */
-static void evaluate(run_t *R, rng_t *re, int argc, char **argv)
+static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char **argv)
 {
     const opts_t *o = &R->o;
     ctx_t *c = &R->c;
@@ -201,7 +210,7 @@ static void evaluate(run_t *R, rng_t *re, int argc, char **argv)
     }
     double Hth0[NEVAL], Hth[NEVAL];
     hnn_value(&R->hnn, NEVAL, yh, Hth0);
-    tsv_t *tr = tsv_createf(argc, argv, "%s/hnn_%s_rollout.tsv", o->outdir, R->task);
+    tsv_t *tr = tsv_createf(argc, argv, "%s_rollout.tsv", o->out);
     tsv_comment(tr, "seed %ld; %d evaluation initial conditions, radius U[%g, %g]; RK4 dt %g to t = %g",
                 o->seed, NEVAL, erad_min, erad_max, DT, T_EVAL);
     tsv_comment(tr, "columns *_0: the first initial condition; E = true energy (%s) of each "
@@ -253,7 +262,7 @@ static void evaluate(run_t *R, rng_t *re, int argc, char **argv)
         phys_rk4_step(yb, 2 * NEVAL, t, DT, base_rhs, c, work);
     }
     tsv_finish(tr);
-    tsv_t *ts = tsv_createf(argc, argv, "%s/hnn_%s_summary.tsv", o->outdir, R->task);
+    tsv_t *ts = tsv_createf(argc, argv, "%s_summary.tsv", o->out);
     tsv_comment(ts, "seed %ld; task %s; width %d; steps %ld; energy MSE over %d initial conditions x "
                     "%ld times in [0, %g]", o->seed, R->task, o->width, o->steps, NEVAL, nrows, T_EVAL);
     tsv_columns(ts, "key\tvalue");
@@ -268,8 +277,13 @@ static void evaluate(run_t *R, rng_t *re, int argc, char **argv)
     tsv_kv(ts, "energy_mse_ratio", (se_b / nrows) / (se_h / nrows));
     tsv_kv(ts, "base_coord_mse", cm_b / nrows);
     tsv_kv(ts, "hnn_coord_mse", cm_h / nrows);
+    tsv_kv(ts, "paper_base_energy_mse", paper[0]);
+    tsv_kv(ts, "paper_hnn_energy_mse", paper[1]);
+    tsv_kv(ts, "paper_energy_mse_ratio", paper[0] / paper[1]);
+    tsv_kv(ts, "paperic_base_true_energy_mse", paper[2]);
+    tsv_kv(ts, "paperic_hnn_true_energy_mse", paper[3]);
     tsv_finish(ts);
-    ts = tsv_createf(argc, argv, "%s/hnn_%s_timing.tsv", o->outdir, R->task);
+    ts = tsv_createf(argc, argv, "%s_timing.tsv", o->out);
     tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
     tsv_columns(ts, "key\tvalue");
     tsv_kv(ts, "train_seconds", R->train_sec);
@@ -277,6 +291,45 @@ static void evaluate(run_t *R, rng_t *re, int argc, char **argv)
     tsv_finish(ts);
     fprintf(stderr, "%s: %s energy MSE base %.3g hnn %.3g (ratio %.1f), test loss %.3g / %.3g, %.1f s\n",
             util_progname(), R->task, se_b / nrows, se_h / nrows, se_b / se_h, R->b_te, R->h_te, R->train_sec);
+}
+
+/* The paper's evaluation (analyze-pend.ipynb): NEVAL initial conditions with
+ * each coordinate uniform in +-[0.2, 1], states at t_j = 20 j / 99
+ * (j = 0..99, 20 RK4 steps between two of them).  res[0], res[1]: the
+ * notebook's "energy MSE" (|x_true|^2 - |x_model|^2)^2 of baseline and HNN,
+ * mean over times and initial conditions; res[2], res[3]: the same with the
+ * true energy. */
+static void paper_eval(run_t *R, rng_t *rp, double res[4])
+{
+    ctx_t *c = &R->c;
+    double yt[2 * NEVAL], yh[2 * NEVAL], yb[2 * NEVAL];
+    for (int i = 0; i < 2 * NEVAL; i++) {
+        double u = 1.6 * rng_uniform(rp) - 0.8;
+        yt[i] = yh[i] = yb[i] = u + (u > 0 ? 0.2 : u < 0 ? -0.2 : 0);
+    }
+    enum { NT = 100, SUB = 20 };
+    double dt = 20.0 / (NT - 1) / SUB, work[PHYS_RK4_WORK(2 * NEVAL)];
+    for (int k = 0; k < 4; k++)
+        res[k] = 0;
+    c->B = NEVAL;
+    for (int j = 0; j < NT; j++) {
+        for (int k = 0; k < NEVAL; k++) {
+            const double *a = yt + 2 * k, *h = yh + 2 * k, *b = yb + 2 * k;
+            double n2t = a[0] * a[0] + a[1] * a[1];
+            double db = b[0] * b[0] + b[1] * b[1] - n2t, dh = h[0] * h[0] + h[1] * h[1] - n2t;
+            double eb = energy(c, b) - energy(c, a), eh = energy(c, h) - energy(c, a);
+            res[0] += db * db / (NT * NEVAL);
+            res[1] += dh * dh / (NT * NEVAL);
+            res[2] += eb * eb / (NT * NEVAL);
+            res[3] += eh * eh / (NT * NEVAL);
+        }
+        for (int s = 0; j < NT - 1 && s < SUB; s++) {
+            double t = (j * SUB + s) * dt;
+            phys_rk4_step(yt, 2 * NEVAL, t, dt, true_field, c, work);
+            phys_rk4_step(yh, 2 * NEVAL, t, dt, hnn_rhs, c, work);
+            phys_rk4_step(yb, 2 * NEVAL, t, dt, base_rhs, c, work);
+        }
+    }
 }
 
 static const char about[] =
@@ -288,8 +341,9 @@ static const arg_spec_t options[] = {
     ARG_LONG(opts_t, steps, "2000", "full-batch Adam steps"),
     ARG_DOUBLE(opts_t, lr, "1e-3", "Adam step size"),
     ARG_DOUBLE(opts_t, wd, "1e-4", "weight decay (coupled)"),
-    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 data, 2 noise, 3 weights, 4 evaluation)"),
-    ARG_STRING(opts_t, outdir, "data/ch4", "output directory"),
+    ARG_LONG(opts_t, seed, "0", "seed (PCG32 streams 1 data, 2 noise, 3 weights, 4 evaluation, "
+             "5 the paper's evaluation)"),
+    ARG_STRING(opts_t, out, "data/ch4/hnn_spring", "output prefix: OUT_{loss,rollout,summary,timing}.tsv"),
     ARG_END
 };
 
@@ -306,11 +360,12 @@ int main(int argc, char **argv)
     R->c.spring = o->task == 0;
     const int width = o->width;
 
-    rng_t rd, rn, ri, re;
+    rng_t rd, rn, ri, re, rp;
     rng_seed(&rd, (uint64_t)o->seed, 1);   /* initial conditions of the data */
     rng_seed(&rn, (uint64_t)o->seed, 2);   /* observation noise */
     rng_seed(&ri, (uint64_t)o->seed, 3);   /* weights */
     rng_seed(&re, (uint64_t)o->seed, 4);   /* evaluation initial conditions */
+    rng_seed(&rp, (uint64_t)o->seed, 5);   /* the paper's evaluation */
     make_data(R, &rd, &rn);
 
     mlp_spec_t bspec = {.depth = 3, .dims = {2, width, width, 2}, .act = MLP_TANH, .bias = 1,
@@ -322,7 +377,7 @@ int main(int argc, char **argv)
     R->c.hnn = &R->hnn;
     R->c.base = &R->base;
 
-    tsv_t *tl = tsv_createf(argc, argv, "%s/hnn_%s_loss.tsv", o->outdir, R->task);
+    tsv_t *tl = tsv_createf(argc, argv, "%s_loss.tsv", o->out);
     tsv_comment(tl, "seed %ld; task %s; %d train / %d test points; tanh 2-%d-%d; Adam lr %g wd %g "
                     "(coupled), full batch, %ld steps", o->seed, R->task, R->Ntr, R->N - R->Ntr, width,
                 width, o->lr, o->wd, o->steps);
@@ -330,7 +385,9 @@ int main(int argc, char **argv)
     tsv_columns(tl, "step\tbase_train\tbase_test\thnn_train\thnn_test");
     train(R, tl);
     tsv_finish(tl);
-    evaluate(R, &re, argc, argv);
+    double paper[4];
+    paper_eval(R, &rp, paper);
+    evaluate(R, &re, paper, argc, argv);
     hnn_free(&R->hnn);
     mlp_free(&R->base);
     free(R->X);

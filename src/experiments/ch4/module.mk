@@ -14,13 +14,8 @@
 CH4_BIN := $(BUILD)/bin/ch4
 include src/experiments/ch4/params.mk
 
-# Greydanus et al. 2019, tasks 1-2: HNN vs baseline (about half a minute each).
-CH4_HNN_S := data/ch4/hnn_spring_loss.tsv data/ch4/hnn_spring_rollout.tsv data/ch4/hnn_spring_summary.tsv
-CH4_HNN_ST := data/ch4/hnn_spring_timing.tsv
-CH4_HNN_P := data/ch4/hnn_pendulum_loss.tsv data/ch4/hnn_pendulum_rollout.tsv data/ch4/hnn_pendulum_summary.tsv
-CH4_HNN_PT := data/ch4/hnn_pendulum_timing.tsv
-$(eval $(call experiment,$(CH4_HNN_S) $(CH4_HNN_ST),$(CH4_BIN)/hnn,--task spring --outdir data/ch4))
-$(eval $(call experiment,$(CH4_HNN_P) $(CH4_HNN_PT),$(CH4_BIN)/hnn,--task pendulum --outdir data/ch4))
+# The HNN part (spring, pendulum, relativistic particle, two bodies).
+include src/experiments/ch4/hnn.mk
 
 # Two templates on top of `experiment` serve every double-pendulum run below
 # (Cranmer et al. 2020: LNN and baseline MLP on the same data, batch and

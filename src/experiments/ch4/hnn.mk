@@ -1,0 +1,18 @@
+# Chapter 4, HNN part: the experiments of sections #sec:hnn, #sec:relativistic
+# and #sec:two-body (included by module.mk).
+#
+# Greydanus et al. 2019, tasks 1-2: HNN against the baseline MLP on the spring
+# and the pendulum, over CH4_SEEDS seeds (seed k: data, noise, weights and
+# evaluation streams of PCG seed k), one make target per seed and task.  The
+# loss reaches the noise floor (about 0.04) within a few hundred steps at
+# width 200 (the paper's size), so we train width 64 for 600 steps.  Each run
+# also evaluates the paper's own protocol (the authors' analyze-pend.ipynb).
+CH4_SEEDS ?= $(SEEDS)
+CH4_HNN_ARGS := --width 64 --steps 600
+CH4_HNN_FILES = $(1)_loss.tsv $(1)_rollout.tsv $(1)_summary.tsv $(1)_timing.tsv
+$(foreach t,spring pendulum,$(eval $(call seeded_experiment,data/ch4/hnn,$(call CH4_HNN_FILES,$(t)),\
+  $(CH4_BIN)/hnn,--task $(t) $(CH4_HNN_ARGS) --seed {seed} --out {out}_$(t),$(CH4_SEEDS))))
+$(foreach t,spring pendulum,$(eval $(call seed_aggregate,data/ch4/hnn_$(t)_seeds.tsv,\
+  data/ch4/hnn,$(t)_summary.tsv,$(CH4_SEEDS),kv)))
+$(foreach t,spring pendulum,$(eval $(call seed_aggregate,data/ch4/hnn_$(t)_band.tsv,\
+  data/ch4/hnn,$(t)_rollout.tsv,$(CH4_SEEDS),curve)))
