@@ -16,3 +16,13 @@ $(foreach t,spring pendulum,$(eval $(call seed_aggregate,data/ch4/hnn_$(t)_seeds
   data/ch4/hnn,$(t)_summary.tsv,$(CH4_SEEDS),kv)))
 $(foreach t,spring pendulum,$(eval $(call seed_aggregate,data/ch4/hnn_$(t)_band.tsv,\
   data/ch4/hnn,$(t)_rollout.tsv,$(CH4_SEEDS),curve)))
+
+# Cranmer et al. 2020, the relativistic particle: LNN, HNN fed (q, qdot),
+# black box; width 32, 1500 full-batch steps on 512 states, over CH4_SEEDS
+# seeds (about 2 CPU-s each).
+CH4_REL_FILES := rel_loss.tsv rel_rollout.tsv rel_summary.tsv rel_timing.tsv
+$(eval $(call seeded_experiment,data/ch4/rel,$(CH4_REL_FILES),$(CH4_BIN)/relativistic,\
+  --width 32 --steps 1500 --vmax 0.7 --tmax 1 --seed {seed} --out {out}_rel,$(CH4_SEEDS)))
+$(eval $(call seed_aggregate,data/ch4/rel_seeds.tsv,data/ch4/rel,rel_summary.tsv,$(CH4_SEEDS),kv))
+$(eval $(call seed_aggregate,data/ch4/rel_band.tsv,data/ch4/rel,rel_rollout.tsv,$(CH4_SEEDS),curve))
+$(eval $(call seed_aggregate,data/ch4/rel_loss_band.tsv,data/ch4/rel,rel_loss.tsv,$(CH4_SEEDS),curve))
