@@ -10,33 +10,41 @@
 
 #include "core/util.h"
 
-int hnn_init(hnn_t *m, int width, int depth, int max_batch)
+int hnn_init_dof(hnn_t *m, int dof, int width, int depth, int max_batch)
 {
     memset(m, 0, sizeof *m);
-    int dims[HVP_MAX_DEPTH + 1] = {2};
-    if (depth < 1 || depth > HVP_MAX_DEPTH)
+    int dims[HVP_MAX_DEPTH + 1] = {2 * dof};
+    if (dof < 1 || depth < 1 || depth > HVP_MAX_DEPTH)
         return -1;
     for (int l = 1; l <= depth; l++)
         dims[l] = width;
+    m->dof = dof;
     return hvp_init(&m->net, dims, depth, HVP_TANH, 0, max_batch);
+}
+
+int hnn_init(hnn_t *m, int width, int depth, int max_batch)
+{
+    return hnn_init_dof(m, 1, width, depth, max_batch);
 }
 
 void hnn_free(hnn_t *m) { hvp_free(&m->net); }
 
 void hnn_field(hnn_t *m, int B, const double *x, double *f)
 {
-    memcpy(m->net.in, x, 2 * (size_t)B * sizeof(double));
+    const int d = m->dof, n = 2 * d;
+    memcpy(m->net.in, x, (size_t)n * B * sizeof(double));
     hvp_forward(&m->net, B, 0);
     const double *ga = m->net.out;
-    for (int b = 0; b < B; b++) {
-        f[2 * b] = ga[2 * b + 1];
-        f[2 * b + 1] = -ga[2 * b];
-    }
+    for (int b = 0; b < B; b++)
+        for (int i = 0; i < d; i++) {
+            f[n * b + i] = ga[n * b + d + i];
+            f[n * b + d + i] = -ga[n * b + i];
+        }
 }
 
 void hnn_value(hnn_t *m, int B, const double *x, double *H)
 {
-    memcpy(m->net.in, x, 2 * (size_t)B * sizeof(double));
+    memcpy(m->net.in, x, 2 * (size_t)m->dof * B * sizeof(double));
     hvp_forward(&m->net, B, 1);
     memcpy(H, m->net.value, (size_t)B * sizeof(double));
 }
@@ -44,20 +52,22 @@ void hnn_value(hnn_t *m, int B, const double *x, double *H)
 /* excerpt: hnn_loss */
 double hnn_loss_grad(hnn_t *m, int B, const double *x, const double *target)
 {
-    memcpy(m->net.in, x, 2 * (size_t)B * sizeof(double));
+    const int d = m->dof, n = 2 * d;
+    memcpy(m->net.in, x, (size_t)n * B * sizeof(double));
     hvp_forward(&m->net, B, 0);
     const double *ga = m->net.out;
     double *ga_bar = m->net.out_bar;
-    double sum = 0, scale = 2.0 / (2.0 * B);
-    for (int b = 0; b < B; b++) {
-        double eq = ga[2 * b + 1] - target[2 * b];        /* dH/dp - qdot */
-        double ep = -ga[2 * b] - target[2 * b + 1];       /* -dH/dq - pdot */
-        sum += eq * eq + ep * ep;
-        ga_bar[2 * b] = -scale * ep;
-        ga_bar[2 * b + 1] = scale * eq;
-    }
+    double sum = 0, scale = 2.0 / ((double)n * B);
+    for (int b = 0; b < B; b++)
+        for (int i = 0; i < d; i++) {
+            double eq = ga[n * b + d + i] - target[n * b + i];      /* dH/dp - qdot */
+            double ep = -ga[n * b + i] - target[n * b + d + i];     /* -dH/dq - pdot */
+            sum += eq * eq + ep * ep;
+            ga_bar[n * b + i] = -scale * ep;
+            ga_bar[n * b + d + i] = scale * eq;
+        }
     hvp_backward(&m->net, B);
-    return sum / (2.0 * B);
+    return sum / ((double)n * B);
 }
 /* end excerpt */
 

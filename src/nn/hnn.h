@@ -25,10 +25,15 @@
 #include "nn/mlp.h"
 
 typedef struct {
-    hvp_net_t net;     /* 2 -> width x depth -> 1, tanh, ntan = 0 */
+    hvp_net_t net;     /* 2 dof -> width x depth -> 1, tanh, ntan = 0 */
+    int dof;           /* degrees of freedom d: x = (q_1..q_d, p_1..p_d) */
 } hnn_t;
 
+/* One degree of freedom, x = (q, p). */
 int    hnn_init(hnn_t *m, int width, int depth, int max_batch);
+/* d degrees of freedom: x[B, 2d] = (q_1..q_d, p_1..p_d), f = (dH/dp, -dH/dq);
+ * every function below then reads and writes rows of 2d. */
+int    hnn_init_dof(hnn_t *m, int dof, int width, int depth, int max_batch);
 void   hnn_free(hnn_t *m);
 /* Predicted field f[B,2] = (dH/dp, -dH/dq) at x[B,2] = (q, p). */
 void   hnn_field(hnn_t *m, int B, const double *x, double *f);
