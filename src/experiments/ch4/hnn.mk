@@ -26,3 +26,12 @@ $(eval $(call seeded_experiment,data/ch4/rel,$(CH4_REL_FILES),$(CH4_BIN)/relativ
 $(eval $(call seed_aggregate,data/ch4/rel_seeds.tsv,data/ch4/rel,rel_summary.tsv,$(CH4_SEEDS),kv))
 $(eval $(call seed_aggregate,data/ch4/rel_band.tsv,data/ch4/rel,rel_rollout.tsv,$(CH4_SEEDS),curve))
 $(eval $(call seed_aggregate,data/ch4/rel_loss_band.tsv,data/ch4/rel,rel_loss.tsv,$(CH4_SEEDS),curve))
+
+# Greydanus et al. 2019, task 4: the two-body problem, HNN against the
+# baseline; width 64, 5000 minibatch steps on 200 orbits (their code: width
+# 200, 10000 steps, 1000 orbits), over CH4_SEEDS seeds (about 6 CPU-s each).
+CH4_2B_FILES := two_body_loss.tsv two_body_rollout.tsv two_body_summary.tsv two_body_timing.tsv
+$(eval $(call seeded_experiment,data/ch4/two_body,$(CH4_2B_FILES),$(CH4_BIN)/two_body,\
+  --width 64 --orbits 200 --batch 200 --steps 5000 --seed {seed} --out {out}_two_body,$(CH4_SEEDS)))
+$(eval $(call seed_aggregate,data/ch4/two_body_seeds.tsv,data/ch4/two_body,two_body_summary.tsv,$(CH4_SEEDS),kv))
+$(eval $(call seed_aggregate,data/ch4/two_body_band.tsv,data/ch4/two_body,two_body_rollout.tsv,$(CH4_SEEDS),curve))
