@@ -6,8 +6,8 @@
 # the state (q, v) and of the true energy F(v) - g q against time, averaged
 # over 16 initial conditions: median line and min-max band over the seeds.
 # Data: data/ch4/rel/s0_rel_rollout.tsv, data/ch4/rel_band.tsv
-set terminal svg size 900,340
-set multiplot layout 1,3 margins 0.08,0.98,0.16,0.93 spacing 0.1
+set terminal svg size 760,320
+set multiplot layout 1,3 margins 0.09,0.99,0.2,0.95 spacing 0.11
 f = 'data/ch4/rel/s0_rel_rollout.tsv'
 b = 'data/ch4/rel_band.tsv'
 set xlabel "time t"

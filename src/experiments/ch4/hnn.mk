@@ -1,5 +1,7 @@
 # Chapter 4, HNN part: the experiments of sections #sec:hnn, #sec:relativistic
-# and #sec:two-body (included by module.mk).
+# and #sec:two-body (included by module.mk).  Measured at 5 seeds, under load
+# (2 cores shared): spring + pendulum 39 CPU-s, relativistic particle 12 CPU-s,
+# two bodies 31 CPU-s; about 82 CPU-s in all.
 #
 # Greydanus et al. 2019, tasks 1-2: HNN against the baseline MLP on the spring
 # and the pendulum, over CH4_SEEDS seeds (seed k: data, noise, weights and
