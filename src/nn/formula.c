@@ -544,3 +544,21 @@ double formula_pred_noether(double *grad, const double *theta, int H, const doub
     /* end excerpt */
     return loss;
 }
+
+void formula_pred_rollout_backward(double *grad, const double *theta, int H, const double *xs,
+                                   int T, double dt, const double *dldx, double *ws)
+{
+    mlp_t m;
+    pred_attach(&m, theta, grad, H, 1, ws);
+    mlp_zero_grad(&m);
+    double a[2] = {0, 0};                  /* a = dL/dx_{t+1}, walked backwards */
+    for (int t = T - 1; t >= 0; t--) {
+        a[0] += dldx[2 * (t + 1)];
+        a[1] += dldx[2 * (t + 1) + 1];
+        double dy[2] = {dt * a[0], dt * a[1]}, dx[2];
+        mlp_forward(&m, xs + 2 * t, 1);
+        mlp_backward(&m, dy, 1, dx);
+        a[0] += dx[0];
+        a[1] += dx[1];
+    }
+}

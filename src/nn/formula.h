@@ -162,4 +162,11 @@ void   formula_pred_rollout(double *xs, const double *theta, int H, const double
 double formula_pred_noether(double *grad, const double *theta, int H, const double *x0, int T,
                             double dt, const formula_cand_t *g, double *ws);
 
+/* Backpropagation through a rollout xs[(T+1)*2] of formula_pred_rollout
+ * (from theta): given dldx[(T+1)*2] = d L / d x_t for t = 1..T (the t = 0
+ * entries are ignored: x_0 is data), writes d L / d theta into grad
+ * (overwritten).  ws: FORMULA_PRED_WORK(H, 1) doubles. */
+void   formula_pred_rollout_backward(double *grad, const double *theta, int H, const double *xs,
+                                     int T, double dt, const double *dldx, double *ws);
+
 #endif
