@@ -8,8 +8,10 @@
 CH5_BIN := $(BUILD)/bin/ch5
 CH5_SEEDS ?= $(SEEDS)
 
-# Formula search (clean and noisy), noise ceiling, predictor, tailoring.
-CH5_NOETHER := search.tsv noise.tsv lambda.tsv error.tsv phase.tsv ic.tsv formulas.tsv summary.tsv
+# Formula search (clean and noisy), noise ceiling, predictor, meta-learned g_phi
+# (Noether Networks Alg. 1), tailoring.
+CH5_NOETHER := search.tsv noise.tsv lambda.tsv error.tsv phase.tsv ic.tsv meta.tsv levels.tsv \
+               formulas.tsv summary.tsv
 $(eval $(call seeded_experiment,data/ch5/noether,$(CH5_NOETHER),$(CH5_BIN)/noether,\
   --seed {seed} --out data/ch5/noether --tag s{seed},$(CH5_SEEDS)))
 $(eval $(call seed_aggregate,data/ch5/noether_seeds.tsv,data/ch5/noether,summary.tsv,$(CH5_SEEDS),kv))
