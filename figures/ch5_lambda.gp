@@ -7,9 +7,9 @@
 set xlabel "log_{10} λ"
 set ylabel "mean test RMSE"
 set logscale y
-set yrange [0.05:2]
+set yrange [0.02:3]
 set xrange [-6:1]
-set key top left font ",10" maxrows 4
+set key bottom left font ",10" maxrows 4 width -2
 set object 1 rect from -3, graph 0 to 1, graph 1 fc rgb "#eeeeee" fs solid noborder behind
 f = 'data/ch5/noether_lambda_band.tsv'
 plot f u ($1==0 ? column("log10_lambda_median") : 1/0):"test_disc_min":"test_disc_max" w filledcurves ls 1 fs transparent solid 0.2 noborder notitle, \

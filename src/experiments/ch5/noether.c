@@ -189,8 +189,8 @@ static void open_files(run_t *R, int argc, char **argv)
                           "tailoring step) over each step's training tracks; base = the same without tailoring");
     tsv_columns(R->tmeta, "system\tstep\touter\tbase");
     R->tlev = open_file(R, "levels", argc, argv);
-    tsv_comment(R->tlev, "g_phi on a grid, mapped affinely onto H by least squares on the training states (g_fit), and H");
-    tsv_columns(R->tlev, "system\tq\tp\tg_fit\tH");
+    tsv_comment(R->tlev, "g_phi on a grid, standardised by its mean and sd over the clean training states (g_std), and H");
+    tsv_columns(R->tlev, "system\tq\tp\tg_std\tH");
     R->tform = open_file(R, "formulas", argc, argv);
     tsv_comment(R->tform, "the best and second-best pairs of each search, as text (they differ by seed)");
     tsv_columns(R->tform, "key\tvalue");
@@ -450,8 +450,9 @@ static void meta_train(run_t *R, int sys, rng_t *rg)
     nmeta_free(&M);
 }
 
-/* 3c. g_phi's level sets against H's: g_fit = c0 + c1 g_phi, least squares
- * against H on the clean training states (R^2 in the summary), on a grid. */
+/* 3c. g_phi's level sets against H's, on a grid: g_phi standardised by its
+ * mean and sd over the clean training states; and how much of g_phi is an
+ * affine function of H there (R^2 of the least-squares fit, in the summary). */
 static void meta_levels(run_t *R, int sys)
 {
     double sg = 0, sh = 0, sgg = 0, sgh = 0, shh = 0;
@@ -462,7 +463,7 @@ static void meta_levels(run_t *R, int sys)
         sg += g; sh += h; sgg += g * g; sgh += g * h; shh += h * h;
     }
     double cgg = sgg - sg * sg / n, cgh = sgh - sg * sh / n, chh = shh - sh * sh / n;
-    double c1 = cgh / cgg, c0 = (sh - c1 * sg) / n;
+    double gm = sg / n, gsd = sqrt(cgg / n);
     kv(R, sys, "meta_energy_r2", cgh * cgh / (cgg * chh));
     const int NGRID = 41;
     const double L = r_hi[sys];
@@ -470,7 +471,7 @@ static void meta_levels(run_t *R, int sys)
         for (int j = 0; j < NGRID; j++) {
             double xy[2] = {-L + 2 * L * i / (NGRID - 1), -L + 2 * L * j / (NGRID - 1)};
             double g = nmeta_g_eval(&R->Mtest, R->phi, xy[0], xy[1]);
-            tsv_rowv(R->tlev, 5, (double)sys, xy[0], xy[1], c0 + c1 * g, energy[sys](xy));
+            tsv_rowv(R->tlev, 5, (double)sys, xy[0], xy[1], (g - gm) / gsd, energy[sys](xy));
         }
         tsv_line(R->tlev, "%s", "");
     }
