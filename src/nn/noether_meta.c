@@ -128,6 +128,7 @@ double nmeta_outer(nmeta_t *M, double *grad_phi, const double *theta, const doub
     L /= 2.0 * To;
     if (!grad_phi)
         return L;
+    /* excerpt: meta */
     /* v = grad_theta' L_out */
     formula_pred_rollout_backward(M->v, M->th2, c->H, M->xs2, To, c->dt, M->dldx, M->pws);
     double vn = 0;
@@ -147,5 +148,6 @@ double nmeta_outer(nmeta_t *M, double *grad_phi, const double *theta, const doub
     }
     for (size_t i = 0; i < M->ng; i++)
         grad_phi[i] = -c->lambda * (M->gp1[i] - M->gp2[i]) / (2 * h);
+    /* end excerpt */
     return L;
 }
