@@ -4,8 +4,8 @@
 # initialisation, test initial conditions), CH5_SEEDS seeds; the page quotes
 # medians with their min-max intervals from the aggregates.
 # Measured CPU (/usr/bin/time, one run, one core, taken under load from other
-# jobs): noether 13.3 s (predictor 3 s, meta-training of g_phi about 8 s, the
-# rest 2 s), newton 9.1 s; with 5 seeds about 112 s in all.
+# jobs): noether 13.3 s (predictor about 1.5 s, meta-training of g_phi about 11 s, the
+# rest about 1 s), newton 9.1 s; with 5 seeds about 112 s in all.
 CH5_BIN := $(BUILD)/bin/ch5
 CH5_SEEDS ?= $(SEEDS)
 
