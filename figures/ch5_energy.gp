@@ -2,12 +2,12 @@
 # initial condition, divided by its initial value: the untailored predictor and
 # the one tailored with the discovered quantity (at the lambda chosen on
 # validation data).  Dashed: the law, H(t) = H(0).
-# Data: data/ch5/noether_phase.tsv (columns system, t, ..., H_true, H_base, H_disc)
+# Data: data/ch5/noether/s0_phase.tsv (columns system, t, ..., H_true, H_base, H_disc)
 set xlabel "time t"
 set ylabel "H(t) / H(0)"
 set xrange [0:10]
 set key top left
-f = 'data/ch5/noether_phase.tsv'
+f = 'data/ch5/noether/s0_phase.tsv'
 stats f u ($1==0 ? $9 : 1/0) nooutput name "P"
 stats f u ($1==1 ? $9 : 1/0) nooutput name "S"
 set yrange [0.85:1.25]

@@ -1,23 +1,24 @@
-# ch5_lambda.gp: test-time tailoring (Alet et al. 2021): mean rollout RMSE over
-# the test initial conditions after one gradient step of size lambda on the
-# conservation loss of the discovered quantity (solid, points) and of the true
-# Hamiltonian (dashed: the oracle), against the untailored predictor
-# (horizontal).  Shaded: the paper's sweep 10^-3 ... 10.
-# Data: data/ch5/noether_lambda.tsv
+# ch5_lambda.gp: mean test RMSE after one tailoring step of size lambda, over
+# the seeds: median (line) and min-max band (shaded) for the formula found on
+# the noisy states; the true Hamiltonian (oracle, dashed median) and the
+# untailored predictor (flat median); the meta-learned g_phi (diamonds, median).  Shaded background: the paper's sweep
+# 10^-3 ... 10.
+# Data: data/ch5/noether_lambda_band.tsv (system 0 pendulum, 1 spring)
+set xlabel "log_{10} λ"
+set ylabel "mean test RMSE"
 set logscale y
-
-set xlabel "log_{10} λ (inner step size)"
-set ylabel "rollout RMSE, t ≤ 10"
-set xrange [-6.2:1.2]
-set yrange [0.12:2.5]
-set ytics (0.15, 0.2, 0.3, 0.5, 0.7, 1, 1.5, 2)
-set format y "%g"
-set key bottom right font ",11" opaque
-set object 1 rect from -3, graph 0 to 1, graph 1 behind fc rgb "#c8c8c8" fs transparent solid 0.25 noborder
-f = 'data/ch5/noether_lambda.tsv'
-plot f u ($1==0 ? $2 : 1/0):5 w lp ls 1 pt 7 title "pendulum, discovered", \
-     f u ($1==0 ? $2 : 1/0):6 w l ls 11 lw 2.5 title "pendulum, oracle", \
-     f u ($1==0 ? $2 : 1/0):8 w l ls 3 title "pendulum, untailored", \
-     f u ($1==1 ? $2 : 1/0):5 w lp ls 2 pt 5 title "spring, discovered", \
-     f u ($1==1 ? $2 : 1/0):6 w l ls 12 lw 2.5 title "spring, oracle", \
-     f u ($1==1 ? $2 : 1/0):8 w l ls 4 title "spring, untailored"
+set yrange [0.02:3]
+set xrange [-6:1]
+set key bottom left font ",10" maxrows 4 width -2
+set object 1 rect from -3, graph 0 to 1, graph 1 fc rgb "#eeeeee" fs solid noborder behind
+f = 'data/ch5/noether_lambda_band.tsv'
+plot f u ($1==0 ? column("log10_lambda_median") : 1/0):"test_disc_min":"test_disc_max" w filledcurves ls 1 fs transparent solid 0.2 noborder notitle, \
+     f u ($1==1 ? column("log10_lambda_median") : 1/0):"test_disc_min":"test_disc_max" w filledcurves ls 2 fs transparent solid 0.2 noborder notitle, \
+     f u ($1==0 ? column("log10_lambda_median") : 1/0):"test_disc_median" w lp ls 1 pt 7 title "pendulum, found g", \
+     f u ($1==0 ? column("log10_lambda_median") : 1/0):"test_oracle_median" w l ls 11 lw 2.5 title "pendulum, true H", \
+     f u ($1==0 ? column("log10_lambda_median") : 1/0):"test_base_median" w l ls 3 title "pendulum, untailored", \
+     f u ($1==1 ? column("log10_lambda_median") : 1/0):"test_disc_median" w lp ls 2 pt 5 title "spring, found g", \
+     f u ($1==1 ? column("log10_lambda_median") : 1/0):"test_oracle_median" w l ls 12 lw 2.5 title "spring, true H", \
+     f u ($1==1 ? column("log10_lambda_median") : 1/0):"test_base_median" w l ls 4 title "spring, untailored", \
+     f u ($1==0 ? column("log10_lambda_median") : 1/0):"test_meta_median" w lp ls 5 pt 9 title "pendulum, g_φ", \
+     f u ($1==1 ? column("log10_lambda_median") : 1/0):"test_meta_median" w lp ls 6 pt 11 title "spring, g_φ"

@@ -19,29 +19,42 @@ double formula_feature(int f, double q, double p)
     case FORMULA_Q2:   return q * q;
     case FORMULA_COSQ: return cos(q);
     case FORMULA_SINQ: return sin(q);
+    case FORMULA_COS2Q: return cos(2.0 * q);
+    case FORMULA_QP:   return q * p;
+    case FORMULA_Q2P2: return q * q * p * p;
     case FORMULA_P:    return p;
     case FORMULA_P2:   return p * p;
+    case FORMULA_P4:   return p * p * p * p;
+    case FORMULA_ABSP: return fabs(p);
     default:           return NAN;
     }
 }
 
-/* d feature / d (its own variable) */
-static double feature_deriv(int f, double q, double p)
+/* d feature / d q and d feature / d p (|p|: the sign of p, 0 at 0) */
+static void feature_partials(int f, double q, double p, double *dq, double *dp)
 {
+    *dq = 0.0;
+    *dp = 0.0;
     switch (f) {
-    case FORMULA_Q:    return 1.0;
-    case FORMULA_Q2:   return 2.0 * q;
-    case FORMULA_COSQ: return -sin(q);
-    case FORMULA_SINQ: return cos(q);
-    case FORMULA_P:    return 1.0;
-    case FORMULA_P2:   return 2.0 * p;
-    default:           return NAN;
+    case FORMULA_Q:    *dq = 1.0; break;
+    case FORMULA_Q2:   *dq = 2.0 * q; break;
+    case FORMULA_COSQ: *dq = -sin(q); break;
+    case FORMULA_SINQ: *dq = cos(q); break;
+    case FORMULA_COS2Q: *dq = -2.0 * sin(2.0 * q); break;
+    case FORMULA_QP:   *dq = p; *dp = q; break;
+    case FORMULA_Q2P2: *dq = 2.0 * q * p * p; *dp = 2.0 * q * q * p; break;
+    case FORMULA_P:    *dp = 1.0; break;
+    case FORMULA_P2:   *dp = 2.0 * p; break;
+    case FORMULA_P4:   *dp = 4.0 * p * p * p; break;
+    case FORMULA_ABSP: *dp = (p > 0) - (p < 0); break;
+    default:           *dq = *dp = NAN; break;
     }
 }
 
 const char *formula_feature_name(int f)
 {
-    static const char *names[FORMULA_NFEAT] = {"q", "q²", "cos q", "sin q", "p", "p²"};
+    static const char *names[FORMULA_NFEAT] = {"q", "q²", "cos q", "sin q", "cos 2q", "q p",
+                                               "q²p²", "p", "p²", "p⁴", "|p|"};
     return f >= 0 && f < FORMULA_NFEAT ? names[f] : "?";
 }
 
@@ -52,8 +65,11 @@ double formula_cand_eval(const formula_cand_t *c, double q, double p)
 
 void formula_cand_grad(const formula_cand_t *c, double q, double p, double *gq, double *gp)
 {
-    *gq = c->a * feature_deriv(c->f1, q, p);
-    *gp = c->b * feature_deriv(c->f2, q, p);
+    double q1, p1, q2, p2;
+    feature_partials(c->f1, q, p, &q1, &p1);
+    feature_partials(c->f2, q, p, &q2, &p2);
+    *gq = c->a * q1 + c->b * q2;
+    *gp = c->a * p1 + c->b * p2;
 }
 
 int formula_cand_format(char *buf, size_t n, const formula_cand_t *c, int digits)
@@ -527,4 +543,22 @@ double formula_pred_noether(double *grad, const double *theta, int H, const doub
     }
     /* end excerpt */
     return loss;
+}
+
+void formula_pred_rollout_backward(double *grad, const double *theta, int H, const double *xs,
+                                   int T, double dt, const double *dldx, double *ws)
+{
+    mlp_t m;
+    pred_attach(&m, theta, grad, H, 1, ws);
+    mlp_zero_grad(&m);
+    double a[2] = {0, 0};                  /* a = dL/dx_{t+1}, walked backwards */
+    for (int t = T - 1; t >= 0; t--) {
+        a[0] += dldx[2 * (t + 1)];
+        a[1] += dldx[2 * (t + 1) + 1];
+        double dy[2] = {dt * a[0], dt * a[1]}, dx[2];
+        mlp_forward(&m, xs + 2 * t, 1);
+        mlp_backward(&m, dy, 1, dx);
+        a[0] += dx[0];
+        a[1] += dx[1];
+    }
 }

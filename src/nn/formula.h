@@ -5,7 +5,8 @@
  *
  * 1. Conserved-quantity search, a miniature of the symbolic search in Noether
  *    Networks (Alet et al. 2021, workshop appendix C).  Candidates are
- *        g(q, p) = a f1(q) + b f2(p),   f1 in {q, q^2, cos q, sin q},  f2 in {p, p^2}.
+ *        g(q, p) = a f1(q, p) + b f2(p),
+ *        f1 in {q, q^2, cos q, sin q, cos 2q, q p, q^2 p^2},  f2 in {p, p^2, p^4, |p|}.
  *    For each pair (f1, f2) the coefficients minimise the variance of g along
  *    true trajectories relative to its variance along random sequences:
  *        ratio(w) = w^T R w / w^T W w,   w = (a, b),
@@ -36,19 +37,24 @@
 
 /* ------------------------------------------------ conserved-quantity search */
 
-enum { FORMULA_Q, FORMULA_Q2, FORMULA_COSQ, FORMULA_SINQ, FORMULA_P, FORMULA_P2,
-       FORMULA_NFEAT };
-#define FORMULA_NQFEAT 4                 /* f1 ranges over the first four */
-#define FORMULA_NPFEAT 2                 /* f2 over the last two */
+/* f1 ranges over the first FORMULA_NQFEAT features (functions of q, and two
+ * mixed ones, q p and q^2 p^2), f2 over the last FORMULA_NPFEAT (functions of
+ * p).  The decoys cos 2q, sin q, q p, q^2 p^2, p, p^4 and |p| are plausible
+ * but wrong for the pendulum and the spring: they make "found" mean more than
+ * "the only sensible pair in the list". */
+enum { FORMULA_Q, FORMULA_Q2, FORMULA_COSQ, FORMULA_SINQ, FORMULA_COS2Q, FORMULA_QP,
+       FORMULA_Q2P2, FORMULA_P, FORMULA_P2, FORMULA_P4, FORMULA_ABSP, FORMULA_NFEAT };
+#define FORMULA_NQFEAT FORMULA_P                    /* 7 */
+#define FORMULA_NPFEAT (FORMULA_NFEAT - FORMULA_P)  /* 4 */
 #define FORMULA_NCAND (FORMULA_NQFEAT * FORMULA_NPFEAT)
 
 /* Feature f at state (q, p). */
 double formula_feature(int f, double q, double p);
-/* "q", "q²", "cos q", "sin q", "p", "p²" (UTF-8). */
+/* "q", "q²", "cos q", "sin q", "cos 2q", "q p", "q²p²", "p", "p²", "p⁴", "|p|" (UTF-8). */
 const char *formula_feature_name(int f);
 
 typedef struct {
-    int f1, f2;          /* f1 in [0,4) (a q-feature), f2 in {FORMULA_P, FORMULA_P2} */
+    int f1, f2;          /* f1 in [0, FORMULA_NQFEAT), f2 in [FORMULA_P, FORMULA_NFEAT) */
     double a, b;         /* g = a f1 + b f2, scaled so that b = 1 (or a = 1 if b = 0) */
     double var_true;     /* pooled within-trajectory variance of g on the true data */
     double var_rand;     /* the same on the random sequences */
@@ -155,5 +161,12 @@ void   formula_pred_rollout(double *xs, const double *theta, int H, const double
  * recomputed on the way back). */
 double formula_pred_noether(double *grad, const double *theta, int H, const double *x0, int T,
                             double dt, const formula_cand_t *g, double *ws);
+
+/* Backpropagation through a rollout xs[(T+1)*2] of formula_pred_rollout
+ * (from theta): given dldx[(T+1)*2] = d L / d x_t for t = 1..T (the t = 0
+ * entries are ignored: x_0 is data), writes d L / d theta into grad
+ * (overwritten).  ws: FORMULA_PRED_WORK(H, 1) doubles. */
+void   formula_pred_rollout_backward(double *grad, const double *theta, int H, const double *xs,
+                                     int T, double dt, const double *dldx, double *ws);
 
 #endif

@@ -133,6 +133,23 @@ Test(formula, cand_format_and_grad)
     cr_assert_lt(e, 1e-9, "worst relative error %g", e);
 }
 
+Test(formula, cand_grad_every_pair)
+{
+    /* every library pair, including the mixed decoys q p and q^2 p^2 whose
+     * gradient has both components, against central differences */
+    double x[2] = {0.7385, -0.4121};
+    gradcheck_opts o = {.h = 1e-6, .floor = 1e-12};
+    for (int i = 0; i < FORMULA_NQFEAT; i++)
+        for (int j = FORMULA_P; j < FORMULA_NFEAT; j++) {
+            formula_cand_t c = {.f1 = i, .f2 = j, .a = -1.37, .b = 1.0};
+            double g[2];
+            formula_cand_grad(&c, x[0], x[1], &g[0], &g[1]);
+            double e = gradcheck(cand_value, &c, x, 2, g, &o, NULL);
+            cr_assert_lt(e, 1e-8, "%s/%s: worst relative error %g", formula_feature_name(i),
+                         formula_feature_name(j), e);
+        }
+}
+
 Test(formula, lstsq_exact_and_covariance)
 {
     enum { N = 23, K = 4 };

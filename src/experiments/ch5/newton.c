@@ -14,7 +14,7 @@
  * Theory for the Newton scheme's error: the Gauss-Newton standard deviation
  * of the fitted track, sigma sqrt(j(t)^T (J^T J)^-1 j(t)) (formula_fit_sd).
  *
- * Writes data/ch5/newton_{horizon,track,summary}.tsv. */
+ * Writes <out>_{horizon,track,summary}.tsv (the Makefile: data/ch5/newton/s<k>_..., one run per seed). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -410,7 +410,7 @@ static const arg_spec_t options[] = {
     ARG_INT(opts_t, hidden, "64", "hidden units of the black box"),
     ARG_LONG(opts_t, steps, "3000", "Adam steps of the black box"),
     ARG_INT(opts_t, batch, "256", "minibatch size of the black box"),
-    ARG_STRING(opts_t, out, "data/ch5", "output directory"),
+    ARG_STRING(opts_t, out, "data/ch5/newton", "output prefix: writes <out>_{horizon,track,summary}.tsv"),
     ARG_END
 };
 
@@ -420,9 +420,9 @@ int main(int argc, char **argv)
     args_parse(options, &o, argc, argv, about);
     if (o.ntrain < 2 || o.ntest < 2 || o.hidden < 1 || o.steps < 1 || o.batch < 1)
         die("bad arguments (see --help)");
-    tsv_t *th = tsv_createf(argc, argv, "%s/newton_horizon.tsv", o.out);
-    tsv_t *tt = tsv_createf(argc, argv, "%s/newton_track.tsv", o.out);
-    tsv_t *tsum = tsv_createf(argc, argv, "%s/newton_summary.tsv", o.out);
+    tsv_t *th = tsv_createf(argc, argv, "%s_horizon.tsv", o.out);
+    tsv_t *tt = tsv_createf(argc, argv, "%s_track.tsv", o.out);
+    tsv_t *tsum = tsv_createf(argc, argv, "%s_summary.tsv", o.out);
     tsv_t *all[3] = {th, tt, tsum};
     for (int i = 0; i < 3; i++)
         tsv_comment(all[i], "seed %ld, ntrain %d, ntest %d, hidden %d, steps %ld, batch %d, window %d, "

@@ -2,22 +2,24 @@
  * appendix C) on HNN's ideal pendulum H = 3(1 - cos q) + p^2 and ideal spring
  * H = q^2 + p^2 (Greydanus et al. 2019, the code's conventions).
  *
- *   1. Search the library g = a f1(q) + b f2(p), f1 in {q, q^2, cos q, sin q},
- *      f2 in {p, p^2}, for quantities conserved along the true training
- *      trajectories: ratio = variance along random sequences / variance along
- *      true ones, kept when >= 100 (nn/formula.h).
+ *   1. Search the library g = a f1 + b f2, f1 in {q, q^2, cos q, sin q, cos 2q,
+ *      q p, q^2 p^2}, f2 in {p, p^2, p^4, |p|} (nn/formula.h), for quantities
+ *      conserved along the training trajectories: ratio = variance along
+ *      random sequences / variance along true ones, kept when >= 100.  Once on
+ *      the clean trajectories, once on the noisy states the predictor trains
+ *      on; the noisy search's best pair is the one tailoring uses.
  *   2. How observation noise caps that ratio: for small noise sigma the
  *      within-trajectory variance of the true H is sigma^2 E|grad H|^2 (n-1)/n,
  *      so ratio ~ (V + sigma^2 G) / (sigma^2 G (n-1)/n)   (dashed in the figure).
  *   3. Train a black-box step predictor x_{t+1} = x_t + dt f_theta(x_t) (tanh
  *      MLP, Adam) on noisy states, then tailor it per test initial condition
- *      with one gradient step on the conservation loss of the discovered g,
+ *      with one gradient step on the conservation loss of the g found on noisy data,
  *      and of the true H (the oracle); lambda swept over 10^-6 ... 10 (the
  *      paper's sweep, 10^-3 ... 10, and below, where our loss scale needs it), chosen
  *      on validation initial conditions, gains measured on test ones.
  *
- * Writes data/ch5/<tag>_{search,noise,lambda,error,phase,ic,summary}.tsv, tag "noether"
- * by default (other seeds: "noether_s1", ... for the seed check). */
+ * Writes <out>/<tag>_{search,noise,lambda,error,phase,ic,formulas,summary}.tsv
+ * (the Makefile: data/ch5/noether/s<k>_..., one run per seed). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@
 #include "core/tsv.h"
 #include "core/util.h"
 #include "nn/formula.h"
+#include "nn/noether_meta.h"
 #include "nn/optim.h"
 #include "physics/integrators.h"
 #include "physics/systems.h"
@@ -45,6 +48,7 @@ static const formula_cand_t oracle[NSYS] = {
     {.f1 = FORMULA_Q2, .f2 = FORMULA_P2, .a = 1.0, .b = 1.0},
 };
 
+#define NG 3       /* conserved quantities tailored with: found formula, true H, g_phi */
 #define NLAMBDA 15  /* lambda = 10^k, k = -6, -5.5, ..., 1 */
 #define SUBSTEPS 20 /* RK4 steps per sample interval for the ground truth */
 
@@ -104,8 +108,9 @@ static double rmse(const double *a, const double *b, int T)
 
 typedef struct {
     long seed, steps;
-    int hidden, ntrain, nval, ntest, horizon;
-    double lr, noise;
+    int hidden, ntrain, nval, ntest, horizon, batch;
+    int ghidden, meta_steps, meta_batch;
+    double lr, noise, meta_lr, meta_lambda;
     const char *out, *tag;
 } opts_t;
 
@@ -119,10 +124,13 @@ static const double sigmas[] = {1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1};
  * work arrays (sized once for both systems) and the noise table. */
 typedef struct {
     opts_t o;
-    tsv_t *ts, *tn, *tl, *te, *tp, *tic, *tsum;
+    tsv_t *ts, *tn, *tl, *te, *tp, *tic, *tform, *tsum;
     size_t nstates, np, *start;
     int nic;
-    double *x, *xr, *xn, *ws, *theta, *grad, *m1, *m2, *th2, *gN, *truth, *roll, *errs;
+    double *x, *xo, *xr, *xn, *ws, *theta, *grad, *m1, *m2, *th2, *gN, *truth, *roll, *errs;
+    double *phi, *gphi, *pm1, *pm2;   /* g_phi and its Adam moments */
+    nmeta_t Mtest;                    /* g_phi's tailoring gradient at test time */
+    tsv_t *tmeta, *tlev;
     double *r_lam, *r_base, *X, *Y;
     double noise_ratio[NSYS][NSIG], noise_theory[NSYS][NSIG], noise_a[NSYS][NSIG];
     progress_t prog;
@@ -156,7 +164,8 @@ static void open_files(run_t *R, int argc, char **argv)
 {
     R->ts = open_file(R, "search", argc, argv);
     tsv_comment(R->ts, "Alet et al. 2021 app. C: g = a f1(q) + f2(p); ratio = var(random seq) / var(true traj); block 0 pendulum, block 1 spring");
-    tsv_columns(R->ts, "system\tk\ta\tvar_true\tvar_rand\tratio\tlabel");
+    tsv_comment(R->ts, "clean: on the noise-free training trajectories; noisy: on the noisy states the predictor trains on");
+    tsv_columns(R->ts, "system\tk\ta_clean\tratio_clean\ta_noisy\tratio_noisy\tis_true\tlabel");
     R->tn = open_file(R, "noise", argc, argv);
     tsv_comment(R->tn, "ratio of the true H's feature pair vs observation noise; theory (V + s^2 G)/(s^2 G (n-1)/n)");
     tsv_columns(R->tn, "sigma\tpend_ratio\tpend_theory\tspring_ratio\tspring_theory\tpend_a\tspring_a");
@@ -164,17 +173,27 @@ static void open_files(run_t *R, int argc, char **argv)
     tsv_comment(R->tl, "mean RMSE over the rollout, tailored with one step of size lambda; base = untailored; "
                        "energy = mean |H(t_end)/H(0) - 1| over test ICs");
     tsv_columns(R->tl, "system\tlog10_lambda\tval_disc\tval_oracle\ttest_disc\ttest_oracle\tval_base\ttest_base\t"
-                       "test_energy_disc\ttest_energy_base");
+                       "test_energy_disc\ttest_energy_base\tval_meta\ttest_meta");
     R->te = open_file(R, "error", argc, argv);
     tsv_comment(R->te, "test initial conditions: |x_hat(t) - x(t)|, mean and quartiles over ICs, at the chosen lambdas");
     tsv_columns(R->te, "system\tt\tbase_mean\tbase_q25\tbase_q75\tdisc_mean\tdisc_q25\tdisc_q75\t"
-                       "oracle_mean\toracle_q25\toracle_q75");
+                       "oracle_mean\toracle_q25\toracle_q75\tmeta_mean\tmeta_q25\tmeta_q75");
     R->tp = open_file(R, "phase", argc, argv);
     tsv_comment(R->tp, "first test initial condition: truth, baseline, tailored with the discovered g");
     tsv_columns(R->tp, "system\tt\tq_true\tp_true\tq_base\tp_base\tq_disc\tp_disc\tH_true\tH_base\tH_disc");
     R->tic = open_file(R, "ic", argc, argv);
     tsv_comment(R->tic, "per test initial condition, at the chosen lambdas: initial energy H(x0), RMSEs, |grad L_N|");
     tsv_columns(R->tic, "system\tic\tH0\trmse_base\trmse_disc\trmse_oracle\tgrad_norm\tL_N\tgain_disc");
+    R->tmeta = open_file(R, "meta", argc, argv);
+    tsv_comment(R->tmeta, "meta-training of g_phi (Alet et al. 2021, Alg. 1): mean outer loss (prediction MSE after one "
+                          "tailoring step) over each step's training tracks; base = the same without tailoring");
+    tsv_columns(R->tmeta, "system\tstep\touter\tbase");
+    R->tlev = open_file(R, "levels", argc, argv);
+    tsv_comment(R->tlev, "g_phi on a grid, standardised by its mean and sd over the clean training states (g_std), and H");
+    tsv_columns(R->tlev, "system\tq\tp\tg_std\tH");
+    R->tform = open_file(R, "formulas", argc, argv);
+    tsv_comment(R->tform, "the best and second-best pairs of each search, as text (they differ by seed)");
+    tsv_columns(R->tform, "key\tvalue");
     R->tsum = open_file(R, "summary", argc, argv);
     tsv_columns(R->tsum, "key\tvalue");
 }
@@ -186,6 +205,7 @@ static void alloc_work(run_t *R)
     R->nic = R->o.nval + ntest;
     R->x = xmalloc(n2 * sizeof *R->x);
     R->xr = xmalloc(n2 * sizeof *R->x);
+    R->xo = xmalloc(n2 * sizeof *R->x);
     R->xn = xmalloc(n2 * sizeof *R->x);
     R->start = xmalloc((R->o.ntrain + 1) * sizeof *R->start);
     for (int s = 0; s <= R->o.ntrain; s++)
@@ -198,74 +218,99 @@ static void alloc_work(run_t *R)
     R->m1 = xmalloc(R->np * sizeof *R->m1);
     R->m2 = xmalloc(R->np * sizeof *R->m2);
     R->th2 = xmalloc(R->np * sizeof *R->th2);
-    R->gN = xmalloc(2 * R->np * sizeof *R->gN);
+    R->gN = xmalloc(NG * R->np * sizeof *R->gN);
     R->truth = xmalloc((size_t)R->nic * 2 * (T + 1) * sizeof *R->truth);
     R->roll = xmalloc(2 * (size_t)(T + 1) * sizeof *R->roll);
     /* errs[which][ic][t]: which 0 base, 1 disc (chosen lambda), 2 oracle */
-    R->errs = xmalloc(3 * (size_t)ntest * (T + 1) * sizeof *R->errs);
-    R->r_lam = xmalloc(2 * NLAMBDA * (size_t)R->nic * sizeof *R->r_lam);
+    R->errs = xmalloc((NG + 1) * (size_t)ntest * (T + 1) * sizeof *R->errs);
+    R->r_lam = xmalloc(NG * NLAMBDA * (size_t)R->nic * sizeof *R->r_lam);
     R->r_base = xmalloc((size_t)R->nic * sizeof *R->r_base);
     R->X = xmalloc(n2 * sizeof *R->X);
+    size_t ng = NMETA_G_NPARAMS(R->o.ghidden);
+    R->phi = xmalloc(ng * sizeof *R->phi);
+    R->gphi = xmalloc(ng * sizeof *R->gphi);
+    R->pm1 = xmalloc(ng * sizeof *R->pm1);
+    R->pm2 = xmalloc(ng * sizeof *R->pm2);
+    nmeta_cfg_t mc = {.H = H, .G = R->o.ghidden, .T = T, .To = 1, .dt = dt};
+    if (nmeta_create(&R->Mtest, &mc))
+        die("nmeta_create failed");
     R->Y = xmalloc(n2 * sizeof *R->Y);
 }
 
 static void free_work(run_t *R)
 {
-    double *p[] = {R->x, R->xr, R->xn, R->ws, R->theta, R->grad, R->m1, R->m2, R->th2, R->gN,
-                   R->truth, R->roll, R->errs, R->r_lam, R->r_base, R->X, R->Y};
+    double *p[] = {R->x, R->xo, R->xr, R->xn, R->ws, R->theta, R->grad, R->m1, R->m2, R->th2, R->gN,
+                   R->truth, R->roll, R->errs, R->r_lam, R->r_base, R->X, R->Y,
+                   R->phi, R->gphi, R->pm1, R->pm2};
+    nmeta_free(&R->Mtest);
     for (size_t i = 0; i < sizeof p / sizeof *p; i++)
         free(p[i]);
     free(R->start);
 }
 
-/* 1. Library search on the clean trajectories: writes the candidates, keeps
- * the best in *disc, returns the index of the true pair (-1 if absent). */
-static int search_library(run_t *R, int sys, rng_t *rs, formula_cand_t *disc)
+/* 1. Library search on states x (clean, or the noisy states the predictor
+ * trains on): scores every pair into cand, returns the best; keys
+ * <sys>_<pre>{a,ratio,second_ratio,n_accepted,found_true_pair,true_ratio} in
+ * the summary and the formulas as text in the formulas file. */
+static int search_library(run_t *R, int sys, const double *x, rng_t *rs, const char *pre,
+                          formula_cand_t cand[FORMULA_NCAND])
 {
     const char *nm = sys_name[sys];
     const int ntrain = R->o.ntrain;
-    shuffled(R->xr, R->x, R->nstates, rs);
-    formula_cand_t cand[FORMULA_NCAND];
-    if (formula_search(cand, R->x, R->start, ntrain, R->xr, R->start, ntrain))
+    shuffled(R->xr, x, R->nstates, rs);
+    if (formula_search(cand, x, R->start, ntrain, R->xr, R->start, ntrain))
         die("%s: formula_search failed (degenerate data)", nm);
-    int best = 0, naccept = 0, second = -1;
+    int best = 0, naccept = 0, second = -1, k_true = -1;
     for (int k = 0; k < FORMULA_NCAND; k++) {
-        char label[64];
-        snprintf(label, sizeof label, "%s, %s", formula_feature_name(cand[k].f1),
-                 formula_feature_name(cand[k].f2));
-        tsv_line(R->ts, "%d\t%d\t%.17g\t%.17g\t%.17g\t%.17g\t%s", sys, k, cand[k].a,
-                 cand[k].var_true, cand[k].var_rand, cand[k].ratio, label);
         naccept += cand[k].ratio >= 100;
         if (cand[k].ratio > cand[best].ratio)
             best = k;
-    }
-    if (sys + 1 < NSYS) {       /* one gnuplot data block per system */
-        tsv_line(R->ts, "%s", "");
-        tsv_line(R->ts, "%s", "");
+        if (cand[k].f1 == oracle[sys].f1 && cand[k].f2 == oracle[sys].f2)
+            k_true = k;
     }
     for (int k = 0; k < FORMULA_NCAND; k++)
         if (k != best && (second < 0 || cand[k].ratio > cand[second].ratio))
             second = k;
-    if (cand[best].ratio < 100)
-        die("%s: no candidate reaches the ratio 100 (best %g)", nm, cand[best].ratio);
-    *disc = cand[best];
-    char text[128], key[96];
-    formula_cand_format(text, sizeof text, disc, 4);
-    snprintf(key, sizeof key, "%s_formula", nm);
-    tsv_kv_text(R->tsum, key, text);
+    char text[128], key[96], suf[64];
+    formula_cand_format(text, sizeof text, &cand[best], 4);
+    snprintf(key, sizeof key, "%s_%sformula", nm, pre);
+    tsv_kv_text(R->tform, key, text);
     formula_cand_format(text, sizeof text, &cand[second], 3);
-    snprintf(key, sizeof key, "%s_second_formula", nm);
-    tsv_kv_text(R->tsum, key, text);
-    kv(R, sys, "a", disc->a);
-    kv(R, sys, "ratio", disc->ratio);
-    kv(R, sys, "second_ratio", cand[second].ratio);
-    kv(R, sys, "n_accepted", naccept);
-    int k_true = -1;
+    snprintf(key, sizeof key, "%s_%ssecond_formula", nm, pre);
+    tsv_kv_text(R->tform, key, text);
+#define KVP(name, v) (snprintf(suf, sizeof suf, "%s%s", pre, name), kv(R, sys, suf, (v)))
+    KVP("a", cand[best].a);
+    KVP("ratio", cand[best].ratio);
+    KVP("second_ratio", cand[second].ratio);
+    KVP("n_accepted", naccept);
+    KVP("found_true_pair", best == k_true);
+    KVP("true_ratio", cand[k_true].ratio);
+    KVP("true_a", cand[k_true].a);
+    int rank = 1;
     for (int k = 0; k < FORMULA_NCAND; k++)
-        if (cand[k].f1 == oracle[sys].f1 && cand[k].f2 == oracle[sys].f2)
-            k_true = k;
-    kv(R, sys, "found_true_pair", best == k_true);
-    return k_true;
+        rank += cand[k].ratio > cand[k_true].ratio;
+    KVP("true_rank", rank);
+#undef KVP
+    return best;
+}
+
+/* The search table: one row per pair, clean and noisy side by side; one
+ * gnuplot data block per system. */
+static void write_search(run_t *R, int sys, const formula_cand_t *clean,
+                         const formula_cand_t *noisy)
+{
+    for (int k = 0; k < FORMULA_NCAND; k++) {
+        char label[64];
+        snprintf(label, sizeof label, "%s, %s", formula_feature_name(clean[k].f1),
+                 formula_feature_name(clean[k].f2));
+        int is_true = clean[k].f1 == oracle[sys].f1 && clean[k].f2 == oracle[sys].f2;
+        tsv_line(R->ts, "%d\t%d\t%.17g\t%.17g\t%.17g\t%.17g\t%d\t%s", sys, k, clean[k].a,
+                 clean[k].ratio, noisy[k].a, noisy[k].ratio, is_true, label);
+    }
+    if (sys + 1 < NSYS) {
+        tsv_line(R->ts, "%s", "");
+        tsv_line(R->ts, "%s", "");
+    }
 }
 
 /* 2. The noise ceiling: the search's ratio for the true pair on noisy
@@ -307,17 +352,23 @@ static void noise_ceiling(run_t *R, int sys, int k_true, rng_t *rn, rng_t *rs)
 }
 
 /* 3. The black-box step predictor, trained on noisy states. */
-static void train_predictor(run_t *R, int sys, rng_t *rn, rng_t *ri)
+static void train_predictor(run_t *R, int sys, rng_t *ri)
 {
     const opts_t *o = &R->o;
     const int H = o->hidden;
     const size_t np = R->np;
     size_t B = (size_t)o->ntrain * (NPTS - 1);
+    /* rows in one fixed shuffled order, cut into B / batch minibatches */
+    size_t *perm = xmalloc(B * sizeof *perm);
+    for (size_t r = 0; r < B; r++)
+        perm[r] = r;
+    rng_shuffle(ri, perm, B);
+    int bs = o->batch < (int)B ? o->batch : (int)B, nb = (int)(B / (size_t)bs);
     for (int s = 0; s < o->ntrain; s++)
         for (int i = 0; i + 1 < NPTS; i++) {
-            size_t r = (size_t)s * (NPTS - 1) + i, k = R->start[s] + i;
+            size_t r = perm[(size_t)s * (NPTS - 1) + i], k = R->start[s] + i;
             for (int c = 0; c < 2; c++) {
-                R->X[2 * r + c] = R->x[2 * k + c] + o->noise * rng_normal(rn);
+                R->X[2 * r + c] = R->xo[2 * k + c];   /* the noisy state */
                 R->Y[2 * r + c] = (R->x[2 * (k + 1) + c] - R->x[2 * k + c]) / dt;
             }
         }
@@ -326,7 +377,8 @@ static void train_predictor(run_t *R, int sys, rng_t *rn, rng_t *ri)
     memset(R->m2, 0, np * sizeof *R->m2);
     double loss = 0;
     for (long it = 1; it <= o->steps; it++) {
-        loss = formula_pred_mse(R->grad, R->theta, H, R->X, R->Y, (int)B, R->ws);
+        size_t off = 2 * (size_t)bs * (size_t)((it - 1) % nb);
+        loss = formula_pred_mse(R->grad, R->theta, H, R->X + off, R->Y + off, bs, R->ws);
         opt_adam_step(R->theta, R->grad, R->m1, R->m2, np, it, o->lr, 0.9, 0.999, 1e-8, 1e-4,
                       OPT_WD_COUPLED);
         if (it % 50 == 0) {
@@ -336,6 +388,95 @@ static void train_predictor(run_t *R, int sys, rng_t *rn, rng_t *ri)
         }
     }
     kv(R, sys, "train_mse", formula_pred_mse(NULL, R->theta, H, R->X, R->Y, (int)B, R->ws));
+    free(perm);
+}
+
+/* 3b. Meta-training of g_phi (Alet et al. 2021, Alg. 1, phi only; theta is
+ * the pretrained predictor): each step takes meta_batch training tracks in
+ * turn, tailors from the track's first noisy state with one step of size
+ * meta_lambda on g_phi's conservation loss over the test horizon, and
+ * descends the prediction MSE of the tailored rollout against the track's
+ * noisy states (nn/noether_meta.h).  Adam on phi. */
+static void meta_train(run_t *R, int sys, rng_t *rg)
+{
+    const opts_t *o = &R->o;
+    const size_t ng = NMETA_G_NPARAMS(o->ghidden);
+    nmeta_cfg_t mc = {.H = o->hidden, .G = o->ghidden, .T = o->horizon, .To = NPTS - 1, .dt = dt,
+                      .lambda = o->meta_lambda};
+    nmeta_t M;
+    if (nmeta_create(&M, &mc))
+        die("nmeta_create failed");
+    nmeta_g_init(R->phi, o->ghidden, rg);
+    memset(R->pm1, 0, ng * sizeof *R->pm1);
+    memset(R->pm2, 0, ng * sizeof *R->pm2);
+    double *gsum = xmalloc(ng * sizeof *gsum);
+    double first = 0, last = 0, base_all = 0;
+    int nlast = 0;
+    for (long it = 1; it <= o->meta_steps; it++) {
+        double outer = 0, base = 0;
+        memset(gsum, 0, ng * sizeof *gsum);
+        for (int b = 0; b < o->meta_batch; b++) {
+            int s = (int)(((it - 1) * o->meta_batch + b) % o->ntrain);
+            const double *y = R->xo + 2 * R->start[s];
+            outer += nmeta_outer(&M, R->gphi, R->theta, R->phi, y, y) / o->meta_batch;
+            for (size_t i = 0; i < ng; i++)
+                gsum[i] += R->gphi[i] / o->meta_batch;
+            /* the same loss without tailoring */
+            formula_pred_rollout(R->roll, R->theta, o->hidden, y, NPTS - 1, dt, R->ws);
+            double l0 = 0;
+            for (int t = 1; t < NPTS; t++)
+                for (int k = 0; k < 2; k++)
+                    l0 += (R->roll[2 * t + k] - y[2 * t + k]) * (R->roll[2 * t + k] - y[2 * t + k]);
+            base += l0 / (2.0 * (NPTS - 1)) / o->meta_batch;
+        }
+        tsv_rowv(R->tmeta, 4, (double)sys, (double)it, outer, base);
+        if (it == 1)
+            first = outer;
+        if (it > o->meta_steps - 10) {
+            last += outer;
+            base_all += base;
+            nlast++;
+        }
+        opt_adam_step(R->phi, gsum, R->pm1, R->pm2, ng, it, o->meta_lr, 0.9, 0.999, 1e-8, 0.0,
+                      OPT_WD_COUPLED);
+        if (it % 10 == 0)
+            progress_update(&R->prog, sys + 0.5, NSYS, "meta");
+    }
+    kv(R, sys, "meta_outer_first", first);
+    kv(R, sys, "meta_outer_last", last / nlast);
+    kv(R, sys, "meta_outer_base", base_all / nlast);
+    kv(R, sys, "meta_train_gain", 1.0 - last / base_all);
+    free(gsum);
+    nmeta_free(&M);
+}
+
+/* 3c. g_phi's level sets against H's, on a grid: g_phi standardised by its
+ * mean and sd over the clean training states; and how much of g_phi is an
+ * affine function of H there (R^2 of the least-squares fit, in the summary). */
+static void meta_levels(run_t *R, int sys)
+{
+    double sg = 0, sh = 0, sgg = 0, sgh = 0, shh = 0;
+    const double n = (double)R->nstates;
+    for (size_t i = 0; i < R->nstates; i++) {
+        double g = nmeta_g_eval(&R->Mtest, R->phi, R->x[2 * i], R->x[2 * i + 1]);
+        double h = energy[sys](R->x + 2 * i);
+        sg += g; sh += h; sgg += g * g; sgh += g * h; shh += h * h;
+    }
+    double cgg = sgg - sg * sg / n, cgh = sgh - sg * sh / n, chh = shh - sh * sh / n;
+    double gm = sg / n, gsd = sqrt(cgg / n);
+    kv(R, sys, "meta_energy_r2", cgh * cgh / (cgg * chh));
+    const int NGRID = 41;
+    const double L = r_hi[sys];
+    for (int i = 0; i < NGRID; i++) {
+        for (int j = 0; j < NGRID; j++) {
+            double xy[2] = {-L + 2 * L * i / (NGRID - 1), -L + 2 * L * j / (NGRID - 1)};
+            double g = nmeta_g_eval(&R->Mtest, R->phi, xy[0], xy[1]);
+            tsv_rowv(R->tlev, 5, (double)sys, xy[0], xy[1], (g - gm) / gsd, energy[sys](xy));
+        }
+        tsv_line(R->tlev, "%s", "");
+    }
+    if (sys + 1 < NSYS)
+        tsv_line(R->tlev, "%s", "");
 }
 
 /* What the tailoring sweep measures on the test ICs besides the RMSEs. */
@@ -343,9 +484,20 @@ typedef struct {
     double e_lam[NLAMBDA], e_base;   /* mean |H(t_end)/H(0) - 1| on test ICs */
     double gmin, gmax;               /* range of |grad L_N| over test ICs */
     double *gnorm, *lnoe;            /* per test IC: |grad L_N|, L_N before the step */
-    int lbest[2];                    /* chosen lambda index for g = disc, oracle */
+    int lbest[NG];                   /* chosen lambda index for g = disc, oracle, meta */
     double tb;                       /* mean untailored RMSE on test ICs */
 } sweep_t;
+
+/* The tailoring gradient grad_theta L_N from x0 for quantity w (0 the
+ * formula found on noisy data, 1 the true H, 2 the meta-learned g_phi);
+ * returns L_N. */
+static double tailor_grad(run_t *R, int w, const formula_cand_t *const gs[2], const double *x0,
+                          double *out)
+{
+    if (w < 2)
+        return formula_pred_noether(out, R->theta, R->o.hidden, x0, R->o.horizon, dt, gs[w], R->ws);
+    return nmeta_noether(&R->Mtest, out, NULL, R->theta, R->phi, x0);
+}
 
 /* 4a. Rollouts of the untailored predictor and of one tailoring step of
  * each size lambda, for g = the discovered quantity and the true H. */
@@ -365,8 +517,8 @@ static void tailor_sweep(run_t *R, int sys, const formula_cand_t *const gs[2], s
         if (ic >= nval)
             S->e_base += fabs(energy[sys](R->roll + 2 * T) / energy[sys](tr) - 1) / ntest;
         double LN0 = 0;
-        for (int w = 0; w < 2; w++) {
-            double L = formula_pred_noether(R->gN + w * np, R->theta, H, tr, T, dt, gs[w], R->ws);
+        for (int w = 0; w < NG; w++) {
+            double L = tailor_grad(R, w, gs, tr, R->gN + w * np);
             if (w == 0)
                 LN0 = L;
         }
@@ -384,7 +536,7 @@ static void tailor_sweep(run_t *R, int sys, const formula_cand_t *const gs[2], s
         }
         for (int l = 0; l < NLAMBDA; l++) {
             double lam = pow(10.0, lambdas_k0 + lambdas_dk * l);
-            for (int w = 0; w < 2; w++) {
+            for (int w = 0; w < NG; w++) {
                 for (size_t i = 0; i < np; i++)
                     R->th2[i] = R->theta[i] - lam * R->gN[w * np + i];
                 formula_pred_rollout(R->roll, R->th2, H, tr, T, dt, R->ws);
@@ -403,13 +555,14 @@ static void tailor_sweep(run_t *R, int sys, const formula_cand_t *const gs[2], s
 static void choose_lambdas(run_t *R, int sys, sweep_t *S)
 {
     const int nval = R->o.nval, ntest = R->o.ntest, nic = R->nic;
-    double mval[2][NLAMBDA], mtest[2][NLAMBDA], vb = 0, tb = 0;
-    S->lbest[0] = S->lbest[1] = 0;
+    double mval[NG][NLAMBDA], mtest[NG][NLAMBDA], vb = 0, tb = 0;
+    for (int w = 0; w < NG; w++)
+        S->lbest[w] = 0;
     for (int ic = 0; ic < nval; ic++)
         vb += R->r_base[ic] / nval;
     for (int ic = nval; ic < nic; ic++)
         tb += R->r_base[ic] / ntest;
-    for (int w = 0; w < 2; w++)
+    for (int w = 0; w < NG; w++)
         for (int l = 0; l < NLAMBDA; l++) {
             mval[w][l] = mtest[w][l] = 0;
             for (int ic = 0; ic < nval; ic++)
@@ -420,8 +573,8 @@ static void choose_lambdas(run_t *R, int sys, sweep_t *S)
                 S->lbest[w] = l;
         }
     for (int l = 0; l < NLAMBDA; l++)
-        tsv_rowv(R->tl, 10, (double)sys, lambdas_k0 + lambdas_dk * l, mval[0][l], mval[1][l],
-                 mtest[0][l], mtest[1][l], vb, tb, S->e_lam[l], S->e_base);
+        tsv_rowv(R->tl, 12, (double)sys, lambdas_k0 + lambdas_dk * l, mval[0][l], mval[1][l],
+                 mtest[0][l], mtest[1][l], vb, tb, S->e_lam[l], S->e_base, mval[2][l], mtest[2][l]);
     /* the lambda that best conserves the true energy, and what it does to the RMSE */
     int le = 0;
     for (int l = 1; l < NLAMBDA; l++)
@@ -444,8 +597,8 @@ static void test_gains(run_t *R, int sys, const sweep_t *S)
     double *gain = xmalloc((size_t)ntest * sizeof *gain);
     double *rt_ = xmalloc((size_t)ntest * sizeof *rt_);
     double *gs_ = xmalloc((size_t)ntest * sizeof *gs_);
-    const char *wn[2] = {"disc", "oracle"};
-    for (int w = 0; w < 2; w++) {
+    const char *wn[NG] = {"disc", "oracle", "meta"};
+    for (int w = 0; w < NG; w++) {
         double mean, sd, rm, rsd;
         for (int i = 0; i < ntest; i++) {
             rt_[i] = r_at(R, w, S->lbest[w], nval + i);
@@ -549,10 +702,10 @@ static void error_curves(run_t *R, int sys, const formula_cand_t *const gs[2], c
     double err_across = 0, err_total = 0;
     for (int i = 0; i < ntest; i++) {
         const double *tr = R->truth + (size_t)(nval + i) * 2 * (T + 1);
-        for (int w = 0; w < 3; w++) {
+        for (int w = 0; w <= NG; w++) {
             const double *src = R->theta;
             if (w > 0) {
-                formula_pred_noether(R->gN, R->theta, H, tr, T, dt, gs[w - 1], R->ws);
+                tailor_grad(R, w - 1, gs, tr, R->gN);
                 double lam = pow(10.0, lambdas_k0 + lambdas_dk * S->lbest[w - 1]);
                 for (size_t j = 0; j < np; j++)
                     R->th2[j] = R->theta[j] - lam * R->gN[j];
@@ -570,7 +723,7 @@ static void error_curves(run_t *R, int sys, const formula_cand_t *const gs[2], c
                     err_total += dq * dq + dp * dp;
                 }
             }
-            if (i == 0 && w != 2) {
+            if (i == 0 && w < 2) {
                 /* keep base (w = 0) and disc (w = 1) rollouts in xn for the phase file */
                 memcpy(R->xn + (size_t)w * 2 * (T + 1), R->roll, 2 * (size_t)(T + 1) * sizeof *R->roll);
             }
@@ -588,10 +741,10 @@ static void error_curves(run_t *R, int sys, const formula_cand_t *const gs[2], c
         kv(R, sys, "radial_fraction", err_across / err_total);
     double *col = xmalloc((size_t)ntest * sizeof *col);
     for (int t = 0; t <= T; t++) {
-        double row[11];
+        double row[2 + 3 * (NG + 1)];
         row[0] = sys;
         row[1] = t * dt;
-        for (int w = 0; w < 3; w++) {
+        for (int w = 0; w <= NG; w++) {
             double m = 0;
             for (int i = 0; i < ntest; i++) {
                 col[i] = R->errs[((size_t)w * ntest + i) * (T + 1) + t];
@@ -602,7 +755,7 @@ static void error_curves(run_t *R, int sys, const formula_cand_t *const gs[2], c
             row[3 + 3 * w] = stats_quantile_sorted(col, (size_t)ntest, 0.25);
             row[4 + 3 * w] = stats_quantile_sorted(col, (size_t)ntest, 0.75);
         }
-        tsv_row(R->te, 11, row);
+        tsv_row(R->te, 2 + 3 * (NG + 1), row);
     }
     free(col);
 }
@@ -612,7 +765,9 @@ static void run_system(run_t *R, int sys)
 {
     const uint64_t seed = (uint64_t)R->o.seed;
     const int T = R->o.horizon;
-    rng_t rd, rs, rn, ri, rt;
+    rng_t rd, rs, rn, ri, rt, ro, rg;
+    rng_seed(&rg, seed, 70 + sys);   /* g_phi's init */
+    rng_seed(&ro, seed, 60 + sys);   /* the predictor's observation noise */
     rng_seed(&rd, seed, 10 + sys);   /* training initial states */
     rng_seed(&rs, seed, 20 + sys);   /* random-sequence shuffles */
     rng_seed(&rn, seed, 30 + sys);   /* observation noise */
@@ -624,10 +779,21 @@ static void run_system(run_t *R, int sys)
         draw_x0(x0, sys, &rd);
         true_traj(R->x + 2 * R->start[s], x0, NPTS, dt, sys);
     }
-    formula_cand_t disc;
-    int k_true = search_library(R, sys, &rs, &disc);
+    for (size_t i = 0; i < 2 * R->nstates; i++)    /* the states the predictor sees */
+        R->xo[i] = R->x[i] + R->o.noise * rng_normal(&ro);
+    formula_cand_t cclean[FORMULA_NCAND], cnoisy[FORMULA_NCAND];
+    search_library(R, sys, R->x, &rs, "", cclean);
+    /* the formula used for tailoring: the best pair on the noisy states */
+    formula_cand_t disc = cnoisy[search_library(R, sys, R->xo, &rs, "noisy_", cnoisy)];
+    write_search(R, sys, cclean, cnoisy);
+    int k_true = -1;
+    for (int k = 0; k < FORMULA_NCAND; k++)
+        if (cclean[k].f1 == oracle[sys].f1 && cclean[k].f2 == oracle[sys].f2)
+            k_true = k;
     noise_ceiling(R, sys, k_true, &rn, &rs);
-    train_predictor(R, sys, &rn, &ri);
+    train_predictor(R, sys, &ri);
+    meta_train(R, sys, &rg);
+    meta_levels(R, sys);
 
     /* 4. tailoring on validation and test initial conditions */
     for (int ic = 0; ic < R->nic; ic++) {
@@ -656,6 +822,12 @@ static const arg_spec_t options[] = {
     ARG_INT(opts_t, hidden, "64", "hidden units of the step predictor"),
     ARG_LONG(opts_t, steps, "2000", "Adam steps of the step predictor"),
     ARG_DOUBLE(opts_t, lr, "1e-3", "Adam step size"),
+    ARG_INT(opts_t, batch, "300", "minibatch rows of the predictor's training"),
+    ARG_INT(opts_t, ghidden, "16", "hidden units of the meta-learned g_phi"),
+    ARG_INT(opts_t, meta_steps, "200", "Adam steps of the meta-training of g_phi"),
+    ARG_INT(opts_t, meta_batch, "10", "training tracks per meta step"),
+    ARG_DOUBLE(opts_t, meta_lr, "1e-2", "Adam step size of the meta-training"),
+    ARG_DOUBLE(opts_t, meta_lambda, "1e-3", "inner tailoring step during meta-training"),
     ARG_INT(opts_t, ntrain, "50", "training trajectories"),
     ARG_INT(opts_t, nval, "25", "validation initial conditions (choose lambda)"),
     ARG_INT(opts_t, ntest, "25", "test initial conditions"),
@@ -673,7 +845,8 @@ int main(int argc, char **argv)
     run_t R = {.o = opts};
     const opts_t *o = &R.o;
     if (o->hidden < 1 || o->steps < 1 || o->ntrain < 2 || o->nval < 2 || o->ntest < 2 ||
-        o->horizon < 1 || !(o->noise >= 0))
+        o->horizon < 1 || !(o->noise >= 0) || o->batch < 1 || o->ghidden < 1 || o->meta_steps < 1 ||
+        o->meta_batch < 1)
         die("bad arguments (see --help)");
     open_files(&R, argc, argv);
     R.nstates = (size_t)o->ntrain * NPTS;
@@ -701,6 +874,9 @@ int main(int argc, char **argv)
     tsv_finish(R.te);
     tsv_finish(R.tp);
     tsv_finish(R.tic);
+    tsv_finish(R.tmeta);
+    tsv_finish(R.tlev);
+    tsv_finish(R.tform);
     tsv_finish(R.tsum);
     free_work(&R);
     return 0;
