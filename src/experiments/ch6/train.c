@@ -36,6 +36,7 @@
 #include "core/util.h"
 #include "nn/optim.h"
 #include "nn/qnet.h"
+#include "experiments/ch6/lib/ch6.h"
 
 #define NBIN 4
 #define KNET 20     /* window of the net flip rate */
@@ -408,7 +409,7 @@ static const arg_spec_t options[] = {
     ARG_INT(opts_t, ntrain, "20000", "training images drawn from"),
     ARG_INT(opts_t, ntest, "2000", "test images of the curve"),
     ARG_LONG(opts_t, eval_every, "100", "steps between rows of the curve"),
-    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
+    ARG_LONG(opts_t, seed, "1", CH6_SEED_HELP),
     ARG_DOUBLE(opts_t, lr2, "1", "learning-rate factor from --wd-until on (BitNet's drop)"),
     ARG_DOUBLE(opts_t, beta2, "0.999", "Adam's beta2 (beta1 is 0.9)"),
     ARG_LONG(opts_t, log_every, "1", "steps between rows of the per-step log"),
@@ -435,24 +436,17 @@ int main(int argc, char **argv)
     }
     if (o->wd_until < 0) o->wd_until = o->steps;
 
-    char err[512];
     dataset_t tr, te;
-    if (fmnist_load(&tr, NULL, "train", err, sizeof err)) die("%s", err);
-    if (fmnist_load(&te, NULL, "test", err, sizeof err)) die("%s", err);
+    ch6_load(&tr, "train");
+    ch6_load(&te, "test");
     if (o->ntrain > tr.n) o->ntrain = tr.n;
     if (o->ntest > te.n) o->ntest = te.n;
     const int D = tr.d, C = 10, B = o->batch, H = o->hidden;
 
     int dims[4] = {D, H, R.netA ? H : C, C};
     qnet_t *m = &R.m;
-    if (qnet_init(m, dims, R.L, R.netA, R.q, B))
-        die("cannot build the network");
-    rng_t rw;
-    rng_seed(&rw, (uint64_t)o->seed, 1);    /* weights */
-    qnet_init_weights(m, &rw, o->sigma);
-    minibatch_t bt;                          /* stream 2: minibatch shuffle */
-    if (minibatch_init(&bt, &tr, o->ntrain, MINIBATCH_STREAM, (uint64_t)o->seed, 2))
-        die("--ntrain %d: not in 1..%d", o->ntrain, tr.n);
+    minibatch_t bt;
+    ch6_build(m, dims, R.L, R.netA, R.q, B, o->sigma, o->seed, &bt, &tr, o->ntrain);
 
     /* layers whose charges we follow: the scale-invariant ones (Net A) or all (Net B) */
     R.Lq = R.netA ? 2 : R.L;
