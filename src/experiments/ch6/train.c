@@ -317,6 +317,16 @@ static void window_summary(const run_t *R, tsv_t *s)
     double lhs = a * R->bw_N, rhs = R->bw_S - (R->bw_N1 - R->bw_N0);
     tsv_kv(s, "balance_bc_err", fabs(lhs - rhs) / fabs(lhs));
     tsv_kv(s, "balance_bc_term", (R->bw_N1 - R->bw_N0) / R->bw_N);
+    /* the balance solved for the rms step phi = sqrt(sum eta^2|u|^2 / sum N),
+     * with the window's rho and its boundary term: phi^2 (1 + rho) = a + dN/sum N;
+     * the measured angle over it tests delta-theta ~ phi, the balance's one
+     * approximation */
+    double rho_w = R->bw_S / R->bw_u2 - 1;
+    double phi = sqrt((a + (R->bw_N1 - R->bw_N0) / R->bw_N) / (1 + rho_w));
+    tsv_kv(s, "eq_rho_window", rho_w);
+    tsv_kv(s, "eq_phi_bc", phi);
+    tsv_kv(s, "eq_dtheta_over_phi", sqrt(R->eq_th2 / R->eq_n) / phi);
+    tsv_kv(s, "eq_dtheta_over_pred", sqrt(R->eq_th2 / R->eq_n) / sqrt(2 * eta * lam / (1 + rho_w)));
     if (!o->opt) return;
     double pred = sqrt(2 * eta * lam * (1 - 0.9) / (1 + 0.9));
     double rhoA = R->bw_S / R->bw_u2 - 1;
