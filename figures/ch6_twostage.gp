@@ -7,6 +7,8 @@
 # sqrt(2 eta lambda / (1 + rho)), rho the measured ratio of quantization to
 # kinetic source (running mean), so that curve is driven by measurements.
 set logscale y
+set yrange [0.02:0.15]
+set ytics (0.02, 0.03, 0.05, 0.07, 0.1, 0.15)
 set xlabel "step k"
 set ylabel "angular step δθ of W_1 (rad)"
 set key top right

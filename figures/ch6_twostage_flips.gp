@@ -11,7 +11,7 @@ set ylabel "net code flips of W_1 per step"
 set y2label "|W_1|^2"
 set y2tics
 set ytics nomirror
-set key top right
+set key center left Left reverse
 set datafile missing "nan"
 set style fill transparent solid 0.2 noborder
 set arrow from 600, graph 0 to 600, graph 1 nohead dashtype 3 lc rgb "black" lw 0.8
