@@ -6,7 +6,7 @@
 # prediction flips = kappa * angle (train.c).  Raw: flips from one step to the
 # next against the one-step angle; net: flips over 20 steps against the
 # 20-step angle (both per step).  Every 25th step (every 30th for the
-# eta 0.1 and 0.4 runs: seed 0 of the seeded runs, 1200 and 600 steps).
+# eta 0.1 and 0.4 runs: seed 0 of the seeded runs, 1200 and 400 steps).
 set logscale xy
 set xlabel "angle turned by W_1 per step (rad)"
 set ylabel "code flips per step / κ"

@@ -114,7 +114,7 @@ else
   case "$exp" in *figures/*site/[0-9]*) ;; *) fail "parameter: the expected set has no figure or no page (vacuous): $exp" ;; esac
   same_set "parameter: CH6_OPT_e3_wide --eta 0.3" "$exp" "$(remade)"
   nchecks=$((nchecks + 1))
-  [ "$(mk -n 2>&1 | grep -c -- '^nice .*--eta 0.3 --sigma 3 --steps 1200 --out data/ch6/run_e3_wide.tsv')" = 1 ] ||
+  [ "$(mk -n 2>&1 | grep -c -- '^nice .*--eta 0.3 --sigma 3 --steps 600 --out data/ch6/run_e3_wide.tsv')" = 1 ] ||
     fail "parameter: make -n does not run the edited command once"
 fi
 cp "$scratch/param.bak" "$scratch/$param_mk"; restore "$param_mk"

@@ -14,9 +14,9 @@ $(eval $(call experiment,$(CH6)/audit.tsv,$(CH6_BIN)/audit,--out $(CH6)/audit.ts
 CH6_RUNS := main_fp main_tern e3_wide adam_small adam_big
 CH6_OPT_main_fp    := --q1 fp --q2 fp --eta 0.01 --steps 3000
 CH6_OPT_main_tern  := --q1 tensor --q2 tensor --eta 0.01 --steps 3000
-CH6_OPT_e3_wide    := --q1 tensor --q2 tensor --eta 0.1 --sigma 3 --steps 1200
-CH6_OPT_adam_small := --q1 tensor --q2 tensor --opt adam --eta 0.001 --steps 1200
-CH6_OPT_adam_big   := --q1 tensor --q2 tensor --opt adam --eta 0.004 --steps 1200
+CH6_OPT_e3_wide    := --q1 tensor --q2 tensor --eta 0.1 --sigma 3 --steps 600
+CH6_OPT_adam_small := --q1 tensor --q2 tensor --opt adam --eta 0.001 --steps 600
+CH6_OPT_adam_big   := --q1 tensor --q2 tensor --opt adam --eta 0.004 --steps 600
 
 $(foreach r,$(CH6_RUNS),$(eval $(call experiment,\
   $(CH6)/run_$(r).tsv $(CH6)/run_$(r)_curve.tsv $(CH6)/run_$(r)_summary.tsv,$(CH6_BIN)/train,\
@@ -42,7 +42,7 @@ CH6_AW := --opt adam --beta2 0.95 --eta 0.04 --eta3 0.002 --lambda 0.1 --wd-unti
 CH6_SOPT_aw_fp   := --q1 fp --q2 fp $(CH6_AW)
 CH6_SOPT_aw_tern := --q1 tensor --q2 tensor $(CH6_AW)
 CH6_SOPT_fast    := --q1 tensor --q2 tensor --eta 0.1 --steps 1200
-CH6_SOPT_big     := --q1 tensor --q2 tensor --eta 0.4 --steps 600
+CH6_SOPT_big     := --q1 tensor --q2 tensor --eta 0.4 --steps 400
 CH6_CURVE_ws_fp := 1
 CH6_CURVE_ws_tern := 1
 CH6_CURVE_fast := 1
