@@ -1,4 +1,4 @@
-/* audit.c: chapter 6's symmetry audit (brief ternary.md, E1).  For each
+/* audit.c: chapter 6's symmetry audit (E1).  For each
  * quantizer granularity and each latent transformation of the weights it
  * measures, on a batch of Fashion-MNIST test images:
  *
@@ -10,7 +10,7 @@
  *          identity in Q-space (Kunin et al. 2021 for the generators);
  *   leak   |<xi(W), u>| / (|xi(W)| |u|) with u the latent update direction
  *          (identity STE, or TTQ's scaled STE): does the latent charge move
- *          at first order?  (Section 3.3 of the brief: d C/dt = -<xi(W), u>.)
+ *          at first order?  (The chapter's Noether lemma, eq. lemma: d C/dt = -<xi(W), u>.)
  *
  * Transformations: scale W1 -> c W1 (Net A, c = 1.7); layerwise rescale
  * W1 -> a W1, W2 -> W2 / a and per-neuron rescale with a_i = 1.7^{u_i},
@@ -33,6 +33,7 @@
 #include "core/util.h"
 #include "nn/optim.h"
 #include "nn/qnet.h"
+#include "experiments/ch6/lib/ch6.h"
 
 #define NQ 6
 #define NT 4
@@ -263,11 +264,7 @@ static void relu_zeros(tsv_t *t, const dataset_t *te, long seed)
     quant_spec q[3] = {{QUANT_TENSOR, 0, 0, 0}, {QUANT_TENSOR, 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
     int dims[4] = {D, H, H, C};
     qnet_t m;
-    if (qnet_init(&m, dims, 3, 1, q, B))
-        die("cannot build the network");
-    rng_t r;
-    rng_seed(&r, (uint64_t)seed, 1);
-    qnet_init_weights(&m, &r, 1.0);
+    ch6_build(&m, dims, 3, 1, q, B, 1.0, seed, NULL, NULL, 0);
     qnet_quantize(&m);
     size_t ties = 0, total = 0;
     for (int s0 = 0; s0 + B <= 2048; s0 += B) {
@@ -298,9 +295,8 @@ int main(int argc, char **argv)
     opts_t o;
     args_parse(options, &o, argc, argv, about);
     const long seed = o.seed;
-    char err[512];
     dataset_t te;
-    if (fmnist_load(&te, NULL, "test", err, sizeof err)) die("%s", err);
+    ch6_load(&te, "test");
 
     tsv_t *t = tsv_create(o.out, argc, argv);
     tsv_comment(t, "seed %ld; batch of the first %d test images; Net A 784-128-128-10 (scale), "

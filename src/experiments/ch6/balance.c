@@ -1,6 +1,6 @@
 /* balance.c: the rescale charge (balancedness) of Net B under identity-STE
  * SGD, for full-precision and ternary weights at three granularities
- * (chapter 6, E5; brief ternary.md 3.5).
+ * (chapter 6, E5, eq. balance).
  *
  * Net B (x -> W1 -> ReLU -> W2, no biases, no normalization) is invariant to
  * W1 row i times a, W2 column i over a.  For C_i = |W1[i,:]|^2 - |W2[:,i]|^2
@@ -26,43 +26,27 @@
 #include "core/util.h"
 #include "nn/optim.h"
 #include "nn/qnet.h"
+#include "experiments/ch6/lib/ch6.h"
 
 #define NCFG 5
 #define NU 3
 
-typedef struct {
-    const char *out, *summary;
-    double eta;
-    long steps, seed;
-    int batch;
-} opts_t;
-
 static const char about[] =
     "Rescale charge of Net B under identity-STE SGD: full precision, ternary (chapter 6, E5).";
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out, ARG_REQUIRED, "charges against the step"),
-    ARG_STRING(opts_t, summary, ARG_REQUIRED, "key/value summary"),
-    ARG_DOUBLE(opts_t, eta, "0.05", "SGD step size"),
-    ARG_LONG(opts_t, steps, "2000", "SGD steps"),
-    ARG_INT(opts_t, batch, "64", "minibatch size"),
-    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
-    ARG_END
-};
+static const arg_spec_t options[] = {CH6_NETB_ARGS("charges against the step", "2000", "SGD steps")};
 
 int main(int argc, char **argv)
 {
-    opts_t o;
-    args_parse(options, &o, argc, argv, about);
+    ch6_netb_opts_t o;
+    ch6_netb_args(options, &o, argc, argv, about);
     const char *out = o.out, *sum = o.summary;
     const double eta = o.eta;
     const long steps = o.steps, seed = o.seed;
     const int B = o.batch;
-    if (eta <= 0 || steps < 1 || B < 1) die("--eta, --steps and --batch must be positive");
 
-    char err[512];
     dataset_t tr;
-    if (fmnist_load(&tr, NULL, "train", err, sizeof err)) die("%s", err);
+    ch6_load(&tr, "train");
     int D = tr.d, H = 128, C = 10, ntrain = 20000;
     const char *cname[NCFG] = {"fp", "tensor", "row", "matched", "a8"};
     quant_kind k1[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_ROW, QUANT_TENSOR};
@@ -83,16 +67,10 @@ int main(int argc, char **argv)
         quant_spec q[3] = {{k1[ic], 0, 0, 0}, {k2[ic], 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
         int dims[3] = {D, H, C};
         qnet_t m;
-        if (qnet_init(&m, dims, 2, 0, q, B))
-            die("cannot build the network");
+        minibatch_t bt;
+        ch6_build(&m, dims, 2, 0, q, B, 1.0, seed, &bt, &tr, ntrain);
         if (qnet_set_act_bits(&m, abits[ic]))
             die("out of memory");
-        rng_t r;
-        rng_seed(&r, (uint64_t)seed, 1);
-        qnet_init_weights(&m, &r, 1.0);
-        minibatch_t bt;
-        if (minibatch_init(&bt, &tr, ntrain, MINIBATCH_STREAM, (uint64_t)seed, 2))
-            die("--ntrain %d: not in 1..%d", ntrain, tr.n);
         double nor[NU + 1] = {0}, noact = 0, C0[NU + 1] = {0}, scale0 = 0, err_max = 0;
         for (long k = 0; k <= steps; k++) {
             /* the charges now */

@@ -1,5 +1,5 @@
 /* drift.c: how the scale charge's drift depends on the step size at a fixed
- * training time t = eta K (chapter 6, E2 panel c; brief ternary.md 3.4).
+ * training time t = eta K (chapter 6, E2 panel c, eq. scalelaw).
  *
  * For Net A's scale-invariant layers, N = |W1|^2 + |W2|^2 obeys
  *   N_K - N_0 = sum_k eta^2 |g_k|^2  -  2 eta sum_k <W_k - Q(W_k), g_k>
@@ -25,6 +25,7 @@
 #include "core/util.h"
 #include "nn/optim.h"
 #include "nn/qnet.h"
+#include "experiments/ch6/lib/ch6.h"
 
 #define NETA 5
 
@@ -51,7 +52,7 @@ static const arg_spec_t options[] = {
     ARG_DOUBLE(opts_t, time, "4", "training time t = eta K"),
     ARG_INT(opts_t, batch, "128", "minibatch size"),
     ARG_INT(opts_t, ntrain, "20000", "training images drawn from"),
-    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
+    ARG_LONG(opts_t, seed, "1", CH6_SEED_HELP),
     ARG_END
 };
 
@@ -66,9 +67,8 @@ int main(int argc, char **argv)
     if (T <= 0 || B < 1) die("--time must be positive and --batch at least 1");
     double etas[NETA] = {0.16, 0.04, 0.01, 0.0025, 0.000625};
 
-    char err[512];
     dataset_t tr;
-    if (fmnist_load(&tr, NULL, "train", err, sizeof err)) die("%s", err);
+    ch6_load(&tr, "train");
     if (ntrain > tr.n || ntrain < B) die("--ntrain must be in [batch, %d]", tr.n);
     int D = tr.d, H = 128, C = 10;
     double *xb = xmalloc((size_t)B * D * sizeof(double));
@@ -91,14 +91,8 @@ int main(int argc, char **argv)
             quant_spec q[3] = {{kd, 0, 0, 0}, {kd, 0, 0, 0}, {QUANT_FP, 0, 0, 0}};
             int dims[4] = {D, H, H, C};
             qnet_t m;
-            if (qnet_init(&m, dims, 3, 1, q, B))
-                die("cannot build the network");
-            rng_t r;
-            rng_seed(&r, (uint64_t)seed, 1);
-            qnet_init_weights(&m, &r, 1.0);
             minibatch_t bt;
-            if (minibatch_init(&bt, &tr, ntrain, MINIBATCH_STREAM, (uint64_t)seed, 2))
-                die("--ntrain %d: not in 1..%d", ntrain, tr.n);
+            ch6_build(&m, dims, 3, 1, q, B, 1.0, seed, &bt, &tr, ntrain);
             double N0 = qnet_dot(m.W[0], m.W[0], m.n[0]) + qnet_dot(m.W[1], m.W[1], m.n[1]);
             double ks = 0, qs = 0;
             for (long k = 0; k < K; k++) {

@@ -1,7 +1,7 @@
 /* train.c: one training run of chapter 6's Net A (or Net B) on Fashion-MNIST
  * (Xiao et al. 2017), with ternary or full-precision weights, logging every
- * step what the scale law and the flip-rate analysis need (brief ternary.md,
- * experiments E2, E3, E4):
+ * step what the scale law and the flip-rate analysis need (chapter 6,
+ * experiments E2, E3, E4, and the AdamW ablation):
  *
  *   scale law  N' = (1-eta lam)^2 N + eta^2 |g|^2 - 2 eta (1-eta lam) <W - Q(W), g>
  *   (the first two terms alone are the Neural Mechanics recursion for a
@@ -11,7 +11,13 @@
  *   effective learning rates eta/|W|^2 (SGD) and eta/|W| (Adam).
  *
  * Weight decay is coupled (PyTorch SGD) and switches off at --wd-until
- * (BitNet b1.58's two-stage schedule, Ma et al. 2024 FAQ).  Minibatches are
+ * (BitNet b1.58's two-stage schedule, Ma et al. 2024 FAQ), where the learning
+ * rate may drop by the factor --lr2 as well (BitNet's own recipe, with Adam's
+ * decoupled decay: --opt adam --beta2 0.95).  Over the second half of stage 1
+ * the summary sums the scale law of W1 into the window balance (the chapter's
+ * appendices: eq. balance-window for SGD, eq. adamw-law for AdamW, with the
+ * AdamW equilibrium sqrt(2 eta lambda (1-beta1)/(1+beta1)) of Kosson et al.
+ * 2024).  Minibatches are
  * drawn without replacement from a seeded shuffle of the first --ntrain
  * training images; test accuracy is measured on the first --ntest test images.
  *
@@ -30,6 +36,7 @@
 #include "core/util.h"
 #include "nn/optim.h"
 #include "nn/qnet.h"
+#include "experiments/ch6/lib/ch6.h"
 
 #define NBIN 4
 #define KNET 20     /* window of the net flip rate */
@@ -37,8 +44,8 @@
 typedef struct {
     const char *out, *curve, *summary, *q1, *q2, *q3;
     int net, opt, batch, hidden, ntrain, ntest;
-    double eta, eta3, lambda, sigma;
-    long wd_until, steps, eval_every, seed;
+    double eta, eta3, lambda, sigma, lr2, beta2;
+    long wd_until, steps, eval_every, seed, log_every;
 } opts_t;
 
 typedef struct {
@@ -68,6 +75,10 @@ typedef struct {
     double eq_rg, eq_g2, eq_th2, eq_gp, eq_net, end_net, N1_stage;
     long eq_n, end_n;
     double ema_rg, ema_g2, ema_th2;
+    /* the window balance of W1 over the second half of stage 1 (appendix of
+     * the chapter): sum of N_k, of the sources, the boundary N_k0, N_k1; the
+     * sources split (Adam: eta^2|u|^2, -2 eta c <Q,u>, -2 eta c <R,u>) */
+    double bw_N, bw_S, bw_N0, bw_N1, bw_u2, bw_Qu, bw_Ru;
 } run_t;
 
 /* Code flips before step k: raw since the last step and net over KNET
@@ -151,6 +162,34 @@ static flips_t code_history(run_t *R, long k)
     return f;
 }
 
+/* The window balance of W1 at step k (after the update; W1 before it is in
+ * st->prev[0], its code in m->Q[0]): the latent update u (SGD: the identity-STE
+ * gradient; Adam: mhat/(sqrt(vhat)+eps) from the optimizer's buffers), so that
+ * N_k+1 = c^2 N_k + eta^2|u|^2 - 2 eta c <X,u> with X = W - Q(W) for SGD (which
+ * uses <Q,g> = 0) and X = W for Adam, summed over the window. */
+static void window_balance(run_t *R, long k, double c1, double N1_after)
+{
+    const qnet_t *m = &R->m;
+    const opts_t *o = &R->o;
+    const double *w = R->st.prev[0], *q = m->Q[0];
+    double eta = o->eta, u2 = 0, wu = 0, qu = 0;
+    double bc1 = 1.0 - pow(0.9, (double)(k + 1)), bc2 = 1.0 - pow(o->beta2, (double)(k + 1));
+    for (size_t i = 0; i < m->n[0]; i++) {
+        double u = o->opt ? (R->st.m[0][i] / bc1) / (sqrt(R->st.s[0][i] / bc2) + 1e-8) : m->g[0][i];
+        u2 += u * u;
+        wu += w[i] * u;
+        qu += q[i] * u;
+    }
+    double N = qnet_dot(w, w, m->n[0]);
+    if (k == o->wd_until / 2) R->bw_N0 = N;
+    R->bw_N += N;
+    R->bw_S += eta * eta * u2 - 2 * eta * c1 * (o->opt ? wu : qnet_dot_resid(w, q, m->g[0], m->n[0]));
+    R->bw_u2 += eta * eta * u2;
+    R->bw_Qu += -2 * eta * c1 * qu;
+    R->bw_Ru += -2 * eta * c1 * (wu - qu);
+    R->bw_N1 = N1_after;
+}
+
 /* Step k after the gradient (loss) is in m->g: the sources of the scale law,
  * the latent update, the recursions, and the log row. */
 static void step(run_t *R, long k, double loss, const flips_t *f, tsv_t *t)
@@ -193,10 +232,10 @@ static void step(run_t *R, long k, double loss, const flips_t *f, tsv_t *t)
     if (R->netA && Qg > R->Qg_max) R->Qg_max = Qg;
     /* the step (layer 3 of Net A: its own rate, no charge followed) */
     for (int l = 0; l < R->L; l++) {
-        double lr = (R->netA && l == 2) ? o->eta3 : eta;
+        double lr = ((R->netA && l == 2) ? o->eta3 : eta) * (k >= wd_until ? o->lr2 : 1.0);
         quant_latent_grad(&R->q[l], m->g[l], m->g[l], m->T[l], m->n[l]);
         if (o->opt)
-            opt_adam_step(m->W[l], m->g[l], st->m[l], st->s[l], m->n[l], k + 1, lr, 0.9, 0.999, 1e-8,
+            opt_adam_step(m->W[l], m->g[l], st->m[l], st->s[l], m->n[l], k + 1, lr, 0.9, o->beta2, 1e-8,
                           l_now, OPT_WD_DECOUPLED);
         else
             opt_sgd_step(m->W[l], m->g[l], NULL, m->n[l], lr, 0.0, l_now, OPT_WD_COUPLED);
@@ -222,16 +261,18 @@ static void step(run_t *R, long k, double loss, const flips_t *f, tsv_t *t)
             dth[l] = 2 * asin(sqrt(c2) / 2);
         }
     }
+    if (lam > 0 && k >= wd_until / 2 && k < wd_until) window_balance(R, k, c1, Nl[0]);
     if (!o->opt && fabs(Nn - R->law) / Nn > R->law_err) R->law_err = fabs(Nn - R->law) / Nn;
     double eff1 = o->opt ? eta / sqrt(Nl[0]) : eta / Nl[0];
     double eff2 = o->opt ? eta / sqrt(Nl[1]) : eta / Nl[1];
     R->ema_th2 += (k == 0 ? 1.0 : 0.01) * (dth[0] * dth[0] - R->ema_th2);
     double rho_ema = -2 * R->ema_rg / (eta * R->ema_g2);
     double pred_eq = l_now > 0 ? sqrt(2 * eta * l_now / (1 + rho_ema)) : NAN;
-    tsv_rowv(t, 30, (double)(k + 1), eta * (k + 1), loss, Nl[0], Nl[1], Nn, R->nm, R->law, R->kin,
+    if ((k + 1) % o->log_every == 0)
+        tsv_rowv(t, 31, (double)(k + 1), eta * (k + 1), loss, Nl[0], Nl[1], Nn, R->nm, R->law, R->kin,
              R->quant, R->src[0], R->src[1], R->src[2], R->src[3], f->raw, f->netf, dth[0], dth[1],
              eff1, eff2, rho1, gperp1, Qg, f->raw1, f->net1, f->th20, f->kappa, sqrt(R->ema_th2),
-             rho_ema, pred_eq);
+             rho_ema, pred_eq, f->kappa * f->th20);
     if (lam > 0 && k >= wd_until / 2 && k < wd_until) {
         R->eq_th2 += dth[0] * dth[0]; R->eq_gp += gperp1; R->eq_net += f->net1; R->eq_n++;
     }
@@ -259,10 +300,43 @@ static tsv_t *open_log(const run_t *R, int argc, char **argv)
                 R->netA ? "W1, W2" : "W1, W2");
     tsv_columns(t, "k\tt\tloss\tN1\tN2\tN\tnm\tlaw\tkin\tquant\tsrc0\tsrc1\tsrc2\tsrc3\t"
                    "raw\tnet\tdtheta1\tdtheta2\teff1\teff2\trho1\tgperp1\tQg\traw1\tnet1\tdtheta20\tkappa1\t"
-                   "dth_rms\trho_ema\tpred_eq");
+                   "dth_rms\trho_ema\tpred_eq\tflips_pred");
     tsv_comment(t, "dth_rms, rho_ema: running means over ~100 steps of dtheta1^2 and of the two sources of W1; "
-                "pred_eq = sqrt(2 eta lambda / (1 + rho_ema)), the equilibrium angular step (Wan et al. 2021 for rho = 0)");
+                "pred_eq = sqrt(2 eta lambda / (1 + rho_ema)), the equilibrium angular step (Wan et al. 2021 for rho = 0; SGD only); "
+                "flips_pred = kappa1 * dtheta20, the net flips of W1 that eq. flips predicts");
     return t;
+}
+
+/* The window balance and, for Adam, its sources and the AdamW equilibrium
+ * sqrt(2 eta lambda (1-beta1)/(1+beta1)) (the chapter's appendix; Kosson et
+ * al. 2024 in full precision). */
+static void window_summary(const run_t *R, tsv_t *s)
+{
+    const opts_t *o = &R->o;
+    const double eta = o->eta, lam = o->lambda, a = 2 * eta * lam - eta * eta * lam * lam;
+    double lhs = a * R->bw_N, rhs = R->bw_S - (R->bw_N1 - R->bw_N0);
+    tsv_kv(s, "balance_bc_err", fabs(lhs - rhs) / fabs(lhs));
+    tsv_kv(s, "balance_bc_term", (R->bw_N1 - R->bw_N0) / R->bw_N);
+    /* the balance solved for the rms step phi = sqrt(sum eta^2|u|^2 / sum N),
+     * with the window's rho and its boundary term: phi^2 (1 + rho) = a + dN/sum N;
+     * the measured angle over it tests delta-theta ~ phi, the balance's one
+     * approximation */
+    double rho_w = R->bw_S / R->bw_u2 - 1;
+    double phi = sqrt((a + (R->bw_N1 - R->bw_N0) / R->bw_N) / (1 + rho_w));
+    tsv_kv(s, "eq_rho_window", rho_w);
+    tsv_kv(s, "eq_phi_bc", phi);
+    tsv_kv(s, "eq_dtheta_over_phi", sqrt(R->eq_th2 / R->eq_n) / phi);
+    tsv_kv(s, "eq_dtheta_over_pred", sqrt(R->eq_th2 / R->eq_n) / sqrt(2 * eta * lam / (1 + rho_w)));
+    if (!o->opt) return;
+    double pred = sqrt(2 * eta * lam * (1 - 0.9) / (1 + 0.9));
+    double rhoA = R->bw_S / R->bw_u2 - 1;
+    tsv_kv(s, "adamw_rhoA", rhoA);
+    tsv_kv(s, "adamw_rho_metric", R->bw_Qu / R->bw_u2);
+    tsv_kv(s, "adamw_rho_q", R->bw_Ru / R->bw_u2);
+    tsv_kv(s, "adamw_pred", pred);
+    tsv_kv(s, "adamw_pred_rhoA", sqrt(2 * eta * lam / (1 + rhoA)));
+    tsv_kv(s, "adamw_eq_ratio", sqrt(R->eq_th2 / R->eq_n) / pred);
+    tsv_kv(s, "adamw_eq_ratio_rhoA", sqrt(R->eq_th2 / R->eq_n) / sqrt(2 * eta * lam / (1 + rhoA)));
 }
 
 static void write_summary(run_t *R, const dataset_t *te, int argc, char **argv)
@@ -289,6 +363,7 @@ static void write_summary(run_t *R, const dataset_t *te, int argc, char **argv)
     tsv_kv(s, "nm_drift", R->nm / R->N0 - 1);
     tsv_kv(s, "kin", R->kin);
     tsv_kv(s, "quant", R->quant);
+    tsv_kv(s, "quant_over_kin", R->quant / R->kin);
     for (int i = 0; i < NBIN; i++) {
         char key[16];
         snprintf(key, sizeof key, "src%d_share", i);
@@ -315,6 +390,7 @@ static void write_summary(run_t *R, const dataset_t *te, int argc, char **argv)
         tsv_kv(s, "eq_net_flips", R->eq_net / R->eq_n);
         tsv_kv(s, "flips_stage2_over_stage1", (R->end_net / R->end_n) / (R->eq_net / R->eq_n));
         tsv_kv(s, "N1_stage1_end", R->N1_stage);
+        window_summary(R, s);
     }
     tsv_kv(s, "collapse_raw", R->c_n ? R->craw / R->c_n : NAN);
     tsv_finish(s);
@@ -343,7 +419,10 @@ static const arg_spec_t options[] = {
     ARG_INT(opts_t, ntrain, "20000", "training images drawn from"),
     ARG_INT(opts_t, ntest, "2000", "test images of the curve"),
     ARG_LONG(opts_t, eval_every, "100", "steps between rows of the curve"),
-    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
+    ARG_LONG(opts_t, seed, "1", CH6_SEED_HELP),
+    ARG_DOUBLE(opts_t, lr2, "1", "learning-rate factor from --wd-until on (BitNet's drop)"),
+    ARG_DOUBLE(opts_t, beta2, "0.999", "Adam's beta2 (beta1 is 0.9)"),
+    ARG_LONG(opts_t, log_every, "1", "steps between rows of the per-step log"),
     ARG_END
 };
 
@@ -355,7 +434,7 @@ int main(int argc, char **argv)
     opts_t *o = &R.o;
     R.netA = o->net == 0;
     if (o->steps < 1 || o->batch < 1 || o->hidden < 1 || o->eta <= 0 || o->ntrain < o->batch ||
-        o->ntest < 1 || o->eval_every < 1)
+        o->ntest < 1 || o->eval_every < 1 || o->log_every < 1 || o->lr2 <= 0)
         die("bad sizes or rates (steps %ld, batch %d, hidden %d, eta %g, ntrain %d)", o->steps,
             o->batch, o->hidden, o->eta, o->ntrain);
     R.L = R.netA ? 3 : 2;
@@ -367,24 +446,17 @@ int main(int argc, char **argv)
     }
     if (o->wd_until < 0) o->wd_until = o->steps;
 
-    char err[512];
     dataset_t tr, te;
-    if (fmnist_load(&tr, NULL, "train", err, sizeof err)) die("%s", err);
-    if (fmnist_load(&te, NULL, "test", err, sizeof err)) die("%s", err);
+    ch6_load(&tr, "train");
+    ch6_load(&te, "test");
     if (o->ntrain > tr.n) o->ntrain = tr.n;
     if (o->ntest > te.n) o->ntest = te.n;
     const int D = tr.d, C = 10, B = o->batch, H = o->hidden;
 
     int dims[4] = {D, H, R.netA ? H : C, C};
     qnet_t *m = &R.m;
-    if (qnet_init(m, dims, R.L, R.netA, R.q, B))
-        die("cannot build the network");
-    rng_t rw;
-    rng_seed(&rw, (uint64_t)o->seed, 1);    /* weights */
-    qnet_init_weights(m, &rw, o->sigma);
-    minibatch_t bt;                          /* stream 2: minibatch shuffle */
-    if (minibatch_init(&bt, &tr, o->ntrain, MINIBATCH_STREAM, (uint64_t)o->seed, 2))
-        die("--ntrain %d: not in 1..%d", o->ntrain, tr.n);
+    minibatch_t bt;
+    ch6_build(m, dims, R.L, R.netA, R.q, B, o->sigma, o->seed, &bt, &tr, o->ntrain);
 
     /* layers whose charges we follow: the scale-invariant ones (Net A) or all (Net B) */
     R.Lq = R.netA ? 2 : R.L;

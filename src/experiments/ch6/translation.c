@@ -1,5 +1,5 @@
 /* translation.c: the softmax translation charge of Net B's logit layer
- * (chapter 6, E6; brief ternary.md 3.6).
+ * (chapter 6, E6, eq. lemma with A = 0).
  *
  * Softmax cross-entropy is unchanged by W2 -> W2 + 1 v^T, so every column of
  * dl/dV2 sums to zero at every V2 (Kunin et al. 2021, translation symmetry).
@@ -29,43 +29,27 @@
 #include "core/util.h"
 #include "nn/optim.h"
 #include "nn/qnet.h"
+#include "experiments/ch6/lib/ch6.h"
 
 enum { R_FP, R_STE, R_MOM, R_WD, R_MASK, R_ADAM, R_TTQ, R_SUR, NR };
 static const char *rname[NR] = {"fp", "ste", "momentum", "wd", "masked", "adam", "ttq", "surrogate"};
 
-typedef struct {
-    const char *out, *summary;
-    double eta;
-    long steps, seed;
-    int batch;
-} opts_t;
-
 static const char about[] =
     "Translation charge of the logit layer under eight update rules (chapter 6).";
 
-static const arg_spec_t options[] = {
-    ARG_STRING(opts_t, out, ARG_REQUIRED, "column-sum drifts against the step"),
-    ARG_STRING(opts_t, summary, ARG_REQUIRED, "key/value summary"),
-    ARG_DOUBLE(opts_t, eta, "0.05", "SGD step size"),
-    ARG_LONG(opts_t, steps, "1000", "steps"),
-    ARG_INT(opts_t, batch, "64", "minibatch size"),
-    ARG_LONG(opts_t, seed, "1", "seed (PCG32 streams 1 weights, 2 minibatches)"),
-    ARG_END
-};
+static const arg_spec_t options[] = {CH6_NETB_ARGS("column-sum drifts against the step", "1000", "steps")};
 
 int main(int argc, char **argv)
 {
-    opts_t o;
-    args_parse(options, &o, argc, argv, about);
+    ch6_netb_opts_t o;
+    ch6_netb_args(options, &o, argc, argv, about);
     const char *out = o.out, *sum = o.summary;
     const double eta = o.eta;
     const long steps = o.steps, seed = o.seed;
     const int B = o.batch;
-    if (eta <= 0 || steps < 1 || B < 1) die("--eta, --steps and --batch must be positive");
 
-    char err[512];
     dataset_t tr;
-    if (fmnist_load(&tr, NULL, "train", err, sizeof err)) die("%s", err);
+    ch6_load(&tr, "train");
     int D = tr.d, H = 128, C = 10, ntrain = 20000;
     int ncol = 1 + NR + 2;   /* k, one drift per rule, realized (ste), mirror (surrogate) */
     double *rows = xcalloc((size_t)(steps + 1) * ncol, sizeof(double));
@@ -85,14 +69,8 @@ int main(int argc, char **argv)
         quant_spec q[3] = {{kd, 0.05, 0.02, 0.02}, {kd, 0.05, 0.05, 0.05}, {QUANT_FP, 0, 0, 0}};
         int dims[3] = {D, H, C};
         qnet_t m;
-        if (qnet_init(&m, dims, 2, 0, q, B))
-            die("cannot build the network");
-        rng_t r;
-        rng_seed(&r, (uint64_t)seed, 1);
-        qnet_init_weights(&m, &r, 1.0);
         minibatch_t bt;
-        if (minibatch_init(&bt, &tr, ntrain, MINIBATCH_STREAM, (uint64_t)seed, 2))
-            die("--ntrain %d: not in 1..%d", ntrain, tr.n);
+        ch6_build(&m, dims, 2, 0, q, B, 1.0, seed, &bt, &tr, ntrain);
         double lam = ir == R_WD ? 1e-3 : 0.0;
         double *st1[2], *st2[2];
         for (int l = 0; l < 2; l++) {

@@ -1,0 +1,29 @@
+/* ch6.c: see ch6.h. */
+#include "experiments/ch6/lib/ch6.h"
+
+#include "core/rng.h"
+#include "core/util.h"
+
+void ch6_netb_args(const arg_spec_t *spec, ch6_netb_opts_t *o, int argc, char **argv, const char *about)
+{
+    args_parse(spec, o, argc, argv, about);
+    if (o->eta <= 0 || o->steps < 1 || o->batch < 1) die("--eta, --steps and --batch must be positive");
+}
+
+void ch6_load(dataset_t *ds, const char *split)
+{
+    char err[512];
+    if (fmnist_load(ds, NULL, split, err, sizeof err)) die("%s", err);
+}
+
+void ch6_build(qnet_t *m, const int *dims, int L, int netA, const quant_spec *q, int B, double sigma,
+               long seed, minibatch_t *bt, const dataset_t *tr, int ntrain)
+{
+    if (qnet_init(m, dims, L, netA, q, B))
+        die("cannot build the network");
+    rng_t r;
+    rng_seed(&r, (uint64_t)seed, 1);    /* weights */
+    qnet_init_weights(m, &r, sigma);
+    if (bt && minibatch_init(bt, tr, ntrain, MINIBATCH_STREAM, (uint64_t)seed, 2))
+        die("--ntrain %d: not in 1..%d", ntrain, tr->n);
+}
