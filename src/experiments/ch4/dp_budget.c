@@ -232,11 +232,14 @@ int main(int argc, char **argv)
         KV("base_med_t10", dp_quantile(med[1], (int)n, 0.5));
         KV("lnn_med_t100", dp_quantile(med[2], (int)n, 0.5));
         KV("base_med_t100", dp_quantile(med[3], (int)n, 0.5));
-        double sing = 0;
+        double sing = 0, mlp_steps = 0;
         for (int k = 0; k < nrun; k++)
-            if (r[k].steps == budgets[j])
+            if (r[k].steps == budgets[j]) {
                 sing += r[k].singular_train;
-        KV("singular_train", sing);
+                mlp_steps = fmax(mlp_steps, r[k].mlp_steps);
+            }
+        KV("singular_train", sing);     /* training samples skipped for a singular M */
+        KV("mlp_steps", mlp_steps);     /* the baseline's steps (equal compute: more) */
         /* median, min, max over the seeds of this budget */
         double row[2 + 3 * NQ];
         row[0] = budgets[j];
