@@ -190,6 +190,12 @@ int main(int argc, char **argv)
     tsv_comment(t, "totals per number of training steps N over the seeds run at N (key suffix _nN); "
                    "all: over every run");
     tsv_columns(t, "key\tvalue");
+    {   /* the seed count (runs at the first budget), which the pages show beside each claim */
+        double n0 = 0;
+        for (int k = 0; k < nrun; k++)
+            n0 += r[k].steps == budgets[0];
+        tsv_kv(t, "n_seeds", n0);
+    }
     double all[5] = {0};   /* runs, lnn div, base div, lnn runaway, base runaway */
     double lnn_l1_max_all = 0, etheta_max_all = 0;
     for (int j = 0; j < nb; j++) {

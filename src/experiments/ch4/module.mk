@@ -102,10 +102,9 @@ $(foreach s,$(CH4_SEED_LIST),$(eval $(call ch4_k0_run,$(s))))
 CH4_K0_IN := $(foreach d,$(CH4_K0_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
 $(eval $(call experiment,data/ch4/dp_kappa0.tsv data/ch4/dp_kappa0_summary.tsv data/ch4/dp_kappa0_seeds.tsv,\
   $(CH4_BIN)/dp_budget,--out data/ch4/dp_kappa0 $(CH4_K0_DIRS),$(CH4_K0_IN)))
-$(eval $(call seed_aggregate,data/ch4/dp_kappa0_energy_seeds.tsv,data/ch4/kappa0,\
-  n$(CH4_K0_STEPS)/dp_energy.tsv,$(CH4_SEEDS),curve))
-$(eval $(call seed_aggregate,data/ch4/dp_kappa1_energy_seeds.tsv,data/ch4/budget,\
-  n$(CH4_K0_STEPS)/dp_energy.tsv,$(CH4_SEEDS),curve))
+CH4_K0_ENERGY := n$(CH4_K0_STEPS)/dp_energy.tsv
+$(eval $(call seed_aggregate,data/ch4/dp_kappa0_energy_seeds.tsv,data/ch4/kappa0,$(CH4_K0_ENERGY),$(CH4_SEEDS),curve))
+$(eval $(call seed_aggregate,data/ch4/dp_kappa1_energy_seeds.tsv,data/ch4/budget,$(CH4_K0_ENERGY),$(CH4_SEEDS),curve))
 
 # The seam of wrapped angles: the same LNN training with wrapped inputs,
 # rolled out from the same initial conditions (the baseline of that run is
