@@ -13,8 +13,8 @@ set xrange [1900:14000]
 set xtics ("2500" 2500, "5000" 5000, "10^4" 10000)
 set xlabel "training steps (both models)"
 set ylabel "diverged rollouts of 40" offset 1,0
-set yrange [-0.8:*]
-set key at graph 0.98, graph 0.98 right samplen 2 spacing 0.9
+set yrange [-0.8:48]
+set key top right samplen 2 spacing 0.9
 f = 'data/ch4/dp_budget.tsv'
 s = 'data/ch4/dp_budget_seeds.tsv'
 e = 'data/ch4/dp_eqc_seeds.tsv'
@@ -22,8 +22,8 @@ plot s u 1:"base_div_min":"base_div_max" w filledcurves ls 2 fs transparent soli
      s u 1:"lnn_div_min":"lnn_div_max" w filledcurves ls 1 fs transparent solid 0.2 noborder, \
      f u ($1*1.04):6 w p ls 2 pt 9 ps 0.6 notitle, \
      f u ($1*0.96):5 w p ls 1 pt 7 ps 0.5 notitle, \
-     s u 1:"base_div_median" w lp ls 2 pt 9 ps 0 title "baseline, equal steps", \
-     s u 1:"lnn_div_median" w lp ls 1 pt 7 ps 0 title "LNN", \
+     s u 1:"base_div_median" w l ls 2 title "baseline, equal steps", \
+     s u 1:"lnn_div_median" w l ls 1 title "LNN", \
      e u ($1*1.12):"base_div_median":"base_div_min":"base_div_max" w yerrorbars ls 3 pt 4 ps 0.8 title "baseline, equal compute"
 set ylabel "held-out L1 of q̈" offset 1,0
 set yrange [0:*]

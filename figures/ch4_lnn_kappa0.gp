@@ -6,7 +6,7 @@
 # baseline of the same seeds for reference.  Right: per seed, the rollouts
 # (of 40) that ran away (|dE|/29.4 > 1 at t = 100, or diverged).
 # Data: data/ch4/dp_kappa1_energy_seeds.tsv, data/ch4/dp_kappa0_energy_seeds.tsv, data/ch4/dp_kappa0.tsv, data/ch4/dp_budget.tsv
-set multiplot layout 1,2 margins 0.1,0.98,0.17,0.93 spacing 0.1
+set multiplot layout 1,2 margins 0.12,0.98,0.17,0.93 spacing 0.1
 a = 'data/ch4/dp_kappa1_energy_seeds.tsv'
 z = 'data/ch4/dp_kappa0_energy_seeds.tsv'
 set logscale y
@@ -14,7 +14,7 @@ set format y "10^{%L}"
 set xrange [0:100]
 set yrange [1e-4:10]
 set xlabel "t"
-set ylabel "|ΔE|/29.4 (median over initial conditions)" offset 1,0
+set ylabel "median |ΔE|/29.4" offset 2,0
 set key bottom right samplen 2 spacing 0.9
 clip(x) = x > 1e6 ? 1e6 : x
 plot a u 1:(clip(column("base_med_min"))):(clip(column("base_med_max"))) w filledcurves ls 2 fs transparent solid 0.15 noborder, \
@@ -25,7 +25,7 @@ plot a u 1:(clip(column("base_med_min"))):(clip(column("base_med_max"))) w fille
      a u 1:"lnn_med_median" w l ls 1 title "LNN, κ = 1"
 unset logscale y
 set format y "%g"
-set xrange [-0.5:*]
+set xrange [-0.5:4.5]
 set yrange [-0.8:41]
 set xlabel "seed"
 set ylabel "runaway rollouts of 40" offset 1,0
