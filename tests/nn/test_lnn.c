@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "nn/gradcheck.h"
 #include "nn/hnn.h"
 #include "nn/lnn.h"
 #include "physics/integrators.h"
@@ -49,6 +50,22 @@ static void random_lnn(lnn_t *m, lnn_feat feat, double kappa, int width, int dep
 
 /* ------------------------------------------------------- loss gradient */
 
+typedef struct {
+    lnn_t *m;
+    int B;
+    lnn_loss kind;
+    const double *x, *y;
+} lossctx_lnn;
+
+/* The mean LNN loss as a function of the weights (perturbed in place). */
+static double lnn_loss_value(double *grad, const double *theta, void *v)
+{
+    (void)grad;
+    (void)theta;
+    lossctx_lnn *c = v;
+    return lnn_loss_sum(c->m, c->B, c->x, c->y, c->kind, NULL) / c->B;
+}
+
 static void check_loss_grad(lnn_feat feat, lnn_loss kind, double kappa)
 {
     int B = 6;
@@ -73,19 +90,11 @@ static void check_loss_grad(lnn_feat feat, lnn_loss kind, double kappa)
     for (size_t i = 0; i < np; i++)
         gmax = fmax(gmax, fabs(g[i]));
     cr_assert(gmax > 0);
-    double worst = 0, h = 1e-4;
-    for (size_t i = 0; i < np; i++) {
-        /* fourth-order central difference (Richardson on the h and 2h stencils) */
-        double keep = m.net.theta[i], f[4], off[4] = {h, -h, 2 * h, -2 * h};
-        for (int s = 0; s < 4; s++) {
-            m.net.theta[i] = keep + off[s];
-            f[s] = lnn_loss_sum(&m, B, x, y, kind, NULL) / B;
-        }
-        m.net.theta[i] = keep;
-        double fd = (8 * (f[0] - f[1]) - (f[2] - f[3])) / (12 * h);
-        double rel = fabs(fd - g[i]) / (fabs(g[i]) + 1e-3 * gmax);
-        worst = fmax(worst, rel);
-    }
+    /* fourth-order central differences of the loss's own values (nn/gradcheck.h),
+     * relative error with an absolute floor of 1e-3 of the largest component */
+    lossctx_lnn c = {.m = &m, .B = B, .x = x, .y = y, .kind = kind};
+    gradcheck_opts go = {.h = 1e-4, .points = 4, .floor = 1e-3 * gmax};
+    double worst = gradcheck(lnn_loss_value, &c, m.net.theta, np, g, &go, NULL);
     cr_log_info("loss-gradient check (feat %d, loss %d): worst relative error %.3g over %zu weights",
                 (int)feat, (int)kind, worst, np);
     cr_assert(worst <= 1e-7, "worst relative error %.3g", worst);
@@ -361,25 +370,16 @@ Test(lnn, deterministic_bytes)
 
 /* ------------------------------------------------------ HNN, baseline */
 
-static double fd4(double *p, double h, double (*f)(void *), void *ctx)
-{
-    double keep = *p, v[4], off[4] = {h, -h, 2 * h, -2 * h};
-    for (int s = 0; s < 4; s++) {
-        *p = keep + off[s];
-        v[s] = f(ctx);
-    }
-    *p = keep;
-    return (8 * (v[0] - v[1]) - (v[2] - v[3])) / (12 * h);
-}
-
 typedef struct {
     hnn_t *m;
     int B, kind, per_sample;
     const double *x, *y;
 } lossctx;
 
-static double hnn_loss_only(void *v)
+static double hnn_loss_only(double *grad, const double *theta, void *v)
 {
+    (void)grad;
+    (void)theta;
     lossctx *c = v;
     return hnn_loss_grad(c->m, c->B, c->x, c->y);
 }
@@ -406,10 +406,8 @@ Test(hnn, loss_gradient)
     memcpy(g, m.net.grad, np * sizeof(double));
     for (size_t i = 0; i < np; i++)
         gmax = fmax(gmax, fabs(g[i]));
-    for (size_t i = 0; i < np; i++) {
-        double fd = fd4(&m.net.theta[i], 1e-4, hnn_loss_only, &c);
-        worst = fmax(worst, fabs(fd - g[i]) / (fabs(g[i]) + 1e-3 * gmax));
-    }
+    gradcheck_opts go = {.h = 1e-4, .points = 4, .floor = 1e-3 * gmax};
+    worst = gradcheck(hnn_loss_only, &c, m.net.theta, np, g, &go, NULL);
     cr_log_info("HNN loss gradient: worst relative error %.3g", worst);
     cr_assert(worst <= 1e-7, "worst %.3g", worst);
     /* the field is the symplectic gradient: f = (dH/dp, -dH/dq) */

@@ -1,19 +1,24 @@
-/* dp_budget.c: chapter 4, the equal-step comparison of the LNN and the
- * black-box baseline (Cranmer et al. 2020) at the brief's configuration
- * (lnn-hnn.md sec. 6.3: width 64, peak learning rate 1e-3), over training
- * budgets and seeds.  It trains nothing: it gathers what dp_train and dp_eval
- * wrote for each run (one directory per seed and number of steps) into one
- * table, and totals per budget the rollouts that diverged (non-finite state
- * or |qdot| > 1000 before t = 100, the brief's definition) and those that ran
- * away (diverged, or a true-energy error |dE|/29.4 above 1 at t = 100).
+/* dp_budget.c: chapter 4, the comparison of the LNN and the black-box
+ * baseline (Cranmer et al. 2020, eq. 6 and Sec. 5's double pendulum) over
+ * training budgets and seeds.  It trains nothing: it gathers what dp_train and
+ * dp_eval wrote for each run (one directory per seed and number of steps) into
+ * one table, and per budget totals the rollouts that diverged (non-finite
+ * state, |qdot| > 1000 or a singular mass matrix before t = 100) and those
+ * that ran away (diverged, or a true-energy error |dE|/29.4 above 1 at
+ * t = 100), and gives the median, minimum and maximum over seeds of each
+ * run's counts, held-out L1 and energy-error ratios LNN/baseline (the
+ * interval that the chapter's claims read).
  *
  * With --equal-compute the baseline of a pair may have had more steps (and a
- * different width) than the LNN: the comparison at equal CPU time that the
- * brief also asks for.  Budgets are then the LNN's steps.
+ * different width) than the LNN: the comparison at equal CPU time.  Budgets
+ * are then the LNN's steps.  The same gathering serves the kappa = 0 ablation
+ * (the LNN without its added kinetic term against the same baselines).
  *
  * Usage: dp_budget [--equal-compute] --out PREFIX RUNDIR...
  * Each RUNDIR holds lnn_train.tsv, mlp_train.tsv and dp_summary.tsv.
- * Writes PREFIX.tsv (one row per run) and PREFIX_summary.tsv (per budget). */
+ * Writes PREFIX.tsv (one row per run), PREFIX_summary.tsv (per budget) and
+ * PREFIX_seeds.tsv (per budget, one row: median, min, max over seeds, for
+ * the figures' bands). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -56,8 +61,35 @@ static double kv_get(const char *dir, const char *file, const char *key)
 
 typedef struct {
     double steps, seed, mlp_steps, mlp_width, lnn_l1, mlp_l1, lnn_div, base_div, lnn_run, base_run;
-    double lnn_med10, base_med10, lnn_med, base_med, etheta_max;
+    double lnn_med10, base_med10, lnn_med, base_med, etheta_max, singular, singular_train;
 } run_t;
+
+/* Per-seed quantities summarised as median, min, max over the seeds of a
+ * budget: the field of run_t (ratios computed) and the key stem. */
+enum { Q_LNN_DIV, Q_BASE_DIV, Q_LNN_RUN, Q_BASE_RUN, Q_LNN_L1, Q_MLP_L1, Q_RATIO10, Q_RATIO100,
+       Q_LNN_MED10, Q_BASE_MED10, Q_LNN_MED100, Q_BASE_MED100, Q_SINGULAR, NQ };
+static const char *const qname[NQ] = {
+    "lnn_div", "base_div", "lnn_runaway", "base_runaway", "lnn_l1", "mlp_l1", "ratio_med_t10",
+    "ratio_med_t100", "lnn_med_t10", "base_med_t10", "lnn_med_t100", "base_med_t100", "singular_lnn"};
+
+static double run_q(const run_t *r, int q)
+{
+    switch (q) {
+    case Q_LNN_DIV: return r->lnn_div;
+    case Q_BASE_DIV: return r->base_div;
+    case Q_LNN_RUN: return r->lnn_run;
+    case Q_BASE_RUN: return r->base_run;
+    case Q_LNN_L1: return r->lnn_l1;
+    case Q_MLP_L1: return r->mlp_l1;
+    case Q_RATIO10: return r->lnn_med10 / r->base_med10;    /* 1e300 (diverged) gives ~0 or ~1e300 */
+    case Q_RATIO100: return r->lnn_med / r->base_med;
+    case Q_LNN_MED10: return r->lnn_med10;
+    case Q_BASE_MED10: return r->base_med10;
+    case Q_LNN_MED100: return r->lnn_med;
+    case Q_BASE_MED100: return r->base_med;
+    default: return r->singular;
+    }
+}
 
 typedef struct {
     int equal_compute;
@@ -106,6 +138,8 @@ int main(int argc, char **argv)
         r[k].lnn_med = kv_get(d, "dp_summary.tsv", "lnn_med_t100");
         r[k].base_med = kv_get(d, "dp_summary.tsv", "base_med_t100");
         r[k].etheta_max = kv_get(d, "dp_summary.tsv", "etheta_max_t100");
+        r[k].singular = kv_get(d, "dp_summary.tsv", "singular_lnn");
+        r[k].singular_train = kv_get(d, "lnn_train.tsv", "singular_samples");
     }
     double nic = kv_get(dirs[0], "dp_summary.tsv", "nic");
     for (int k = 1; k < nrun; k++)
@@ -140,10 +174,28 @@ int main(int argc, char **argv)
             budgets[nb++] = r[k].steps;
         }
     }
+    tsv_t *st = tsv_createf(argc, argv, "%s_seeds.tsv", prefix);
+    tsv_comment(st, "per number of training steps: median, min and max over the seeds; ratio: "
+                    "LNN/baseline median |dE|/29.4; singular_lnn: rollouts stopped by a singular M");
+    {
+        char cols[2048] = "steps\tn_seeds";
+        for (int q = 0; q < NQ; q++) {
+            size_t len = strlen(cols);
+            snprintf(cols + len, sizeof cols - len, "\t%s_median\t%s_min\t%s_max", qname[q], qname[q],
+                     qname[q]);
+        }
+        tsv_columns(st, cols);
+    }
     t = tsv_createf(argc, argv, "%s_summary.tsv", prefix);
     tsv_comment(t, "totals per number of training steps N over the seeds run at N (key suffix _nN); "
                    "all: over every run");
     tsv_columns(t, "key\tvalue");
+    {   /* the seed count (runs at the first budget), which the pages show beside each claim */
+        double n0 = 0;
+        for (int k = 0; k < nrun; k++)
+            n0 += r[k].steps == budgets[0];
+        tsv_kv(t, "n_seeds", n0);
+    }
     double all[5] = {0};   /* runs, lnn div, base div, lnn runaway, base runaway */
     double lnn_l1_max_all = 0, etheta_max_all = 0;
     for (int j = 0; j < nb; j++) {
@@ -186,6 +238,39 @@ int main(int argc, char **argv)
         KV("base_med_t10", dp_quantile(med[1], (int)n, 0.5));
         KV("lnn_med_t100", dp_quantile(med[2], (int)n, 0.5));
         KV("base_med_t100", dp_quantile(med[3], (int)n, 0.5));
+        double sing = 0, mlp_steps = 0;
+        for (int k = 0; k < nrun; k++)
+            if (r[k].steps == budgets[j]) {
+                sing += r[k].singular_train;
+                mlp_steps = fmax(mlp_steps, r[k].mlp_steps);
+            }
+        KV("singular_train", sing);     /* training samples skipped for a singular M */
+        KV("mlp_steps", mlp_steps);     /* the baseline's steps (equal compute: more) */
+        /* median, min, max over the seeds of this budget */
+        double row[2 + 3 * NQ];
+        row[0] = budgets[j];
+        row[1] = n;
+        for (int q = 0; q < NQ; q++) {
+            double v[MAXRUN], lo, mid, hi;
+            int m = 0;
+            for (int k = 0; k < nrun; k++)
+                if (r[k].steps == budgets[j])
+                    v[m++] = run_q(&r[k], q);
+            mid = dp_quantile(v, m, 0.5);   /* sorts v */
+            lo = v[0];
+            hi = v[m - 1];
+            char stem[48];
+            snprintf(stem, sizeof stem, "%s_median", qname[q]);
+            KV(stem, mid);
+            snprintf(stem, sizeof stem, "%s_min", qname[q]);
+            KV(stem, lo);
+            snprintf(stem, sizeof stem, "%s_max", qname[q]);
+            KV(stem, hi);
+            row[2 + 3 * q] = mid;
+            row[3 + 3 * q] = lo;
+            row[4 + 3 * q] = hi;
+        }
+        tsv_row(st, 2 + 3 * NQ, row);
 #undef KV
         all[0] += n;
         all[1] += ld;
@@ -205,6 +290,7 @@ int main(int argc, char **argv)
     tsv_kv(t, "base_runaway_all", all[4]);
     tsv_kv(t, "etheta_max_all", etheta_max_all);
     tsv_finish(t);
+    tsv_finish(st);
     fprintf(stderr, "dp_budget: %d runs; diverged LNN %g, baseline %g of %g rollouts; runaway %g / %g\n",
             nrun, all[1], all[2], all[0] * nic, all[3], all[4]);
     return 0;

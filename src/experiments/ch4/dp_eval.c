@@ -120,7 +120,7 @@ static double tsvnum(double x) { return isfinite(x) ? x : 1e300; }
 typedef struct {
     const char *lnn, *mlp, *outdir;
     int width, depth, mlp_width, mlp_depth, nic, features;
-    double tmax, dt;
+    double tmax, dt, kappa;
     long seed;
 } opts_t;
 
@@ -410,6 +410,7 @@ static const arg_spec_t options[] = {
     ARG_LONG(opts_t, seed, "0", "seed (PCG32 stream 5: initial conditions)"),
     ARG_STRING(opts_t, outdir, "data/ch4", "output directory"),
     ARG_CHOICE(opts_t, features, DP_FEATURES, "trig", "the LNN's input map"),
+    ARG_DOUBLE(opts_t, kappa, "1", "the LNN's added (kappa/2)|qdot|^2, as trained"),
     ARG_END
 };
 
@@ -426,7 +427,7 @@ int main(int argc, char **argv)
     const opts_t *o = &E->o;
 
     lnn_feat feat = o->features ? LNN_FEAT_WRAP : LNN_FEAT_TRIG;
-    if (dp_lnn_build(&E->lnn, feat, o->width, o->depth, nic) ||
+    if (dp_lnn_build(&E->lnn, feat, o->kappa, o->width, o->depth, nic) ||
         dp_mlp_build(&E->mlp, o->mlp_width, o->mlp_depth, nic))
         die("cannot build the models");
     dp_load_weights(o->lnn, E->lnn.net.theta, E->lnn.net.n_params);

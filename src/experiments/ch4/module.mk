@@ -6,10 +6,11 @@
 # rolls both models out.  The trained weights are data (data/ch4/dp_*_weights.tsv):
 # like every experiment they are rebuilt only when the training program or
 # its command line changes (the parameters are in params.mk), so figures
-# redraw without retraining.  The equal-step study (9 pairs of small
-# trainings) and the seam run come on top.  Whole chapter: about 660
-# CPU-seconds, 342 s with make -j2 on an idle 2-core machine
-# (data/reference/chapter_times.tsv; the issue's share: 6 min).
+# redraw without retraining.  The seeded equal-step study, equal compute, the
+# kappa = 0 ablation and the seam run come on top.  Measured from the
+# *_timing.tsv files (5 seeds, on a loaded 2-core machine): main run 112
+# CPU-s, equal steps 89, equal compute 81, kappa = 0 80, seam 16; 379 in all
+# for the double pendulum (the HNN runs of hnn.mk not counted).
 
 CH4_BIN := $(BUILD)/bin/ch4
 include src/experiments/ch4/params.mk
@@ -37,9 +38,12 @@ DATA_FIRST += data/ch4/dp_lnn_weights.tsv data/ch4/dp_mlp_weights.tsv
 $(eval $(call ch4_train,data/ch4/dp_lnn,lnn,$(CH4_TRAIN_ARGS)))
 $(eval $(call ch4_train,data/ch4/dp_mlp,mlp,$(CH4_TRAIN_ARGS)))
 $(eval $(call ch4_eval,data/ch4,data/ch4/dp_lnn,data/ch4/dp_mlp,--width 128 --depth 2))
-# The equal-step study (params.mk): for each seed and number of steps, train
-# both models into data/ch4/budget/s<seed>_n<steps>/ and roll them out; then
-# dp_budget gathers the runs into data/ch4/dp_budget{,_summary}.tsv.
+# The equal-step study (params.mk): for each of the CH4_SEEDS seeds and each
+# number of steps, train both models into data/ch4/budget/s<seed>_n<steps>/
+# and roll them out; then dp_budget gathers the runs into
+# data/ch4/dp_budget{,_summary,_seeds}.tsv (totals, and median, min, max over
+# seeds per budget).
+CH4_SEED_LIST := $(call seq,$(CH4_SEEDS))
 define ch4_budget_run     # seed, steps
 $(foreach m,lnn mlp,$(eval $(call ch4_train,data/ch4/budget/s$(1)_n$(2)/$(m),$(m),\
   $(CH4_BUDGET_ARGS) --steps $(2) --seed $(1))))
@@ -48,31 +52,57 @@ $(eval $(call ch4_eval,data/ch4/budget/s$(1)_n$(2),data/ch4/budget/s$(1)_n$(2)/l
 CH4_BUDGET_DIRS += data/ch4/budget/s$(1)_n$(2)
 endef
 CH4_BUDGET_DIRS :=
-$(foreach s,$(CH4_BUDGET_SEEDS),$(foreach n,$(CH4_BUDGET_STEPS),$(eval $(call ch4_budget_run,$(s),$(n)))))
+$(foreach s,$(CH4_SEED_LIST),$(foreach n,$(CH4_BUDGET_STEPS),$(eval $(call ch4_budget_run,$(s),$(n)))))
+
+# A copy of a training summary beside a rollout of another directory, so that
+# dp_budget finds each pair in one directory: ch4_copy SRC, DST.
+define ch4_copy
+$(2): $(1)
+	@mkdir -p $$(@D)
+	cp $$< $$@.tmp && mv $$@.tmp $$@
+DATA += $(2)
+endef
 
 # Equal compute (params.mk): the baseline at width 128 with the LNN's CPU time,
-# one per seed, rolled out against the width-64 LNN of the same seed; the LNN's
-# training summary is copied beside it so that dp_budget finds each pair in one
-# directory.
+# one per seed, rolled out against the width-64 LNN of the same seed.
 define ch4_eqc_run        # seed
 $(eval $(call ch4_train,data/ch4/eqc/s$(1)/mlp,mlp,$(CH4_EQC_ARGS) --seed $(1)))
 $(eval $(call ch4_eval,data/ch4/eqc/s$(1),data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn,\
   data/ch4/eqc/s$(1)/mlp,--width 64 --depth 2 --mlp-width 128 --mlp-depth 2))
-data/ch4/eqc/s$(1)/lnn_train.tsv: data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_train.tsv
-	@mkdir -p $$(@D)
-	cp $$< $$@.tmp && mv $$@.tmp $$@
-DATA += data/ch4/eqc/s$(1)/lnn_train.tsv
+$(eval $(call ch4_copy,data/ch4/budget/s$(1)_n$(CH4_EQC_LNN_STEPS)/lnn_train.tsv,data/ch4/eqc/s$(1)/lnn_train.tsv))
 CH4_EQC_DIRS += data/ch4/eqc/s$(1)
 endef
 CH4_EQC_DIRS :=
-$(foreach s,$(CH4_BUDGET_SEEDS),$(eval $(call ch4_eqc_run,$(s))))
+$(foreach s,$(CH4_SEED_LIST),$(eval $(call ch4_eqc_run,$(s))))
 CH4_EQC_IN := $(foreach d,$(CH4_EQC_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
-$(eval $(call experiment,data/ch4/dp_eqc.tsv data/ch4/dp_eqc_summary.tsv,$(CH4_BIN)/dp_budget,\
-  --equal-compute --out data/ch4/dp_eqc $(CH4_EQC_DIRS),$(CH4_EQC_IN)))
+$(eval $(call experiment,data/ch4/dp_eqc.tsv data/ch4/dp_eqc_summary.tsv data/ch4/dp_eqc_seeds.tsv,\
+  $(CH4_BIN)/dp_budget,--equal-compute --out data/ch4/dp_eqc $(CH4_EQC_DIRS),$(CH4_EQC_IN)))
 
 CH4_BUDGET_IN := $(foreach d,$(CH4_BUDGET_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
-$(eval $(call experiment,data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv,$(CH4_BIN)/dp_budget,\
-  --out data/ch4/dp_budget $(CH4_BUDGET_DIRS),$(CH4_BUDGET_IN)))
+$(eval $(call experiment,data/ch4/dp_budget.tsv data/ch4/dp_budget_summary.tsv data/ch4/dp_budget_seeds.tsv,\
+  $(CH4_BIN)/dp_budget,--out data/ch4/dp_budget $(CH4_BUDGET_DIRS),$(CH4_BUDGET_IN)))
+
+# The kappa = 0 ablation (params.mk, fig:lnn-kappa0): per seed, the LNN
+# without the added kinetic term, rolled out against that seed's baseline of
+# the equal-step study; gathered like the study, and the energy-error curves
+# of both LNNs as median and band over seeds.
+define ch4_k0_run         # seed
+$(eval $(call ch4_train,data/ch4/kappa0/s$(1)_n$(CH4_K0_STEPS)/lnn,lnn,\
+  $(CH4_BUDGET_ARGS) --steps $(CH4_K0_STEPS) --seed $(1) --kappa 0))
+$(eval $(call ch4_eval,data/ch4/kappa0/s$(1)_n$(CH4_K0_STEPS),data/ch4/kappa0/s$(1)_n$(CH4_K0_STEPS)/lnn,\
+  data/ch4/budget/s$(1)_n$(CH4_K0_STEPS)/mlp,--width 64 --depth 2 --kappa 0))
+$(eval $(call ch4_copy,data/ch4/budget/s$(1)_n$(CH4_K0_STEPS)/mlp_train.tsv,\
+  data/ch4/kappa0/s$(1)_n$(CH4_K0_STEPS)/mlp_train.tsv))
+CH4_K0_DIRS += data/ch4/kappa0/s$(1)_n$(CH4_K0_STEPS)
+endef
+CH4_K0_DIRS :=
+$(foreach s,$(CH4_SEED_LIST),$(eval $(call ch4_k0_run,$(s))))
+CH4_K0_IN := $(foreach d,$(CH4_K0_DIRS),$(d)/lnn_train.tsv $(d)/mlp_train.tsv $(d)/dp_summary.tsv)
+$(eval $(call experiment,data/ch4/dp_kappa0.tsv data/ch4/dp_kappa0_summary.tsv data/ch4/dp_kappa0_seeds.tsv,\
+  $(CH4_BIN)/dp_budget,--out data/ch4/dp_kappa0 $(CH4_K0_DIRS),$(CH4_K0_IN)))
+CH4_K0_ENERGY := n$(CH4_K0_STEPS)/dp_energy.tsv
+$(eval $(call seed_aggregate,data/ch4/dp_kappa0_energy_seeds.tsv,data/ch4/kappa0,$(CH4_K0_ENERGY),$(CH4_SEEDS),curve))
+$(eval $(call seed_aggregate,data/ch4/dp_kappa1_energy_seeds.tsv,data/ch4/budget,$(CH4_K0_ENERGY),$(CH4_SEEDS),curve))
 
 # The seam of wrapped angles: the same LNN training with wrapped inputs,
 # rolled out from the same initial conditions (the baseline of that run is

@@ -53,9 +53,9 @@ void dp_features(double *u, const double *x, int B)
     }
 }
 
-int dp_lnn_build(lnn_t *m, lnn_feat feat, int width, int depth, int max_batch)
+int dp_lnn_build(lnn_t *m, lnn_feat feat, double kappa, int width, int depth, int max_batch)
 {
-    return lnn_init(m, feat, DP_VSCALE, DP_KAPPA, width, depth, max_batch);
+    return lnn_init(m, feat, DP_VSCALE, kappa, width, depth, max_batch);
 }
 
 int dp_mlp_build(mlp_t *f, int width, int depth, int max_batch)

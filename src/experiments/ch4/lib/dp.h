@@ -1,12 +1,12 @@
 /* dp.h: what the double-pendulum programs of chapter 4 share (dp_train
  * writes the weights, dp_eval reads them, dp_budget gathers the runs).
  *
- *  - the data of the LNN repo's new_get_dataset path (Cranmer et al. 2020, as
- *    recommended in the brief, sec. 6.3): trajectories from q0 ~ U[0, 2pi)^2,
+ *  - the data of the LNN repo's new_get_dataset path (Cranmer et al. 2020,
+ *    MilesCranmer/lagrangian_nns): trajectories from q0 ~ U[0, 2pi)^2,
  *    qdot0 ~ U[0, 0.1)^2, integrated by RK4 (dt = 0.01) on the closed-form
  *    dynamics, states sampled at 10 Hz on [0, 50); targets are the
  *    closed-form accelerations at those states;
- *  - the two models: the LNN (L = MLP(cos q, sin q, qdot/10) + |qdot|^2/2,
+ *  - the two models: the LNN (L = MLP(cos q, sin q, qdot/10) + kappa|qdot|^2/2,
  *    softplus, Cranmer et al. custom init; or MLP(wrap q, qdot/10) + ... to
  *    show what wrapping does to E_theta) and the black-box baseline
  *    (ReLU MLP on the same features -> qddot, Glorot init);
@@ -35,7 +35,8 @@ void dp_dataset(double *X, double *A, int ntraj, uint64_t seed, uint64_t stream)
 /* Baseline input features, the same map as the LNN's (cos q, sin q, qdot/10). */
 void dp_features(double *u, const double *x, int B);
 
-int  dp_lnn_build(lnn_t *m, lnn_feat feat, int width, int depth, int max_batch);
+/* kappa: the added (kappa/2)|qdot|^2 (DP_KAPPA in the main runs; 0 is the paper's LNN). */
+int  dp_lnn_build(lnn_t *m, lnn_feat feat, double kappa, int width, int depth, int max_batch);
 int  dp_mlp_build(mlp_t *f, int width, int depth, int max_batch);
 
 void dp_save_weights(const char *path, const double *theta, size_t n, const char *model,
