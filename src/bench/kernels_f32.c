@@ -1,63 +1,22 @@
 /* kernels_f32.c: single-precision twins of the library's double kernels for
  * the float benchmark path (see kernels_f32.h); the double versions in
- * src/nn are the reference. */
+ * src/nn are the reference.  The linear layer and ReLU come from the same
+ * text as the double ones (nn/linear_tmpl.h); the rest are written here. */
 #include "bench/kernels_f32.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
 
-void f32_linear_forward(float *out, const float *in, const float *W, const float *b, int B,
-                        int in_dim, int out_dim)
-{
-    float beta = 0.0f;
-    if (b) {
-        for (int r = 0; r < B; r++)
-            memcpy(out + (size_t)r * out_dim, b, (size_t)out_dim * sizeof *b);
-        beta = 1.0f;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out_dim, in_dim, 1.0f, in, in_dim,
-                W, in_dim, beta, out, out_dim);
-}
+#define LT       float
+#define LT_GEMM  cblas_sgemm
+#define LT_FN(f) f32_##f
+#include "nn/linear_tmpl.h"
 
 void f32_linear_backward(float *din, float *dW, float *db, const float *dout, const float *in,
                          const float *W, int B, int in_dim, int out_dim)
 {
-    if (din)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0f, dout,
-                    out_dim, W, in_dim, 0.0f, din, in_dim);
-    if (dW)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0f, dout,
-                    out_dim, in, in_dim, 1.0f, dW, in_dim);
-    if (!db || B < 1)
-        return;
-    enum { NJ = 64 };
-    for (int j0 = 0; j0 < out_dim; j0 += NJ) {
-        int nj = out_dim - j0 < NJ ? out_dim - j0 : NJ;
-        float s[NJ];
-        memcpy(s, dout + j0, (size_t)nj * sizeof *s);
-        for (int r = 1; r < B; r++) {
-            const float *d = dout + (size_t)r * out_dim + j0;
-            for (int k = 0; k < nj; k++)
-                s[k] += d[k];
-        }
-        for (int k = 0; k < nj; k++)
-            db[j0 + k] += s[k];
-    }
-}
-
-void f32_relu_forward(float *out, const float *in, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = in[i] > 0.0f ? in[i] : 0.0f;
-}
-
-void f32_relu_backward(float *din, const float *dout, const float *in, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        float d = dout[i];   /* unconditional load: lets the loop vectorize */
-        din[i] = in[i] > 0.0f ? d : 0.0f;
-    }
+    f32_linear_backward_(din, dW, db, dout, in, W, B, in_dim, out_dim, 1.0f);
 }
 
 double f32_softmax_xent(float *dlogits, const float *logits, const int *labels, int B, int C)

@@ -12,82 +12,25 @@
 #include <math.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ linear */
+/* ------------------------------------------------------------ linear, ReLU */
 
-void nn_linear_forward(double *out, const double *in, const double *W, const double *b,
-                       int B, int in_dim, int out_dim)
-{
-    double beta = 0.0;
-    if (b) {
-        for (int r = 0; r < B; r++)
-            memcpy(out + (size_t)r * out_dim, b, (size_t)out_dim * sizeof *b);
-        beta = 1.0;
-    }
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out_dim, in_dim, 1.0, in, in_dim,
-                W, in_dim, beta, out, out_dim);
-}
+#define LT       double
+#define LT_GEMM  cblas_dgemm
+#define LT_FN(f) nn_##f
+#include "nn/linear_tmpl.h"
 
 void nn_linear_backward(double *din, double *dW, double *db, const double *dout,
                         const double *in, const double *W, int B, int in_dim, int out_dim)
 {
-    if (din)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0, dout,
-                    out_dim, W, in_dim, 0.0, din, in_dim);
-    if (dW)
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0, dout,
-                    out_dim, in, in_dim, 0.0, dW, in_dim);
-    if (db) {
+    if (db)
         memset(db, 0, (size_t)out_dim * sizeof *db);
-        for (int r = 0; r < B; r++) {
-            const double *d = dout + (size_t)r * out_dim;
-            for (int j = 0; j < out_dim; j++)
-                db[j] += d[j];
-        }
-    }
+    nn_linear_backward_(din, dW, db, dout, in, W, B, in_dim, out_dim, 0.0);
 }
 
 void nn_linear_backward_acc(double *din, double *dW, double *db, const double *dout,
                             const double *in, const double *W, int B, int in_dim, int out_dim)
 {
-    if (din)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0, dout,
-                    out_dim, W, in_dim, 0.0, din, in_dim);
-    if (dW)
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0, dout,
-                    out_dim, in, in_dim, 1.0, dW, in_dim);
-    if (!db || B < 1)
-        return;
-    /* db += (the column sums of dout, row 0 first), in blocks on the stack:
-     * adding the pass's total keeps accumulation the sum of whole passes */
-    enum { NJ = 64 };
-    for (int j0 = 0; j0 < out_dim; j0 += NJ) {
-        int nj = out_dim - j0 < NJ ? out_dim - j0 : NJ;
-        double s[NJ];
-        memcpy(s, dout + j0, (size_t)nj * sizeof *s);
-        for (int r = 1; r < B; r++) {
-            const double *d = dout + (size_t)r * out_dim + j0;
-            for (int k = 0; k < nj; k++)
-                s[k] += d[k];
-        }
-        for (int k = 0; k < nj; k++)
-            db[j0 + k] += s[k];
-    }
-}
-
-/* ------------------------------------------------------------ ReLU */
-
-void nn_relu_forward(double *out, const double *in, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = in[i] > 0.0 ? in[i] : 0.0;
-}
-
-void nn_relu_backward(double *din, const double *dout, const double *in, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        double d = dout[i];   /* unconditional load: lets the loop vectorize */
-        din[i] = in[i] > 0.0 ? d : 0.0;
-    }
+    nn_linear_backward_(din, dW, db, dout, in, W, B, in_dim, out_dim, 1.0);
 }
 
 /* ------------------------------------------------------------ softmax cross-entropy */
