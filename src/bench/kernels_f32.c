@@ -13,12 +13,6 @@
 #define LT_FN(f) f32_##f
 #include "nn/linear_tmpl.h"
 
-void f32_linear_backward(float *din, float *dW, float *db, const float *dout, const float *in,
-                         const float *W, int B, int in_dim, int out_dim)
-{
-    f32_linear_backward_(din, dW, db, dout, in, W, B, in_dim, out_dim, 1.0f);
-}
-
 double f32_softmax_xent(float *dlogits, const float *logits, const int *labels, int B, int C)
 {
     double total = 0.0;

@@ -27,12 +27,6 @@ void nn_linear_backward(double *din, double *dW, double *db, const double *dout,
     nn_linear_backward_(din, dW, db, dout, in, W, B, in_dim, out_dim, 0.0);
 }
 
-void nn_linear_backward_acc(double *din, double *dW, double *db, const double *dout,
-                            const double *in, const double *W, int B, int in_dim, int out_dim)
-{
-    nn_linear_backward_(din, dW, db, dout, in, W, B, in_dim, out_dim, 1.0);
-}
-
 /* ------------------------------------------------------------ softmax cross-entropy */
 
 double nn_softmax_xent(double *dlogits, const double *logits, const int *labels, int B, int C)

@@ -6,9 +6,10 @@
  *   #define LT          double | float
  *   #define LT_GEMM     cblas_dgemm | cblas_sgemm
  *   #define LT_FN(f)    nn_##f | f32_##f
- * It defines LT_FN(linear_forward), LT_FN(relu_forward), LT_FN(relu_backward)
- * and the static LT_FN(linear_backward_) (dW scaled by dw_beta, 0 or 1,
- * before adding; db always added to), then undefines the three macros.
+ * It defines LT_FN(linear_forward), LT_FN(linear_backward_acc) (ADDS to dW
+ * and db), LT_FN(relu_forward) and LT_FN(relu_backward), and the static
+ * LT_FN(linear_backward_) behind the accumulating pass (dW scaled by dw_beta,
+ * 0 or 1, before adding; db always added to); then undefines the macros.
  * Conventions of nn/layers.h: row-major, W[out, in], NULL skips an output.
  * The including file includes <cblas.h>, <stddef.h> and <string.h>. */
 
@@ -53,6 +54,12 @@ static void LT_FN(linear_backward_)(LT *din, LT *dW, LT *db, const LT *dout, con
         for (int k = 0; k < nj; k++)
             db[j0 + k] += s[k];
     }
+}
+
+void LT_FN(linear_backward_acc)(LT *din, LT *dW, LT *db, const LT *dout, const LT *in,
+                                const LT *W, int B, int in_dim, int out_dim)
+{
+    LT_FN(linear_backward_)(din, dW, db, dout, in, W, B, in_dim, out_dim, 1);
 }
 
 void LT_FN(relu_forward)(LT *out, const LT *in, size_t n)
