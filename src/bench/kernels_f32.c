@@ -1,7 +1,9 @@
 /* kernels_f32.c: single-precision twins of the library's double kernels for
  * the float benchmark path (see kernels_f32.h); the double versions in
- * src/nn are the reference.  The linear layer and ReLU come from the same
- * text as the double ones (nn/linear_tmpl.h); the rest are written here. */
+ * src/nn are the reference.  The linear layer, ReLU and the softmax
+ * cross-entropy come from the same text as the double ones
+ * (nn/linear_tmpl.h); the SGD step and the ternary quantizer are written
+ * here. */
 #include "bench/kernels_f32.h"
 
 #include <cblas.h>
@@ -12,44 +14,6 @@
 #define LT_GEMM  cblas_sgemm
 #define LT_FN(f) f32_##f
 #include "nn/linear_tmpl.h"
-
-double f32_softmax_xent(float *dlogits, const float *logits, const int *labels, int B, int C)
-{
-    double total = 0.0;
-    for (int r = 0; r < B; r++) {
-        const float *z = logits + (size_t)r * C;
-        double zmax = z[0];
-        for (int c = 1; c < C; c++)
-            if (z[c] > zmax)
-                zmax = z[c];
-        double sum = 0.0;
-        for (int c = 0; c < C; c++)
-            sum += exp(z[c] - zmax);
-        double lse = log(sum);
-        total += lse - (z[labels[r]] - zmax);
-        if (dlogits) {
-            float *d = dlogits + (size_t)r * C;
-            for (int c = 0; c < C; c++)
-                d[c] = (float)(exp(z[c] - zmax - lse) / B);
-            d[labels[r]] -= (float)(1.0 / B);
-        }
-    }
-    return total / B;
-}
-
-int f32_count_correct(const float *logits, const int *labels, int B, int C)
-{
-    int n = 0;
-    for (int r = 0; r < B; r++) {
-        const float *z = logits + (size_t)r * C;
-        int best = 0;
-        for (int c = 1; c < C; c++)
-            if (z[c] > z[best])
-                best = c;
-        n += best == labels[r];
-    }
-    return n;
-}
 
 void f32_sgd_step(float *w, const float *g, float *v, size_t n, float lr, float beta, float wd,
                   opt_wd_mode mode)

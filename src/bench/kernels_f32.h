@@ -4,8 +4,8 @@
  *
  *   f32_linear_forward / f32_linear_backward_acc  nn_linear_forward / nn_linear_backward_acc
  *   f32_relu_forward / f32_relu_backward       nn_relu_forward / nn_relu_backward
- *     (these four from the same text as their twins: nn/linear_tmpl.h)
  *   f32_softmax_xent, f32_count_correct        nn_softmax_xent, nn_count_correct
+ *     (these six from the same text as their twins: nn/linear_tmpl.h)
  *   f32_sgd_step                               opt_sgd_step
  *   f32_tern_absmean, f32_tern_quantize        tern_absmean, tern_quantize (BitNet b1.58,
  *                                              Ma et al. 2024, Eqs. 1-3)

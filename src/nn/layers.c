@@ -27,31 +27,8 @@ void nn_linear_backward(double *din, double *dW, double *db, const double *dout,
     nn_linear_backward_(din, dW, db, dout, in, W, B, in_dim, out_dim, 0.0);
 }
 
-/* ------------------------------------------------------------ softmax cross-entropy */
-
-double nn_softmax_xent(double *dlogits, const double *logits, const int *labels, int B, int C)
-{
-    double total = 0.0;
-    for (int r = 0; r < B; r++) {
-        const double *z = logits + (size_t)r * C;
-        double zmax = z[0];
-        for (int c = 1; c < C; c++)
-            if (z[c] > zmax)
-                zmax = z[c];
-        double sum = 0.0;
-        for (int c = 0; c < C; c++)
-            sum += exp(z[c] - zmax);
-        double lse = log(sum);
-        total += lse - (z[labels[r]] - zmax);
-        if (dlogits) {
-            double *d = dlogits + (size_t)r * C;
-            for (int c = 0; c < C; c++)
-                d[c] = exp(z[c] - zmax - lse) / B;
-            d[labels[r]] -= 1.0 / B;
-        }
-    }
-    return total / B;
-}
+/* ------------------------------------------------------------ regression loss
+ * (softmax cross-entropy and the count of correct labels: linear_tmpl.h) */
 
 double nn_regression_loss(double *dout, const double *out, const double *y, int B, int C,
                           nn_loss_kind kind, int per_sample)
@@ -65,20 +42,6 @@ double nn_regression_loss(double *dout, const double *out, const double *y, int 
             dout[i] = (kind == NN_LOSS_L1 ? (double)((e > 0) - (e < 0)) : 2.0 * e) / norm;
     }
     return sum / norm;
-}
-
-int nn_count_correct(const double *logits, const int *labels, int B, int C)
-{
-    int n = 0;
-    for (int r = 0; r < B; r++) {
-        const double *z = logits + (size_t)r * C;
-        int best = 0;
-        for (int c = 1; c < C; c++)
-            if (z[c] > z[best])
-                best = c;
-        n += best == labels[r];
-    }
-    return n;
 }
 
 /* ------------------------------------------------------------ BatchNorm

@@ -9,9 +9,10 @@
  * It defines LT_FN(linear_forward), LT_FN(linear_backward_acc) (ADDS to dW
  * and db), LT_FN(relu_forward) and LT_FN(relu_backward), and the static
  * LT_FN(linear_backward_) behind the accumulating pass (dW scaled by dw_beta,
- * 0 or 1, before adding; db always added to); then undefines the macros.
+ * 0 or 1, before adding; db always added to), LT_FN(softmax_xent) and
+ * LT_FN(count_correct); then undefines the macros.
  * Conventions of nn/layers.h: row-major, W[out, in], NULL skips an output.
- * The including file includes <cblas.h>, <stddef.h> and <string.h>. */
+ * The including file includes <cblas.h>, <math.h>, <stddef.h> and <string.h>. */
 
 /* out = in W^T (+ b on every row) */
 void LT_FN(linear_forward)(LT *out, const LT *in, const LT *W, const LT *b, int B, int in_dim,
@@ -74,6 +75,48 @@ void LT_FN(relu_backward)(LT *din, const LT *dout, const LT *in, size_t n)
         LT d = dout[i];   /* unconditional load: lets the loop vectorize */
         din[i] = in[i] > 0 ? d : 0;
     }
+}
+
+/* Mean cross-entropy of softmax(logits) against labels, by log-sum-exp with
+ * the row maximum subtracted, accumulated in double; dlogits = (softmax -
+ * onehot)/B if not NULL. */
+double LT_FN(softmax_xent)(LT *dlogits, const LT *logits, const int *labels, int B, int C)
+{
+    double total = 0.0;
+    for (int r = 0; r < B; r++) {
+        const LT *z = logits + (size_t)r * C;
+        double zmax = z[0];
+        for (int c = 1; c < C; c++)
+            if (z[c] > zmax)
+                zmax = z[c];
+        double sum = 0.0;
+        for (int c = 0; c < C; c++)
+            sum += exp(z[c] - zmax);
+        double lse = log(sum);
+        total += lse - (z[labels[r]] - zmax);
+        if (dlogits) {
+            LT *d = dlogits + (size_t)r * C;
+            for (int c = 0; c < C; c++)
+                d[c] = (LT)(exp(z[c] - zmax - lse) / B);
+            d[labels[r]] -= (LT)(1.0 / B);
+        }
+    }
+    return total / B;
+}
+
+/* Rows whose largest logit (the first, on ties) is at the label. */
+int LT_FN(count_correct)(const LT *logits, const int *labels, int B, int C)
+{
+    int n = 0;
+    for (int r = 0; r < B; r++) {
+        const LT *z = logits + (size_t)r * C;
+        int best = 0;
+        for (int c = 1; c < C; c++)
+            if (z[c] > z[best])
+                best = c;
+        n += best == labels[r];
+    }
+    return n;
 }
 
 #undef LT
