@@ -283,6 +283,14 @@ static void put_attr(buf_t *b, const MD_ATTRIBUTE *a)
     }
 }
 
+/* ' name="value"', the value escaped as put_attr does. */
+static void put_named_attr(buf_t *b, const char *name, const MD_ATTRIBUTE *a)
+{
+    buf_printf(b, " %s=\"", name);
+    put_attr(b, a);
+    buf_putc(b, '"');
+}
+
 static void attr_plain(buf_t *b, const MD_ATTRIBUTE *a)
 {
     buf_put(b, a->text, a->size);
@@ -523,27 +531,19 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_DEL: buf_puts(b, "<del>"); break;
     case MD_SPAN_A: {
         MD_SPAN_A_DETAIL *d = detail;
-        buf_puts(b, "<a href=\"");
-        put_attr(b, &d->href);
-        buf_puts(b, "\"");
-        if (d->title.size) {
-            buf_puts(b, " title=\"");
-            put_attr(b, &d->title);
-            buf_puts(b, "\"");
-        }
+        buf_puts(b, "<a");
+        put_named_attr(b, "href", &d->href);
+        if (d->title.size)
+            put_named_attr(b, "title", &d->title);
         buf_puts(b, ">");
         break;
     }
     case MD_SPAN_IMG: {
         MD_SPAN_IMG_DETAIL *d = detail;
-        buf_puts(b, "<img src=\"");
-        put_attr(b, &d->src);
-        buf_puts(b, "\"");
-        if (d->title.size) {
-            buf_puts(b, " title=\"");
-            put_attr(b, &d->title);
-            buf_puts(b, "\"");
-        }
+        buf_puts(b, "<img");
+        put_named_attr(b, "src", &d->src);
+        if (d->title.size)
+            put_named_attr(b, "title", &d->title);
         buf_puts(b, " alt=\"");
         p->in_img = 1;
         break;
