@@ -70,7 +70,13 @@ MAKEFLAGS_NOJOBS = $(filter-out -j% --jobserver%,$(MAKEFLAGS))
 CC       ?= gcc
 CFLAGS   ?= -O2 -g
 # -ffp-contract=off: no fused multiply-add, so data files are the same bytes on
-# every x86-64 machine; no -ffast-math, no -march=native.
+# every x86-64 machine; no -ffast-math, no -march=native.  The exceptions are
+# written out, not left to the compiler: src/nn/tile.c (which src/nn/hvp.c
+# calls for every product) computes each entry as one explicit fma() chain in
+# increasing k, in AVX-512, AVX2 or libm's fma.  An fma rounds once by IEEE 754
+# wherever it runs, so those three give the same bytes while the SIMD kernels
+# use the FMA units; what the flag forbids is a contraction the compiler
+# chooses, which differs between compilers, -O levels and target flags.
 ALL_CFLAGS  = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -Wall -Wextra \
               -Wno-unused-parameter -Isrc -MMD -MP $(CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS  ?=
@@ -317,16 +323,26 @@ help:
 	@echo "make figures         run the experiments and draw every figure"
 	@echo "make figures SEEDS=20    the same with 20 seeds per seeded experiment (default 5)"
 	@echo "make figures EXP_LAUNCH='srun -n1 -c1' -j64   each experiment through a launcher (default nice)"
+	@echo "make figures-long    chapter 4's longer training run (its summaries are committed)"
+	@echo "make data            run every experiment, draw nothing"
+	@echo "make pdf             the index and every chapter as one PDF, site/companion.pdf"
+	@echo "make stamps          write the command and value stamps (build/cmd) without running anything"
 	@echo "make test            Criterion suites, build-graph tests, fuzz-corpus replay and the headless-browser check"
+	@echo "make test-c          only the Criterion suites (build/tests/)"
+	@echo "make test-build      only the build-graph tests (tests/build/: graph, verify, seeds)"
+	@echo "make test-badinput   only the damaged-input suite (tests/badinput/)"
+	@echo "make test-fuzz-replay    only the replay of the fuzz corpora"
 	@echo "make test-browser    only the headless-Chromium check of site/ (screenshots in build/screenshots/)"
-	@echo "make test-sanitize   the C suites under AddressSanitizer and UBSan"
+	@echo "make test-sanitize   the C suites under AddressSanitizer and UBSan (leak detection on)"
 	@echo "make fuzz            libFuzzer on the IDX reader and the site generator (FUZZ_RUNS=1000000)"
 	@echo "make bench           benchmarks (medians of repeated runs), written to data/bench/"
 	@echo "make verify          regenerate every data file in a scratch copy, compare with data/reference/"
 	@echo "make reference       refresh data/reference/ deliberately"
 	@echo "make deps            install missing apt and npm dependencies"
 	@echo "make clean           remove everything generated (build/, site/, figures/*.svg, data/*)"
+	@echo "make distclean       clean, and remove node_modules/"
 	@echo "make JOBS=1          one job at a time (default: every core)"
+	@echo "make help            this list"
 
 # Every stamp is declared by now: the rules of those that change.
 $(stamp_rules_)

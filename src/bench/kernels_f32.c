@@ -1,102 +1,19 @@
 /* kernels_f32.c: single-precision twins of the library's double kernels for
  * the float benchmark path (see kernels_f32.h); the double versions in
- * src/nn are the reference. */
+ * src/nn are the reference.  The linear layer, ReLU and the softmax
+ * cross-entropy come from the same text as the double ones
+ * (nn/linear_tmpl.h); the SGD step and the ternary quantizer are written
+ * here. */
 #include "bench/kernels_f32.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
 
-void f32_linear_forward(float *out, const float *in, const float *W, const float *b, int B,
-                        int in_dim, int out_dim)
-{
-    float beta = 0.0f;
-    if (b) {
-        for (int r = 0; r < B; r++)
-            memcpy(out + (size_t)r * out_dim, b, (size_t)out_dim * sizeof *b);
-        beta = 1.0f;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out_dim, in_dim, 1.0f, in, in_dim,
-                W, in_dim, beta, out, out_dim);
-}
-
-void f32_linear_backward(float *din, float *dW, float *db, const float *dout, const float *in,
-                         const float *W, int B, int in_dim, int out_dim)
-{
-    if (din)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0f, dout,
-                    out_dim, W, in_dim, 0.0f, din, in_dim);
-    if (dW)
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0f, dout,
-                    out_dim, in, in_dim, 1.0f, dW, in_dim);
-    if (!db || B < 1)
-        return;
-    enum { NJ = 64 };
-    for (int j0 = 0; j0 < out_dim; j0 += NJ) {
-        int nj = out_dim - j0 < NJ ? out_dim - j0 : NJ;
-        float s[NJ];
-        memcpy(s, dout + j0, (size_t)nj * sizeof *s);
-        for (int r = 1; r < B; r++) {
-            const float *d = dout + (size_t)r * out_dim + j0;
-            for (int k = 0; k < nj; k++)
-                s[k] += d[k];
-        }
-        for (int k = 0; k < nj; k++)
-            db[j0 + k] += s[k];
-    }
-}
-
-void f32_relu_forward(float *out, const float *in, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = in[i] > 0.0f ? in[i] : 0.0f;
-}
-
-void f32_relu_backward(float *din, const float *dout, const float *in, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        float d = dout[i];   /* unconditional load: lets the loop vectorize */
-        din[i] = in[i] > 0.0f ? d : 0.0f;
-    }
-}
-
-double f32_softmax_xent(float *dlogits, const float *logits, const int *labels, int B, int C)
-{
-    double total = 0.0;
-    for (int r = 0; r < B; r++) {
-        const float *z = logits + (size_t)r * C;
-        double zmax = z[0];
-        for (int c = 1; c < C; c++)
-            if (z[c] > zmax)
-                zmax = z[c];
-        double sum = 0.0;
-        for (int c = 0; c < C; c++)
-            sum += exp(z[c] - zmax);
-        double lse = log(sum);
-        total += lse - (z[labels[r]] - zmax);
-        if (dlogits) {
-            float *d = dlogits + (size_t)r * C;
-            for (int c = 0; c < C; c++)
-                d[c] = (float)(exp(z[c] - zmax - lse) / B);
-            d[labels[r]] -= (float)(1.0 / B);
-        }
-    }
-    return total / B;
-}
-
-int f32_count_correct(const float *logits, const int *labels, int B, int C)
-{
-    int n = 0;
-    for (int r = 0; r < B; r++) {
-        const float *z = logits + (size_t)r * C;
-        int best = 0;
-        for (int c = 1; c < C; c++)
-            if (z[c] > z[best])
-                best = c;
-        n += best == labels[r];
-    }
-    return n;
-}
+#define LT       float
+#define LT_GEMM  cblas_sgemm
+#define LT_FN(f) f32_##f
+#include "nn/linear_tmpl.h"
 
 void f32_sgd_step(float *w, const float *g, float *v, size_t n, float lr, float beta, float wd,
                   opt_wd_mode mode)

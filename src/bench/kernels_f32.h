@@ -2,9 +2,10 @@
  * (bench-mlp --dtype f32), kept here because nothing else uses them: the
  * library computes in double.  Each is the float twin of a double kernel:
  *
- *   f32_linear_forward / f32_linear_backward   nn_linear_forward / nn_linear_backward_acc
+ *   f32_linear_forward / f32_linear_backward_acc  nn_linear_forward / nn_linear_backward_acc
  *   f32_relu_forward / f32_relu_backward       nn_relu_forward / nn_relu_backward
  *   f32_softmax_xent, f32_count_correct        nn_softmax_xent, nn_count_correct
+ *     (these six from the same text as their twins: nn/linear_tmpl.h)
  *   f32_sgd_step                               opt_sgd_step
  *   f32_tern_absmean, f32_tern_quantize        tern_absmean, tern_quantize (BitNet b1.58,
  *                                              Ma et al. 2024, Eqs. 1-3)
@@ -24,8 +25,8 @@
 void   f32_linear_forward(float *out, const float *in, const float *W, const float *b, int B,
                           int in_dim, int out_dim);
 /* din = dout W (overwritten);  dW += dout^T in;  db += column sums of dout. */
-void   f32_linear_backward(float *din, float *dW, float *db, const float *dout, const float *in,
-                           const float *W, int B, int in_dim, int out_dim);
+void   f32_linear_backward_acc(float *din, float *dW, float *db, const float *dout,
+                               const float *in, const float *W, int B, int in_dim, int out_dim);
 void   f32_relu_forward(float *out, const float *in, size_t n);
 void   f32_relu_backward(float *din, const float *dout, const float *in, size_t n);
 /* Mean loss (accumulated in double); dlogits = (softmax - onehot)/B if not NULL. */

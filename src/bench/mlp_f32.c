@@ -80,8 +80,8 @@ void mlpf_backward(mlpf_t *m, const float *dout, int B)
 {
     const float *d = dout;   /* d loss/d pre[l] */
     for (int l = m->depth - 1; l >= 0; l--) {
-        f32_linear_backward(l > 0 ? m->dact : NULL, m->dW[l], m->db[l], d, m->act[l], m->W[l], B,
-                            m->dims[l], m->dims[l + 1]);
+        f32_linear_backward_acc(l > 0 ? m->dact : NULL, m->dW[l], m->db[l], d, m->act[l], m->W[l],
+                                B, m->dims[l], m->dims[l + 1]);
         if (l == 0)
             break;
         f32_relu_backward(m->dpre, m->dact, m->pre[l - 1], (size_t)B * m->dims[l]);

@@ -165,6 +165,16 @@ void tsv_kv(tsv_t *t, const char *key, double value)
     fprintf(t->f, "%s\t%.17g\n", key, value);
 }
 
+void tsv_kvf(tsv_t *t, double value, const char *fmt, ...)
+{
+    char key[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(key, sizeof key, fmt, ap);
+    va_end(ap);
+    tsv_kv(t, key, value);
+}
+
 void tsv_kv_text(tsv_t *t, const char *key, const char *text)
 {
     fprintf(t->f, "%s\t%s\n", key, text);

@@ -43,6 +43,8 @@ void tsv_rowv(tsv_t *t, size_t n, ...);
 void tsv_line(tsv_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* key<TAB>value with %.17g. */
 void tsv_kv(tsv_t *t, const char *key, double value);
+/* The same with the key formatted: tsv_kvf(t, v, "dQ_%d", e) (at most 127 characters). */
+void tsv_kvf(tsv_t *t, double value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* key<TAB>text, for values that are words or formulas. */
 void tsv_kv_text(tsv_t *t, const char *key, const char *text);
 

@@ -12,109 +12,23 @@
 #include <math.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ linear */
+/* ------------------------------------------------------------ linear, ReLU */
 
-void nn_linear_forward(double *out, const double *in, const double *W, const double *b,
-                       int B, int in_dim, int out_dim)
-{
-    double beta = 0.0;
-    if (b) {
-        for (int r = 0; r < B; r++)
-            memcpy(out + (size_t)r * out_dim, b, (size_t)out_dim * sizeof *b);
-        beta = 1.0;
-    }
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, out_dim, in_dim, 1.0, in, in_dim,
-                W, in_dim, beta, out, out_dim);
-}
+#define LT       double
+#define LT_GEMM  cblas_dgemm
+#define LT_FN(f) nn_##f
+#include "nn/linear_tmpl.h"
 
 void nn_linear_backward(double *din, double *dW, double *db, const double *dout,
                         const double *in, const double *W, int B, int in_dim, int out_dim)
 {
-    if (din)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0, dout,
-                    out_dim, W, in_dim, 0.0, din, in_dim);
-    if (dW)
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0, dout,
-                    out_dim, in, in_dim, 0.0, dW, in_dim);
-    if (db) {
+    if (db)
         memset(db, 0, (size_t)out_dim * sizeof *db);
-        for (int r = 0; r < B; r++) {
-            const double *d = dout + (size_t)r * out_dim;
-            for (int j = 0; j < out_dim; j++)
-                db[j] += d[j];
-        }
-    }
+    nn_linear_backward_(din, dW, db, dout, in, W, B, in_dim, out_dim, 0.0);
 }
 
-void nn_linear_backward_acc(double *din, double *dW, double *db, const double *dout,
-                            const double *in, const double *W, int B, int in_dim, int out_dim)
-{
-    if (din)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, in_dim, out_dim, 1.0, dout,
-                    out_dim, W, in_dim, 0.0, din, in_dim);
-    if (dW)
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, out_dim, in_dim, B, 1.0, dout,
-                    out_dim, in, in_dim, 1.0, dW, in_dim);
-    if (!db || B < 1)
-        return;
-    /* db += (the column sums of dout, row 0 first), in blocks on the stack:
-     * adding the pass's total keeps accumulation the sum of whole passes */
-    enum { NJ = 64 };
-    for (int j0 = 0; j0 < out_dim; j0 += NJ) {
-        int nj = out_dim - j0 < NJ ? out_dim - j0 : NJ;
-        double s[NJ];
-        memcpy(s, dout + j0, (size_t)nj * sizeof *s);
-        for (int r = 1; r < B; r++) {
-            const double *d = dout + (size_t)r * out_dim + j0;
-            for (int k = 0; k < nj; k++)
-                s[k] += d[k];
-        }
-        for (int k = 0; k < nj; k++)
-            db[j0 + k] += s[k];
-    }
-}
-
-/* ------------------------------------------------------------ ReLU */
-
-void nn_relu_forward(double *out, const double *in, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = in[i] > 0.0 ? in[i] : 0.0;
-}
-
-void nn_relu_backward(double *din, const double *dout, const double *in, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        double d = dout[i];   /* unconditional load: lets the loop vectorize */
-        din[i] = in[i] > 0.0 ? d : 0.0;
-    }
-}
-
-/* ------------------------------------------------------------ softmax cross-entropy */
-
-double nn_softmax_xent(double *dlogits, const double *logits, const int *labels, int B, int C)
-{
-    double total = 0.0;
-    for (int r = 0; r < B; r++) {
-        const double *z = logits + (size_t)r * C;
-        double zmax = z[0];
-        for (int c = 1; c < C; c++)
-            if (z[c] > zmax)
-                zmax = z[c];
-        double sum = 0.0;
-        for (int c = 0; c < C; c++)
-            sum += exp(z[c] - zmax);
-        double lse = log(sum);
-        total += lse - (z[labels[r]] - zmax);
-        if (dlogits) {
-            double *d = dlogits + (size_t)r * C;
-            for (int c = 0; c < C; c++)
-                d[c] = exp(z[c] - zmax - lse) / B;
-            d[labels[r]] -= 1.0 / B;
-        }
-    }
-    return total / B;
-}
+/* ------------------------------------------------------------ regression loss
+ * (softmax cross-entropy and the count of correct labels: linear_tmpl.h) */
 
 double nn_regression_loss(double *dout, const double *out, const double *y, int B, int C,
                           nn_loss_kind kind, int per_sample)
@@ -128,20 +42,6 @@ double nn_regression_loss(double *dout, const double *out, const double *y, int 
             dout[i] = (kind == NN_LOSS_L1 ? (double)((e > 0) - (e < 0)) : 2.0 * e) / norm;
     }
     return sum / norm;
-}
-
-int nn_count_correct(const double *logits, const int *labels, int B, int C)
-{
-    int n = 0;
-    for (int r = 0; r < B; r++) {
-        const double *z = logits + (size_t)r * C;
-        int best = 0;
-        for (int c = 1; c < C; c++)
-            if (z[c] > z[best])
-                best = c;
-        n += best == labels[r];
-    }
-    return n;
 }
 
 /* ------------------------------------------------------------ BatchNorm

@@ -10,6 +10,25 @@
 
 #include <math.h>
 
+/* Weight decay: coupled adds wd w to the gradient (w as it was before this
+ * step); decoupled shrinks w by 1 - lr wd (AdamW); none does neither. */
+typedef struct { double shrink, wdc; } wd_t;
+
+static wd_t wd_of(double lr, double wd, opt_wd_mode mode)
+{
+    return (wd_t){ mode == OPT_WD_DECOUPLED ? 1.0 - lr * wd : 1.0, mode == OPT_WD_COUPLED ? wd : 0.0 };
+}
+
+/* The gradient with coupled decay added, after shrinking *w (decoupled). */
+static inline double decay(double *w, double g, wd_t d)
+{
+    if (d.wdc != 0.0)
+        g += d.wdc * *w;
+    if (d.shrink != 1.0)
+        *w *= d.shrink;
+    return g;
+}
+
 void opt_sgd_step(double *w, const double *g, double *v, size_t n,
                   double lr, double beta, double wd, opt_wd_mode mode)
 {
@@ -21,14 +40,9 @@ void opt_sgd_step(double *w, const double *g, double *v, size_t n,
         }
         return;
     }
-    double shrink = mode == OPT_WD_DECOUPLED ? 1.0 - lr * wd : 1.0;
-    double wdc = mode == OPT_WD_COUPLED ? wd : 0.0;
+    const wd_t d = wd_of(lr, wd, mode);
     for (size_t i = 0; i < n; i++) {
-        double gi = g[i];
-        if (wdc != 0.0)
-            gi += wdc * w[i];
-        if (shrink != 1.0)
-            w[i] *= shrink;
+        double gi = decay(&w[i], g[i], d);
         if (beta != 0.0) {
             v[i] = beta * v[i] + gi;
             gi = v[i];
@@ -42,14 +56,9 @@ void opt_sgd_step(double *w, const double *g, double *v, size_t n,
 void opt_rmsprop_step(double *w, const double *g, double *s, size_t n,
                       double lr, double alpha, double eps, double wd, opt_wd_mode mode)
 {
-    double shrink = mode == OPT_WD_DECOUPLED ? 1.0 - lr * wd : 1.0;
-    double wdc = mode == OPT_WD_COUPLED ? wd : 0.0;
+    const wd_t d = wd_of(lr, wd, mode);
     for (size_t i = 0; i < n; i++) {
-        double gi = g[i];
-        if (wdc != 0.0)
-            gi += wdc * w[i];
-        if (shrink != 1.0)
-            w[i] *= shrink;
+        double gi = decay(&w[i], g[i], d);
         s[i] = alpha * s[i] + (1.0 - alpha) * gi * gi;
         w[i] -= lr * gi / (sqrt(s[i]) + eps);
     }
@@ -59,16 +68,11 @@ void opt_adam_step(double *w, const double *g, double *m, double *s, size_t n, l
                    double lr, double beta1, double beta2, double eps, double wd,
                    opt_wd_mode mode)
 {
-    double shrink = mode == OPT_WD_DECOUPLED ? 1.0 - lr * wd : 1.0;
-    double wdc = mode == OPT_WD_COUPLED ? wd : 0.0;
+    const wd_t d = wd_of(lr, wd, mode);
     double bc1 = 1.0 - pow(beta1, (double)t);
     double bc2 = 1.0 - pow(beta2, (double)t);
     for (size_t i = 0; i < n; i++) {
-        double gi = g[i];
-        if (wdc != 0.0)
-            gi += wdc * w[i];
-        if (shrink != 1.0)
-            w[i] *= shrink;
+        double gi = decay(&w[i], g[i], d);
         m[i] = beta1 * m[i] + (1.0 - beta1) * gi;
         s[i] = beta2 * s[i] + (1.0 - beta2) * gi * gi;
         w[i] -= lr * (m[i] / bc1) / (sqrt(s[i] / bc2) + eps);

@@ -497,6 +497,18 @@ static void put_authors(buf_t *out, const char *tex)
     buf_free(&t);
 }
 
+/* "<a href="PREFIX+href">LABEL+shown</a>", after *sep (then " · "). */
+static void put_link(buf_t *out, const char **sep, const char *prefix, const char *href,
+                     const char *label, const char *shown)
+{
+    buf_puts(out, *sep);
+    buf_printf(out, "<a href=\"%s", prefix);
+    buf_esc_attr(out, href, strlen(href));
+    buf_printf(out, "\">%s", label);
+    buf_wrap(out, "", shown, "</a>");
+    *sep = " · ";
+}
+
 void bib_format_html(buf_t *out, const bib_entry_t *e)
 {
     const char *author = bib_get(e, "author");
@@ -569,32 +581,13 @@ void bib_format_html(buf_t *out, const bib_entry_t *e)
         buf_puts(out, ". ");
     }
     const char *sep = "";
-    if (doi) {
-        buf_puts(out, "<a href=\"https://doi.org/");
-        buf_esc_attr(out, doi, strlen(doi));
-        buf_puts(out, "\">doi:");
-        buf_esc(out, doi, strlen(doi));
-        buf_puts(out, "</a>");
-        sep = " · ";
-    }
-    if (eprint) {
-        buf_puts(out, sep);
-        buf_puts(out, "<a href=\"https://arxiv.org/abs/");
-        buf_esc_attr(out, eprint, strlen(eprint));
-        buf_puts(out, "\">arXiv:");
-        buf_esc(out, eprint, strlen(eprint));
-        buf_puts(out, "</a>");
-        sep = " · ";
-    }
+    if (doi)
+        put_link(out, &sep, "https://doi.org/", doi, "doi:", doi);
+    if (eprint)
+        put_link(out, &sep, "https://arxiv.org/abs/", eprint, "arXiv:", eprint);
     if (url) {
-        buf_puts(out, sep);
-        buf_puts(out, "<a href=\"");
-        buf_esc_attr(out, url, strlen(url));
-        buf_puts(out, "\">");
         const char *shown = strstr(url, "://");
-        shown = shown ? shown + 3 : url;
-        buf_esc(out, shown, strlen(shown));
-        buf_puts(out, "</a>");
+        put_link(out, &sep, "", url, "", shown ? shown + 3 : url);
     }
     while (out->len && out->s[out->len - 1] == ' ')
         out->s[--out->len] = '\0';

@@ -124,6 +124,13 @@ static void esc(buf_t *b, const char *s, size_t n, int attr)
 void buf_esc(buf_t *b, const char *s, size_t n) { esc(b, s, n, 0); }
 void buf_esc_attr(buf_t *b, const char *s, size_t n) { esc(b, s, n, 1); }
 
+void buf_wrap(buf_t *b, const char *open, const char *s, const char *close)
+{
+    buf_puts(b, open);
+    esc(b, s, strlen(s), 0);
+    buf_puts(b, close);
+}
+
 char *buf_steal(buf_t *b)
 {
     if (!b->s)

@@ -25,6 +25,9 @@ void buf_printf(buf_t *b, const char *fmt, ...) __attribute__((format(printf, 2,
 void buf_esc(buf_t *b, const char *s, size_t n);
 /* Attribute value (double-quoted): & < > " ' escaped. */
 void buf_esc_attr(buf_t *b, const char *s, size_t n);
+/* open, then the string s as escaped text, then close: buf_wrap(b, "<code>",
+ * name, "</code>").  open and close are HTML, written as they are. */
+void buf_wrap(buf_t *b, const char *open, const char *s, const char *close);
 char *buf_steal(buf_t *b);                   /* returns s (never NULL), resets b */
 
 void *site_xmalloc(size_t n);

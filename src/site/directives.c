@@ -283,9 +283,7 @@ static int provenance(page_t *p, buf_t *b, const char *gp_path, const char *gp, 
                 buf_puts(b, k + 1 == j ? " and " : ", ");
             buf_printf(b, "<a href=\"%s", p->prefix);
             buf_esc_attr(b, files[k], strlen(files[k]));
-            buf_puts(b, "\" download><code>");
-            buf_esc(b, files[k], strlen(files[k]));
-            buf_puts(b, "</code></a>");
+            buf_wrap(b, "\" download><code>", files[k], "</code></a>");
         }
         buf_puts(b, ", written by ");
         /* the program's source: src/experiments/<dir of the data>/<prog>.c */
@@ -295,22 +293,12 @@ static int provenance(page_t *p, buf_t *b, const char *gp_path, const char *gp, 
             snprintf(src, sizeof src, "src/experiments/%.*s/%s.c", (int)(slash - d0), d0, h[i].prog);
         if (src[0] && site_file_exists(src))
             page_source_link(p, b, src, NULL, NULL);
-        else {
-            buf_puts(b, "<code>");
-            buf_esc(b, h[i].prog, strlen(h[i].prog));
-            buf_puts(b, "</code>");
-        }
-        buf_puts(b, " as <code>");
-        buf_esc(b, h[i].cmd, strlen(h[i].cmd));
-        buf_puts(b, "</code>");
-        if (h[i].seed) {
-            buf_puts(b, " (seed ");
-            buf_esc(b, h[i].seed, strlen(h[i].seed));
-            buf_puts(b, ")");
-        }
-        buf_puts(b, " at commit <code>");
-        buf_esc(b, h[i].commit, strlen(h[i].commit));
-        buf_puts(b, "</code>.");
+        else
+            buf_wrap(b, "<code>", h[i].prog, "</code>");
+        buf_wrap(b, " as <code>", h[i].cmd, "</code>");
+        if (h[i].seed)
+            buf_wrap(b, " (seed ", h[i].seed, ")");
+        buf_wrap(b, " at commit <code>", h[i].commit, "</code>.");
         i = j;
     }
     buf_puts(b, "</p>\n</details>\n");
@@ -324,12 +312,14 @@ done:
     return r;
 }
 
-/* Reads the "key: value" lines of the fenced block just read (p->block) into
- * kv[], one slot per entry of keys[] (v == NULL when absent).  A value may
- * continue on indented lines.  Unknown and repeated keys stop the build. */
-int page_block_kv(page_t *p, const char *what, const char *const *keys, size_t nkeys, kv_t *kv)
+/* Reads the "key: value" lines of text[0..end) (the first on line `line`)
+ * into kv[], one slot per entry of keys[] (v == NULL when absent).  A value
+ * may continue on indented lines; with trim, each line's trailing spaces and
+ * CR are left out.  Unknown and repeated keys stop the build, with messages
+ * that start with `what`. */
+int page_kv_lines(page_t *p, const char *what, const char *s, const char *end, int line, int trim,
+                  const char *const *keys, size_t nkeys, kv_t *kv)
 {
-    const char *body = p->block.s ? p->block.s : "";
     for (size_t k = 0; k < nkeys; k++) {
         kv[k].key = keys[k];
         kv[k].v = NULL;
@@ -337,11 +327,11 @@ int page_block_kv(page_t *p, const char *what, const char *const *keys, size_t n
         kv[k].line = 0;
     }
     kv_t *last = NULL;
-    const char *s = body;
-    int line = p->block_line + 1;
-    while (*s) {
-        const char *eol = strchr(s, '\n');
-        size_t n = eol ? (size_t)(eol - s) : strlen(s);
+    while (s < end) {
+        const char *eol = memchr(s, '\n', (size_t)(end - s));
+        size_t full = eol ? (size_t)(eol - s) : (size_t)(end - s), n = full;
+        while (trim && n && (s[n - 1] == '\r' || s[n - 1] == ' '))
+            n--;
         int blank = 1;
         for (size_t i = 0; i < n; i++)
             if (!isspace((unsigned char)s[i]))
@@ -377,10 +367,17 @@ int page_block_kv(page_t *p, const char *what, const char *const *keys, size_t n
             last->n = (size_t)(s + n - v);
             last->line = line;
         }
-        s = eol ? eol + 1 : s + n;
+        s = eol ? eol + 1 : s + full;
         line++;
     }
     return 0;
+}
+
+/* The "key: value" lines of the fenced block just read (p->block). */
+int page_block_kv(page_t *p, const char *what, const char *const *keys, size_t nkeys, kv_t *kv)
+{
+    const char *body = p->block.s ? p->block.s : "";
+    return page_kv_lines(p, what, body, body + strlen(body), p->block_line + 1, 0, keys, nkeys, kv);
 }
 
 /* Inline Markdown of a value read by page_block_kv, parsed from the source

@@ -135,7 +135,9 @@ $(BUILD)/tests/site/test_sitegen: private ALL_CFLAGS += -DSITEGEN_BIN='"$(SITEGE
 
 # Headless Chromium over every page of site/: no katex-error, no broken
 # internal link or image, no request outside the site; screenshots of each
-# page, light and dark, in build/screenshots/.
+# page, light and dark, in build/screenshots/.  A page that passed is checked
+# again only when it, a file it loads or the check changes
+# (build/screenshots/check-cache.json; CHECK_CACHE=0 checks every page).
 TEST_RUNS += test-browser
 TEST_PREREQS += $(SITEGEN)
 test-browser: $(SITE) $(SITEGEN) | $(DEPS_STAMP)

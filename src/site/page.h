@@ -181,6 +181,8 @@ int  page_figure(page_t *p);                       /* ```figure block just read 
 int  page_excerpt(page_t *p, const char *args);    /* ```excerpt FILE NAME block */
 void page_code_box(page_t *p, buf_t *b, const char *label, const char *lang, const char *html, size_t n);
 int  page_block_kv(page_t *p, const char *what, const char *const *keys, size_t nkeys, kv_t *kv);
+int  page_kv_lines(page_t *p, const char *what, const char *s, const char *end, int line, int trim,
+                   const char *const *keys, size_t nkeys, kv_t *kv);
 char *page_block_inline(page_t *p, const kv_t *kv);   /* a value as inline Markdown; NULL on failure */
 const char *page_tsv_value(const char *text, const char *key, size_t keylen, size_t *vlen);
 

@@ -283,6 +283,14 @@ static void put_attr(buf_t *b, const MD_ATTRIBUTE *a)
     }
 }
 
+/* ' name="value"', the value escaped as put_attr does. */
+static void put_named_attr(buf_t *b, const char *name, const MD_ATTRIBUTE *a)
+{
+    buf_printf(b, " %s=\"", name);
+    put_attr(b, a);
+    buf_putc(b, '"');
+}
+
 static void attr_plain(buf_t *b, const MD_ATTRIBUTE *a)
 {
     buf_put(b, a->text, a->size);
@@ -371,6 +379,33 @@ static int heading_finish(page_t *p)
 
 /* Each callback returns 0, or -1 once the page has failed (the message is
  * printed by page_fail), which makes md_parse stop and return -1. */
+/* The opening and closing tags of the blocks that need nothing more; the
+ * others (NULL here) are written in enter_block and leave_block. */
+static const char *const block_tags[][2] = {
+    [MD_BLOCK_DOC] = { "", "" },
+    [MD_BLOCK_QUOTE] = { "<blockquote>\n", "</blockquote>\n" },
+    [MD_BLOCK_UL] = { "<ul>\n", "</ul>\n" },
+    [MD_BLOCK_OL] = { NULL, "</ol>\n" },
+    [MD_BLOCK_LI] = { "<li>", "</li>\n" },
+    [MD_BLOCK_HR] = { "<hr>\n", "" },
+    [MD_BLOCK_HTML] = { "", "" },
+    [MD_BLOCK_P] = { "<p>", "</p>\n" },
+    [MD_BLOCK_TABLE] = { NULL, "</table>\n</div>\n" },
+    [MD_BLOCK_THEAD] = { "<thead>\n", "</thead>\n" },
+    [MD_BLOCK_TBODY] = { "<tbody>\n", "</tbody>\n" },
+    [MD_BLOCK_TR] = { "<tr>", "</tr>\n" },
+    [MD_BLOCK_TD] = { NULL, "</td>" },
+};
+
+/* The tag of a simple block (side 0 opens, 1 closes): 1 if written. */
+static int simple_block(buf_t *b, MD_BLOCKTYPE type, int side)
+{
+    const char *tag = (size_t)type < sizeof block_tags / sizeof *block_tags ? block_tags[type][side] : NULL;
+    if (tag)
+        buf_puts(b, tag);
+    return tag != NULL;
+}
+
 static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
     page_t *p = ud;
@@ -378,10 +413,9 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         return -1;
     p->prose_space = 1;
     buf_t *b = page_buf(p);
+    if (simple_block(b, type, 0))
+        return 0;
     switch (type) {
-    case MD_BLOCK_DOC: break;
-    case MD_BLOCK_QUOTE: buf_puts(b, "<blockquote>\n"); break;
-    case MD_BLOCK_UL: buf_puts(b, "<ul>\n"); break;
     case MD_BLOCK_OL: {
         MD_BLOCK_OL_DETAIL *d = detail;
         if (d->start == 1)
@@ -390,8 +424,6 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
             buf_printf(b, "<ol start=\"%u\">\n", d->start);
         break;
     }
-    case MD_BLOCK_LI: buf_puts(b, "<li>"); break;
-    case MD_BLOCK_HR: buf_puts(b, "<hr>\n"); break;
     case MD_BLOCK_H: {
         MD_BLOCK_H_DETAIL *d = detail;
         p->in_heading = 1;
@@ -409,16 +441,11 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         p->block_line = page_in_source(p, d->info.text) && d->info.size ? page_line(p, d->info.text) : -1;
         break;
     }
-    case MD_BLOCK_HTML: break;
-    case MD_BLOCK_P: buf_puts(b, "<p>"); break;
     case MD_BLOCK_TABLE:
         /* its own scroll box, reachable by keyboard, named for screen readers */
         buf_printf(b, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-label=\"Table %d\">\n<table>\n",
                    ++p->ntable);
         break;
-    case MD_BLOCK_THEAD: buf_puts(b, "<thead>\n"); break;
-    case MD_BLOCK_TBODY: buf_puts(b, "<tbody>\n"); break;
-    case MD_BLOCK_TR: buf_puts(b, "<tr>"); break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD: {
         MD_BLOCK_TD_DETAIL *d = detail;
@@ -428,6 +455,7 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
         buf_printf(b, "<%s%s>", tag, al[d->align]);
         break;
     }
+    default: break;
     }
     return 0;
 }
@@ -439,13 +467,9 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         return -1;
     p->prose_space = 1;
     buf_t *b = page_buf(p);
+    if (simple_block(b, type, 1))
+        return 0;
     switch (type) {
-    case MD_BLOCK_DOC: break;
-    case MD_BLOCK_QUOTE: buf_puts(b, "</blockquote>\n"); break;
-    case MD_BLOCK_UL: buf_puts(b, "</ul>\n"); break;
-    case MD_BLOCK_OL: buf_puts(b, "</ol>\n"); break;
-    case MD_BLOCK_LI: buf_puts(b, "</li>\n"); break;
-    case MD_BLOCK_HR: break;
     case MD_BLOCK_H:
         p->in_heading = 0;
         return heading_finish(p);
@@ -472,12 +496,6 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         }
         break;
     }
-    case MD_BLOCK_HTML: break;
-    case MD_BLOCK_P: buf_puts(b, "</p>\n"); break;
-    case MD_BLOCK_TABLE: buf_puts(b, "</table>\n</div>\n"); break;
-    case MD_BLOCK_THEAD: buf_puts(b, "</thead>\n"); break;
-    case MD_BLOCK_TBODY: buf_puts(b, "</tbody>\n"); break;
-    case MD_BLOCK_TR: buf_puts(b, "</tr>\n"); break;
     case MD_BLOCK_TH: {
         /* an empty header cell (a table's corner) is no header: make it a td */
         char *open = b->s + p->cell_start, *gt = strchr(open, '>');
@@ -493,7 +511,7 @@ static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
         }
         break;
     }
-    case MD_BLOCK_TD: buf_puts(b, "</td>"); break;
+    default: break;
     }
     return 0;
 }
@@ -513,27 +531,19 @@ static int enter_span(MD_SPANTYPE type, void *detail, void *ud)
     case MD_SPAN_DEL: buf_puts(b, "<del>"); break;
     case MD_SPAN_A: {
         MD_SPAN_A_DETAIL *d = detail;
-        buf_puts(b, "<a href=\"");
-        put_attr(b, &d->href);
-        buf_puts(b, "\"");
-        if (d->title.size) {
-            buf_puts(b, " title=\"");
-            put_attr(b, &d->title);
-            buf_puts(b, "\"");
-        }
+        buf_puts(b, "<a");
+        put_named_attr(b, "href", &d->href);
+        if (d->title.size)
+            put_named_attr(b, "title", &d->title);
         buf_puts(b, ">");
         break;
     }
     case MD_SPAN_IMG: {
         MD_SPAN_IMG_DETAIL *d = detail;
-        buf_puts(b, "<img src=\"");
-        put_attr(b, &d->src);
-        buf_puts(b, "\"");
-        if (d->title.size) {
-            buf_puts(b, " title=\"");
-            put_attr(b, &d->title);
-            buf_puts(b, "\"");
-        }
+        buf_puts(b, "<img");
+        put_named_attr(b, "src", &d->src);
+        if (d->title.size)
+            put_named_attr(b, "title", &d->title);
         buf_puts(b, " alt=\"");
         p->in_img = 1;
         break;

@@ -246,9 +246,7 @@ void page_source_link(page_t *p, buf_t *b, const char *path, const char *frag, c
             buf_esc_attr(b, frag, strlen(frag));
         buf_puts(b, "\">");
     }
-    buf_puts(b, "<code>");
-    buf_esc(b, shown ? shown : path, strlen(shown ? shown : path));
-    buf_puts(b, "</code>");
+    buf_wrap(b, "<code>", shown ? shown : path, "</code>");
     if (link)
         buf_puts(b, "</a>");
 }
@@ -349,65 +347,36 @@ static int parse_front(page_t *p, front_t *f)
     if (strncmp(t, "---\n", 4) && strncmp(t, "---\r\n", 5))
         return page_fail(p, 1, "missing front matter: the file must open with '---', then title:, date:, abstract:, then '---'");
     const char *s = strchr(t, '\n') + 1;
-    int line = 2;
-    struct { const char *k; const char *src; size_t n; int line; } kv[3] = {
-        {"title", NULL, 0, 0}, {"date", NULL, 0, 0}, {"abstract", NULL, 0, 0}};
-    int cur = -1;
+    /* the closing '---' line */
+    const char *end = s;
     for (;;) {
-        if (!*s)
+        if (!*end)
             return page_fail(p, 1, "front matter not closed: no '---' line after the opening one");
-        const char *eol = strchr(s, '\n');
-        size_t n = eol ? (size_t)(eol - s) : strlen(s);
-        size_t m = n;
-        while (m && (s[m - 1] == '\r' || s[m - 1] == ' '))
+        const char *eol = strchr(end, '\n');
+        size_t n = eol ? (size_t)(eol - end) : strlen(end), m = n;
+        while (m && (end[m - 1] == '\r' || end[m - 1] == ' '))
             m--;
-        if (m == 3 && !strncmp(s, "---", 3)) {
-            f->body = (size_t)((eol ? eol + 1 : s + n) - t);
+        if (m == 3 && !strncmp(end, "---", 3)) {
+            f->body = (size_t)((eol ? eol + 1 : end + n) - t);
             break;
         }
-        int blank = 1;
-        for (size_t i = 0; i < m; i++)
-            if (!isspace((unsigned char)s[i]))
-                blank = 0;
-        if (blank) {
-        } else if (isspace((unsigned char)s[0])) {
-            if (cur < 0)
-                return page_fail(p, line, "front matter: an indented line before any 'key: value'");
-            kv[cur].n = (size_t)(s + m - kv[cur].src);
-        } else {
-            const char *colon = memchr(s, ':', m);
-            if (!colon)
-                return page_fail(p, line, "front matter: expected 'key: value', got '%.*s'", (int)m, s);
-            cur = -1;
-            for (int k = 0; k < 3; k++)
-                if (strlen(kv[k].k) == (size_t)(colon - s) && !strncmp(kv[k].k, s, (size_t)(colon - s)))
-                    cur = k;
-            if (cur < 0)
-                return page_fail(p, line, "front matter: unknown key '%.*s' (known: title, date, abstract)",
-                                 (int)(colon - s), s);
-            if (kv[cur].src)
-                return page_fail(p, line, "front matter: '%s' given twice", kv[cur].k);
-            const char *v = colon + 1;
-            while (v < s + m && isspace((unsigned char)*v))
-                v++;
-            kv[cur].src = v;
-            kv[cur].n = (size_t)(s + m - v);
-            kv[cur].line = line;
-        }
-        s = eol ? eol + 1 : s + n;
-        line++;
+        end = eol ? eol + 1 : end + n;
     }
+    static const char *const keys[] = { "title", "date", "abstract" };
+    kv_t kv[3];
+    if (page_kv_lines(p, "front matter", s, end, 2, 1, keys, 3, kv) != 0)
+        return -1;
     for (int k = 0; k < 3; k++)
-        if (!kv[k].src || !kv[k].n)
-            return page_fail(p, 1, "front matter: missing '%s:'", kv[k].k);
-    const char *d = kv[1].src;
+        if (!kv[k].v || !kv[k].n)
+            return page_fail(p, 1, "front matter: missing '%s:'", kv[k].key);
+    const char *d = kv[1].v;
     if (kv[1].n != 10 || !isdigit((unsigned char)d[0]) || d[4] != '-' || d[7] != '-' ||
         !isdigit((unsigned char)d[5]) || !isdigit((unsigned char)d[8]))
         return page_fail(p, kv[1].line, "front matter: date '%.*s' is not YYYY-MM-DD", (int)kv[1].n, d);
-    f->title = join_lines(kv[0].src, kv[0].n);
-    f->date = join_lines(kv[1].src, kv[1].n);
-    f->abstract = join_lines(kv[2].src, kv[2].n);
-    f->abstract_src = kv[2].src;
+    f->title = join_lines(kv[0].v, kv[0].n);
+    f->date = join_lines(kv[1].v, kv[1].n);
+    f->abstract = join_lines(kv[2].v, kv[2].n);
+    f->abstract_src = kv[2].v;
     f->abstract_len = kv[2].n;
     f->abstract_line = kv[2].line;
     return 0;
@@ -653,9 +622,7 @@ static void put_foot(buf_t *b, const char *prefix, const char *src_path)
             buf_esc_attr(b, src_path, strlen(src_path));
             buf_puts(b, ".html\">");
         }
-        buf_puts(b, "<code>");
-        buf_esc(b, src_path, strlen(src_path));
-        buf_puts(b, "</code>");
+        buf_wrap(b, "<code>", src_path, "</code>");
         if (site_has_source_view(src_path))
             buf_puts(b, "</a>");
         buf_puts(b, "; every figure and every number in it is recomputed by the programs it links to.");
@@ -837,9 +804,7 @@ static int cmd_page(const char *in, const char *out)
     page_prose(&page, f.title, strlen(f.title), &sp);
     buf_puts(&page, "</h1>\n<p class=\"meta\"><time datetime=\"");
     buf_esc_attr(&page, f.date, strlen(f.date));
-    buf_puts(&page, "\">");
-    buf_esc(&page, f.date, strlen(f.date));
-    buf_puts(&page, "</time>");
+    buf_wrap(&page, "\">", f.date, "</time>");
     int num = chapter_number(in);
     if (num)
         buf_printf(&page, " \xc2\xb7 Chapter %d", num);
@@ -980,9 +945,7 @@ static int index_entry(page_t *p, buf_t *toc, const char *chapter)
     buf_printf(toc, "<li value=\"%d\"><a href=\"%.*s.html\">", num, (int)(bl - 3), base);
     int sp = 1;
     page_prose(toc, cf.title, strlen(cf.title), &sp);
-    buf_puts(toc, "</a> <span class=\"meta\"><time>");
-    buf_esc(toc, cf.date, strlen(cf.date));
-    buf_puts(toc, "</time></span>\n<p>");
+    buf_wrap(toc, "</a> <span class=\"meta\"><time>", cf.date, "</time></span>\n<p>");
     /* parse the abstract with the chapter's own line numbers, its math
      * collected into p */
     c->math_v = p->math_v;
@@ -1094,9 +1057,7 @@ static int cmd_source(const char *path, const char *out)
     buf_t b;
     buf_init(&b);
     put_head(&b, prefix.s, path, 0);
-    buf_puts(&b, "<main>\n<article class=\"source\">\n<header>\n<h1><code>");
-    buf_esc(&b, path, strlen(path));
-    buf_puts(&b, "</code></h1>\n</header>\n<pre class=\"source\" tabindex=\"0\" role=\"region\" aria-label=\"");
+    buf_wrap(&b, "<main>\n<article class=\"source\">\n<header>\n<h1><code>", path, "</code></h1>\n</header>\n<pre class=\"source\" tabindex=\"0\" role=\"region\" aria-label=\"");
     buf_esc_attr(&b, path, strlen(path));
     buf_puts(&b, "\"><code>");
     int ln = 1;

@@ -55,7 +55,7 @@ Test(f32, kernels_match_f64)
     nn_linear_backward(dx, dW, db, dy, x, W, b, n, m);
     memset(dWf, 0, sizeof dWf);
     memset(dbf, 0, sizeof dbf);
-    f32_linear_backward(dxf, dWf, dbf, dyf, xf, Wf, b, n, m);
+    f32_linear_backward_acc(dxf, dWf, dbf, dyf, xf, Wf, b, n, m);
     for (int i = 0; i < b * n; i++)
         cr_assert_leq(fabs(dx[i] - dxf[i]), 1e-6);
     for (int i = 0; i < m * n; i++)
@@ -63,7 +63,7 @@ Test(f32, kernels_match_f64)
     for (int i = 0; i < m; i++)
         cr_assert_leq(fabs(db[i] - dbf[i]), 1e-6);
     /* backward adds: a second pass doubles dW and db */
-    f32_linear_backward(NULL, dWf, dbf, dyf, xf, Wf, b, n, m);
+    f32_linear_backward_acc(NULL, dWf, dbf, dyf, xf, Wf, b, n, m);
     for (int i = 0; i < m; i++)
         cr_assert_leq(fabs(2 * db[i] - dbf[i]), 2e-6);
     f32_relu_forward(yf, yf, b * m);

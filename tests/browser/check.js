@@ -21,7 +21,16 @@
 // It saves full-page screenshots of the top-level pages (as a reader first
 // sees them: <details> closed), desktop and phone, light and dark, to the
 // screenshot directory, and the axe counts per rule and impact to
-// SCREENSHOT_DIR/axe.json.
+// SCREENSHOT_DIR/axe.json (what each page last gave: SCREENSHOT_DIR/check-cache.json).
+//
+// Cost: axe-core's colour-contrast rule is most of the time (it runs twice a
+// page: light and dark), then the full-page screenshots; so each page is
+// laid out as few times as the four looks allow (one change of width or of
+// scheme at a time, <details> toggled once), axe runs each rule only where
+// its answer can differ (AXE_RULES), and a page that passed is not checked
+// again until its bytes, a file it loads, or the check itself change (see
+// the cache below; CHECK_CACHE=0 checks every page).  CHECK_TIMING=1 prints
+// where the time went; CHECK_JOBS (default 2) is the number of browsers.
 //
 // Chromium is driven through the DevTools protocol over a pipe
 // (--remote-debugging-pipe: NUL-terminated JSON on fds 3 and 4); axe-core
@@ -31,7 +40,9 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { Browser, openTab } = require('../../src/site/cdp.js');
+const crypto = require('crypto');
+const { execFileSync } = require('child_process');
+const { Browser, openTab, chromium } = require('../../src/site/cdp.js');
 
 const siteDir = path.resolve(process.argv[2] || 'site');
 const shotDir = path.resolve(process.argv[3] || 'build/screenshots');
@@ -42,6 +53,9 @@ const VIEWPORTS = [
   { name: 'desktop', width: 1100, height: 900, mobile: false },
   { name: 'phone', width: 390, height: 844, mobile: true },
 ];
+// Desktop light, desktop dark, phone dark, phone light: one change each.
+const LOOKS = [['desktop', 'light'], ['desktop', 'dark'], ['phone', 'dark'], ['phone', 'light']]
+  .map(([v, scheme]) => ({ vp: VIEWPORTS.find((x) => x.name === v), scheme }));
 const MIN_FIGURE_TEXT_PX = 9;
 
 // tests/browser/axe-allowed.txt: "rule-id: the reason it is kept", one per
@@ -235,6 +249,8 @@ async function worker(queue, st) {
   const setScheme = (scheme) => tab.send('Emulation.setEmulatedMedia',
     { media: 'screen', features: [{ name: 'prefers-color-scheme', value: scheme }] });
   const settle = () => tab.evaluate('document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))))', true);
+  const shown = { vp: null, scheme: null };   // what the tab is set to now
+  let rec = null;                              // what this page gave, for the cache
   let t0 = Date.now();
   const lap = (what) => { if (st.timing) st.timing.set(what, (st.timing.get(what) || 0) + Date.now() - t0); t0 = Date.now(); };
 
@@ -242,11 +258,11 @@ async function worker(queue, st) {
     const rel = path.relative(siteDir, file);
     const top = !rel.includes('/');
     current = rel;
-    await setViewport(VIEWPORTS[0]);
-    await setScheme('light');
+    await setLook(LOOKS[0], { loading: true });
     requests.length = 0;
     const err = await tab.load('file://' + file);
     if (err) { fail(err); continue; }
+    const nfail = st.failures.length;
     await settle();
     lap('load');
     const r = await tab.evaluate(PAGE_PROBE);
@@ -262,74 +278,163 @@ async function worker(queue, st) {
     for (const href of r.links) if (checkLink(href, st.failures, rel) === 'internal') st.nlinks++;
     st.nmath += r.katexCount;
     st.nfig += r.figures;
+    rec = { links: r.links, nmath: r.katexCount, nfig: r.figures, naxe: 0, shots: [], axe: [] };
 
-    for (const scheme of ['light', 'dark']) {
-      await setScheme(scheme);
-      for (const vp of VIEWPORTS) {
-        current = `${rel} (${vp.name}, ${scheme})`;
-        await setViewport(vp);
-        await tab.evaluate(SET_DETAILS(false));
-        await settle();
-        if (top) {
-          // Full page, in slices of at most 8000 px (a GPU texture limit):
-          // NAME-light.png, NAME-light-2.png, NAME-phone-dark.png, ...
-          const height = await tab.evaluate('Math.ceil(document.documentElement.scrollHeight)');
-          const slice = 8000;
-          for (let y = 0, k = 1; y < height; y += slice, k++) {
-            const shot = await tab.send('Page.captureScreenshot', {
-              format: 'png', captureBeyondViewport: true, optimizeForSpeed: true,
-              clip: { x: 0, y, width: vp.width, height: Math.min(slice, height - y), scale: 1 },
-            });
-            const name = rel.replace(/\.html$/, '') + (vp.name === 'phone' ? '-phone' : '') + `-${scheme}` +
-                         (k > 1 ? `-${k}` : '') + '.png';
-            fs.writeFileSync(path.join(shotDir, name), Buffer.from(shot.data, 'base64'));
-            st.nshots++;
-          }
-          lap('screenshots');
-        }
-        // Everything a reader can open, opened.
-        await tab.evaluate(SET_DETAILS(true));
-        await settle();
-        const L = await tab.evaluate(`${LAYOUT_PROBE}(${MIN_FIGURE_TEXT_PX})`);
-        if (L.layoutWidth > vp.width)
-          fail(`laid out ${L.layoutWidth} px wide on a ${vp.width} px screen (no <meta name="viewport" content="width=device-width">?)`);
-        if (L.sideways) fail(`the page scrolls sideways (${L.sideways.scrollWidth} px wide in ${L.sideways.width}): ${L.sideways.culprits.join('; ')}`);
-        for (const o of L.overlaps) fail(`display equation overlaps its number: ${o}`);
-        for (const t of L.smallText) fail(`figure text below ${MIN_FIGURE_TEXT_PX} px: ${t}`);
-        lap('layout');
-        const rules = process.env.CHECK_AXE_FULL ? null : AXE_RULES[`${vp.name} ${scheme}`];
-        if (rules && !rules.length) continue;
-        quiet = true;
-        if (!(await tab.evaluate('typeof axe !== "undefined"'))) await tab.evaluate(axeSource);
-        const violations = await tab.evaluate(axeRun(rules), true);
-        quiet = false;
-        st.naxe++;
-        lap(`axe ${vp.name} ${scheme}`);
-        for (const v of violations) {
-          const key = `${v.impact} ${v.id}`;
-          if (!st.axe.has(key)) st.axe.set(key, { impact: v.impact, id: v.id, help: v.help, pages: new Set(), nodes: 0, runs: 0 });
-          const c = st.axe.get(key);
-          c.pages.add(rel);
-          c.nodes += v.nodes;
-          c.runs++;
-          const serious = v.impact === 'critical' || v.impact === 'serious';
-          if (serious || !st.allowed.has(v.id))
-            fail(`axe ${v.impact} ${v.id} (${v.help}), ${v.nodes} element(s): ${v.targets.join(' | ')}` +
-                 (serious ? '' : ' [not listed in tests/browser/axe-allowed.txt]'));
-        }
+    // The four looks, in an order that changes one thing at a time (a
+    // change of width lays the page out again; a change of scheme only
+    // restyles it): the screenshots with <details> closed, then the checks
+    // with them open, going back through the same order.
+    const nDetails = await tab.evaluate('document.querySelectorAll("details").length');
+    if (top) {
+      if (nDetails) await tab.evaluate(SET_DETAILS(false));
+      for (const look of LOOKS) {
+        await setLook(look);
+        await screenshots(rel, look);
       }
     }
+    if (nDetails) await tab.evaluate(SET_DETAILS(true));   // everything a reader can open, opened
+    for (const look of top ? LOOKS.slice().reverse() : LOOKS) {
+      current = `${rel} (${look.vp.name}, ${look.scheme})`;
+      await setLook(look);
+      await checkLook(rel, look);
+    }
+    // A page that passed is remembered with what it loaded (see the cache).
+    if (st.failures.length === nfail) {
+      rec.resources = [...new Set(requests.filter((u) => u.startsWith(siteUrl))
+        .map((u) => decodeURIComponent(u.slice(siteUrl.length).replace(/[#?].*$/, ''))))].sort();
+      st.fresh[rel] = rec;
+    }
   }
+
+  async function setLook(look, { loading = false } = {}) {
+    if (shown.vp !== look.vp) await setViewport(look.vp);
+    if (shown.scheme !== look.scheme) await setScheme(look.scheme);
+    shown.vp = look.vp;
+    shown.scheme = look.scheme;
+    if (!loading) await settle();    // before a load, the old page need not be laid out
+  }
+
+  // Full page, in slices of at most 8000 px (a GPU texture limit):
+  // NAME-light.png, NAME-light-2.png, NAME-phone-dark.png, ...
+  async function screenshots(rel, { vp, scheme }) {
+    const height = await tab.evaluate('Math.ceil(document.documentElement.scrollHeight)');
+    const slice = 8000;
+    for (let y = 0, k = 1; y < height; y += slice, k++) {
+      const shot = await tab.send('Page.captureScreenshot', {
+        format: 'png', captureBeyondViewport: true, optimizeForSpeed: true,
+        clip: { x: 0, y, width: vp.width, height: Math.min(slice, height - y), scale: 1 },
+      });
+      const name = rel.replace(/\.html$/, '') + (vp.name === 'phone' ? '-phone' : '') + `-${scheme}` +
+                   (k > 1 ? `-${k}` : '') + '.png';
+      fs.writeFileSync(path.join(shotDir, name), Buffer.from(shot.data, 'base64'));
+      st.nshots++;
+      rec.shots.push(name);
+      st.shots.push(name);
+    }
+    lap('screenshots');
+  }
+
+  async function checkLook(rel, { vp, scheme }) {
+    const L = await tab.evaluate(`${LAYOUT_PROBE}(${MIN_FIGURE_TEXT_PX})`);
+    if (L.layoutWidth > vp.width)
+      fail(`laid out ${L.layoutWidth} px wide on a ${vp.width} px screen (no <meta name="viewport" content="width=device-width">?)`);
+    if (L.sideways) fail(`the page scrolls sideways (${L.sideways.scrollWidth} px wide in ${L.sideways.width}): ${L.sideways.culprits.join('; ')}`);
+    for (const o of L.overlaps) fail(`display equation overlaps its number: ${o}`);
+    for (const t of L.smallText) fail(`figure text below ${MIN_FIGURE_TEXT_PX} px: ${t}`);
+    lap('layout');
+    const rules = process.env.CHECK_AXE_FULL ? null : AXE_RULES[`${vp.name} ${scheme}`];
+    if (rules && !rules.length) return;
+    quiet = true;
+    if (!(await tab.evaluate('typeof axe !== "undefined"'))) await tab.evaluate(axeSource);
+    const violations = await tab.evaluate(axeRun(rules), true);
+    quiet = false;
+    st.naxe++;
+    rec.naxe++;
+    lap(`axe ${vp.name} ${scheme}`);
+    for (const v of violations) {
+      const key = `${v.impact} ${v.id}`;
+      if (!st.axe.has(key)) st.axe.set(key, { impact: v.impact, id: v.id, help: v.help, pages: new Set(), nodes: 0, runs: 0 });
+      const c = st.axe.get(key);
+      c.pages.add(rel);
+      c.nodes += v.nodes;
+      c.runs++;
+      rec.axe.push({ impact: v.impact, id: v.id, help: v.help, nodes: v.nodes });
+      const serious = v.impact === 'critical' || v.impact === 'serious';
+      if (serious || !st.allowed.has(v.id))
+        fail(`axe ${v.impact} ${v.id} (${v.help}), ${v.nodes} element(s): ${v.targets.join(' | ')}` +
+             (serious ? '' : ' [not listed in tests/browser/axe-allowed.txt]'));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- cache
+// A page that passed is not loaded again while nothing it depends on has
+// changed: its bytes, the bytes of every file of the site it requested
+// (stylesheets, fonts, images), and this check itself (check.js, cdp.js,
+// axe-core, axe-allowed.txt, the Chromium version).  Its counts, axe
+// results and screenshots are taken from the last run, and its links are
+// checked again (they depend on other pages).  A page that failed is always
+// checked again.  CHECK_CACHE=0 checks every page.
+const cacheFile = path.join(shotDir, 'check-cache.json');
+function checkEnv() {
+  const h = crypto.createHash('sha256');
+  for (const f of [__filename, require.resolve('../../src/site/cdp.js'), allowFile])
+    h.update(fs.existsSync(f) ? fs.readFileSync(f) : 'none');
+  h.update(axeSource);
+  h.update(execFileSync(chromium, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  return h.digest('hex');
+}
+function pageKey(env, rel, resources) {
+  const h = crypto.createHash('sha256');
+  h.update(env);
+  for (const r of [rel, ...resources]) {
+    const f = path.join(siteDir, r);
+    h.update('\0' + r + '\0');
+    h.update(fs.existsSync(f) && fs.statSync(f).isFile() ? fs.readFileSync(f) : 'missing');
+  }
+  return h.digest('hex');
+}
+// The entries of the last run that still hold; the others' pages are queued.
+function fromCache(env, pages, st) {
+  let old = {};
+  if (process.env.CHECK_CACHE !== '0')
+    try { old = JSON.parse(fs.readFileSync(cacheFile, 'utf8')); } catch (e) { old = {}; }
+  const kept = {}, queue = [];
+  for (const file of pages) {
+    const rel = path.relative(siteDir, file), e = old.env === env && old.pages && old.pages[rel];
+    if (e && pageKey(env, rel, e.resources) === e.key && e.shots.every((n) => fs.existsSync(path.join(shotDir, n))))
+      kept[rel] = e;
+    else
+      queue.push(file);
+  }
+  for (const [rel, e] of Object.entries(kept)) {
+    for (const href of e.links) if (checkLink(href, st.failures, rel) === 'internal') st.nlinks++;
+    st.nmath += e.nmath;
+    st.nfig += e.nfig;
+    st.naxe += e.naxe;
+    st.nshots += e.shots.length;
+    for (const v of e.axe) {
+      const key = `${v.impact} ${v.id}`;
+      if (!st.axe.has(key)) st.axe.set(key, { impact: v.impact, id: v.id, help: v.help, pages: new Set(), nodes: 0, runs: 0 });
+      const c = st.axe.get(key);
+      c.pages.add(rel);
+      c.nodes += v.nodes;
+      c.runs++;
+    }
+  }
+  return { kept, queue };
 }
 
 async function main() {
   const pages = listPages(siteDir);
   if (!pages.length) throw new Error(`no pages in ${siteDir}`);
-  fs.rmSync(shotDir, { recursive: true, force: true });   // no stale screenshots
   fs.mkdirSync(shotDir, { recursive: true });
   const st = { failures: [], axe: new Map(), allowed: readAllowed(), nlinks: 0, nmath: 0, nfig: 0, nshots: 0, naxe: 0,
-               timing: process.env.CHECK_TIMING ? new Map() : null };
+               timing: process.env.CHECK_TIMING ? new Map() : null, fresh: {}, shots: [] };
   st.browsers = [];
+  const env = checkEnv();
+  const { kept, queue: todo } = fromCache(env, pages, st);
+  fs.rmSync(cacheFile, { force: true });
   const guard = setTimeout(() => {
     console.error('browser: timed out after 1200 s');
     for (const b of st.browsers) { console.error(b.stderr.slice(-1000)); b.proc.kill('SIGKILL'); }
@@ -337,8 +442,16 @@ async function main() {
   }, 1200000);
   try {
     // The big pages first, so the browsers finish together.
-    const queue = pages.slice().sort((x, y) => fs.statSync(y).size - fs.statSync(x).size);
-    await Promise.all(Array.from({ length: Math.min(jobs, pages.length) }, () => worker(queue, st)));
+    const queue = todo.sort((x, y) => fs.statSync(y).size - fs.statSync(x).size);
+    await Promise.all(Array.from({ length: Math.min(jobs, queue.length) }, () => worker(queue, st)));
+    // No stale screenshots: only those of this run and of the kept pages stay.
+    const shots = new Set([...Object.values(kept).flatMap((e) => e.shots), ...st.shots]);
+    for (const n of fs.readdirSync(shotDir))
+      if (n.endsWith('.png') && !shots.has(n)) fs.rmSync(path.join(shotDir, n));
+    const entries = {};
+    for (const [rel, e] of Object.entries({ ...kept, ...st.fresh }))
+      entries[rel] = { ...e, key: pageKey(env, rel, e.resources) };
+    fs.writeFileSync(cacheFile, JSON.stringify({ env, pages: entries }) + '\n');
     const summary = [...st.axe.values()].sort((x, y) => x.impact.localeCompare(y.impact) || x.id.localeCompare(y.id))
       .map((c) => ({ impact: c.impact, rule: c.id, help: c.help, pages: c.pages.size, runs: c.runs, elements: c.nodes,
                      kept: st.allowed.get(c.id) || null }));
@@ -346,7 +459,8 @@ async function main() {
       runs: st.naxe, violations: summary }, null, 1) + '\n');
     console.log(`browser: ${pages.length} pages at ${VIEWPORTS.map((v) => v.width).join(' and ')} px, light and dark: ` +
                 `${st.nmath} math expressions, ${st.nfig} figures, ${st.nlinks} internal links checked, ${st.naxe} axe runs, ` +
-                `${st.nshots} screenshots in ${path.relative(process.cwd(), shotDir) || shotDir}`);
+                `${st.nshots} screenshots in ${path.relative(process.cwd(), shotDir) || shotDir}` +
+                `; ${Object.keys(kept).length} of the pages unchanged since they last passed (CHECK_CACHE=0 checks them too)`);
     for (const c of summary)
       console.log(`browser: axe ${c.impact} ${c.rule}: ${c.elements} element(s) in ${c.runs} run(s) on ${c.pages} page(s)` +
                   (c.kept ? ' (kept: see tests/browser/axe-allowed.txt)' : ''));

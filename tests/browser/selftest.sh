@@ -7,7 +7,8 @@
 # 4 px tall; an image without alt text (axe: critical), faint text (axe:
 # serious) and content outside any landmark (axe: moderate, not listed in
 # axe-allowed.txt); runs check.js on it, and expects exit status 1 with each
-# problem named.  Usage: selftest.sh WORKDIR
+# problem named; then runs it again, which must check the page again (only
+# a page that passed is skipped while unchanged).  Usage: selftest.sh WORKDIR
 set -euo pipefail
 dir=$(realpath -m "$1")
 rm -rf "$dir"
@@ -47,5 +48,12 @@ for want in '.katex-error' 'request outside the site: https://example.invalid/x.
             'axe moderate region .*not listed in tests/browser/axe-allowed.txt'; do
   grep -q -- "$want" "$dir/out" || { echo "selftest: check.js did not report: $want"; fail=1; }
 done
+# A second run (with the first run's cache) checks the failed page again.
+set +e
+node tests/browser/check.js "$dir/site" "$dir/shots" >"$dir/out2" 2>&1
+rc=$?
+set -e
+[ $rc -eq 1 ] && grep -q -- '.katex-error' "$dir/out2" && grep -q -- '0 of the pages unchanged' "$dir/out2" ||
+  { echo "selftest: a second run did not check the failed page again (exit $rc)"; cat "$dir/out2"; fail=1; }
 if [ $fail -ne 0 ]; then cat "$dir/out"; exit 1; fi
-echo "browser selftest: a bad page fails the check, with each of its 15 problems named"
+echo "browser selftest: a bad page fails the check, with each of its 15 problems named, and again on a second run"

@@ -202,9 +202,7 @@ static void check_options(const opts_t *o)
         die("need positive sizes, time, dt, tau1, tau2, eps, init-sd");
     if (o->etas.v[0] >= o->tau1)
         die("--etas: need eta < tau1 (beta1 = 1 - eta/tau1 > 0)");
-    double nf = o->time / o->dt;
-    if (fabs(nf - floor(nf + 0.5)) > 1e-9)
-        die("--dt must divide --time into whole steps");
+    ch2_check_dt(o->time, o->dt);
 }
 
 /* Per eta: GD against eta P, Adam against the Adam flow; then the summary. */

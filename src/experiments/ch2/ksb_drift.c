@@ -235,11 +235,11 @@ static void write_ksb(ksb_t *K, const double (*r)[4], int argc, char **argv)
         double f = (etas[e] / el) * (etas[e] / el);
         tsv_rowv(t, 10, etas[e], r[e][0], etas[e] * K->I[0], errQ[e], r[e][1], etas[e] * K->I[1],
                  errD[e], r[e][2], errQ[NE - 1] * f, errD[NE - 1] * f);
-        ch2_kvf(sum, r[e][0], "dQ_%d", e);
-        ch2_kvf(sum, errQ[e] / fabs(r[e][0]), "relerrQ_%d", e);
+        tsv_kvf(sum, r[e][0], "dQ_%d", e);
+        tsv_kvf(sum, errQ[e] / fabs(r[e][0]), "relerrQ_%d", e);
         if (e > 0) {
-            ch2_kvf(sum, errQ[e - 1] / errQ[e], "ratioQ_%d", e);
-            ch2_kvf(sum, errD[e - 1] / errD[e], "ratioD_%d", e);
+            tsv_kvf(sum, errQ[e - 1] / errQ[e], "ratioQ_%d", e);
+            tsv_kvf(sum, errD[e - 1] / errD[e], "ratioD_%d", e);
         }
     }
     tsv_kv(sum, "time", o->time);
@@ -365,9 +365,7 @@ static void check_options(const opts_t *o)
         die("need batch >= 2, widths >= 1, time > 0, dt > 0");
     if (o->mf_count < 2 || o->mf_substeps < 1 || o->power_iters < 1)
         die("need mf-count >= 2, mf-substeps >= 1, power-iters >= 1");
-    double nf = o->time / o->dt;
-    if (fabs(nf - floor(nf + 0.5)) > 1e-9)
-        die("--dt must divide --time into whole steps");
+    ch2_check_dt(o->time, o->dt);
 }
 
 int main(int argc, char **argv)

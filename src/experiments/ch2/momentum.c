@@ -209,15 +209,15 @@ static void run_plain(run_t *R, const beta_t *bt)
     }
     end_block(R->tt);
     end_block(R->tr);
-    ch2_kvf(R->sum, worst_De, "rescale_dev_exact_%d", ib);
-    ch2_kvf(R->sum, worst_Do, "rescale_dev_osc_%d", ib);
-    ch2_kvf(R->sum, worst_e, "translation_dev_exact_%d", ib);
+    tsv_kvf(R->sum, worst_De, "rescale_dev_exact_%d", ib);
+    tsv_kvf(R->sum, worst_Do, "rescale_dev_osc_%d", ib);
+    tsv_kvf(R->sum, worst_e, "translation_dev_exact_%d", ib);
     int n;
     double hp = half_period(R->strace, K, &n);
-    ch2_kvf(R->sum, n, "translation_zero_crossings_%d", ib);
+    tsv_kvf(R->sum, n, "translation_zero_crossings_%d", ib);
     if (n >= 2) {
-        ch2_kvf(R->sum, 2 * hp, "translation_period_meas_steps_%d", ib);
-        ch2_kvf(R->sum, fabs(2 * hp * eta / sym_osc_period(&bt->oT) - 1),
+        tsv_kvf(R->sum, 2 * hp, "translation_period_meas_steps_%d", ib);
+        tsv_kvf(R->sum, fabs(2 * hp * eta / sym_osc_period(&bt->oT) - 1),
                 "translation_period_relerr_%d", ib);
     }
     free(v);
@@ -270,8 +270,8 @@ static void run_bn(run_t *R, const beta_t *bt)
         progress_update(&R->pr, (double)(2 * ib + 1) * K + k + 1, 2.0 * o->betas.n * K, note);
     }
     end_block(R->ts);
-    ch2_kvf(R->sum, worst_e, "scale_dev_exact_%d", ib);
-    ch2_kvf(R->sum, worst_o, "scale_dev_osc_%d", ib);
+    tsv_kvf(R->sum, worst_e, "scale_dev_exact_%d", ib);
+    tsv_kvf(R->sum, worst_o, "scale_dev_osc_%d", ib);
     free(v);
     mlp_free(&m);
 }
@@ -280,15 +280,15 @@ static void beta_summary(run_t *R, const beta_t *bt)
 {
     const double eta = R->o.eta;
     const int ib = bt->ib;
-    ch2_kvf(R->sum, bt->beta, "beta_%d", ib);
-    ch2_kvf(R->sum, bt->gamma, "gamma_%d", ib);
-    ch2_kvf(R->sum, 1.0 / (bt->gamma * eta), "damping_steps_%d", ib);
-    ch2_kvf(R->sum, bt->oT.regime, "translation_regime_%d", ib);
-    ch2_kvf(R->sum, bt->oS.regime, "scale_regime_%d", ib);
+    tsv_kvf(R->sum, bt->beta, "beta_%d", ib);
+    tsv_kvf(R->sum, bt->gamma, "gamma_%d", ib);
+    tsv_kvf(R->sum, 1.0 / (bt->gamma * eta), "damping_steps_%d", ib);
+    tsv_kvf(R->sum, bt->oT.regime, "translation_regime_%d", ib);
+    tsv_kvf(R->sum, bt->oS.regime, "scale_regime_%d", ib);
     if (bt->oT.regime > 0)
-        ch2_kvf(R->sum, sym_osc_period(&bt->oT) / eta, "translation_period_steps_%d", ib);
+        tsv_kvf(R->sum, sym_osc_period(&bt->oT) / eta, "translation_period_steps_%d", ib);
     if (bt->oS.regime > 0)
-        ch2_kvf(R->sum, sym_osc_period(&bt->oS) / eta, "scale_period_steps_%d", ib);
+        tsv_kvf(R->sum, sym_osc_period(&bt->oS) / eta, "scale_period_steps_%d", ib);
 }
 
 static const char about[] =

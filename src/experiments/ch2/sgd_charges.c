@@ -159,7 +159,7 @@ static void hessian_check(mlp_t *m, sym_kind_t k, const double *x, const int *y,
     mlp_train_batch(m, x, y, B, NULL);
     memcpy(g0, m->grad, n * sizeof *g0);
     int unit = unit_group(m, k, g0, xi, p);
-    ch2_kvf(sum, unit, "hess_%s_unit", kind_name[k]);
+    tsv_kvf(sum, unit, "hess_%s_unit", kind_name[k]);
     double gA = norm(p, n), nx = norm(xi, n);
     for (size_t i = 0; i < n; i++)
         if (xi[i] != 0.0)
@@ -189,14 +189,14 @@ static void hessian_check(mlp_t *m, sym_kind_t k, const double *x, const int *y,
             worst_ratio = fmax(worst_ratio, fabs(ratio - 1.0));
         }
         if (q == 4) {
-            ch2_kvf(sum, res[q] / ctrl[q], "hess_%s_rel_h1e-3", kind_name[k]);
-            ch2_kvf(sum, theory / ctrl[q], "hess_%s_theory_rel_h1e-3", kind_name[k]);
+            tsv_kvf(sum, res[q] / ctrl[q], "hess_%s_rel_h1e-3", kind_name[k]);
+            tsv_kvf(sum, theory / ctrl[q], "hess_%s_theory_rel_h1e-3", kind_name[k]);
             if (k == SYM_SCALE)      /* the exact orbit: residual = theory */
-                ch2_kvf(sum, fabs(res[q] - theory) / theory, "hess_%s_theory_dev", kind_name[k]);
+                tsv_kvf(sum, fabs(res[q] - theory) / theory, "hess_%s_theory_dev", kind_name[k]);
         }
     }
     if (k != SYM_TRANSLATION)
-        ch2_kvf(sum, worst_ratio, "hess_%s_h2_slope_dev", kind_name[k]);
+        tsv_kvf(sum, worst_ratio, "hess_%s_h2_slope_dev", kind_name[k]);
     memcpy(m->theta, th0, n * sizeof *th0);
     free(th0), free(g0), free(xi), free(p), free(rc), free(hv), free(gp);
 }
@@ -509,8 +509,8 @@ static void noise_rows(run_t *R, ch2_noise_t *ns, mlp_t *m, int argc, char **arg
     free(rr);
     for (int k = 0; k < 3; k++)
         if (rho_max[k] > 0.0) {
-            ch2_kvf(R->sum, rho_max[k], "rho_%s_max", kind_name[k]);
-            ch2_kvf(R->sum, round_max[k], "roundoff_%s_max", kind_name[k]);
+            tsv_kvf(R->sum, rho_max[k], "rho_%s_max", kind_name[k]);
+            tsv_kvf(R->sum, round_max[k], "roundoff_%s_max", kind_name[k]);
         }
     tsv_kv(R->sum, "rho_random_min", rand_min);
 }
@@ -560,17 +560,17 @@ static void run_lambda(run_t *R, int l, progress_t *pr, int argc, char **argv)
             tsv_line(R->out[q], "%s", "");
         }
         const char *kn = kind_name[R->kinds[q]];
-        ch2_kvf(R->sum, d.worst_exact[q], "%s_dev_exact_%d", kn, l);
-        ch2_kvf(R->sum, d.worst_flow[q], "%s_dev_flow_%d", kn, l);
-        ch2_kvf(R->sum, d.final_mean[q][0], "%s_final_mean_meas_%d", kn, l);
-        ch2_kvf(R->sum, d.final_mean[q][2], "%s_final_mean_flow_%d", kn, l);
-        ch2_kvf(R->sum, d.min_mean[q], "%s_min_mean_meas_%d", kn, l);
-        ch2_kvf(R->sum, d.max_mean[q], "%s_max_mean_meas_%d", kn, l);
+        tsv_kvf(R->sum, d.worst_exact[q], "%s_dev_exact_%d", kn, l);
+        tsv_kvf(R->sum, d.worst_flow[q], "%s_dev_flow_%d", kn, l);
+        tsv_kvf(R->sum, d.final_mean[q][0], "%s_final_mean_meas_%d", kn, l);
+        tsv_kvf(R->sum, d.final_mean[q][2], "%s_final_mean_flow_%d", kn, l);
+        tsv_kvf(R->sum, d.min_mean[q], "%s_min_mean_meas_%d", kn, l);
+        tsv_kvf(R->sum, d.max_mean[q], "%s_max_mean_meas_%d", kn, l);
         R->worst_exact_all[q] = fmax(R->worst_exact_all[q], d.worst_exact[q]);
     }
-    ch2_kvf(R->sum, lambda, "lambda_%d", l);
-    ch2_kvf(R->sum, o->eta * lambda * K, "elk_%d", l);
-    ch2_kvf(R->sum, loss, "final_loss_%d", l);
+    tsv_kvf(R->sum, lambda, "lambda_%d", l);
+    tsv_kvf(R->sum, o->eta * lambda * K, "elk_%d", l);
+    tsv_kvf(R->sum, loss, "final_loss_%d", l);
     if (noise) {
         noise_rows(R, &ns, &m, argc, argv);
         if (R->bn)
@@ -599,7 +599,7 @@ static void write_totals(run_t *R)
 {
     tsv_t *sum = R->sum;
     for (int q = 0; q < R->nk; q++)
-        ch2_kvf(sum, R->worst_exact_all[q], "%s_dev_exact_max", kind_name[R->kinds[q]]);
+        tsv_kvf(sum, R->worst_exact_all[q], "%s_dev_exact_max", kind_name[R->kinds[q]]);
     if (R->bn) {
         tsv_kv(sum, "resid_scale_max", fmax(R->worst_res[0], R->worst_res[1]));
         tsv_kv(sum, "resid_translation_max", R->worst_res[2]);

@@ -259,7 +259,7 @@ static void write_field(const toydata_t *dp, int ng, uint64_t seed, const char *
                 tsv_rowv(tf, 6, w[0], w[1], -0.07 * g[0] / gn, -0.07 * g[1] / gn, log10(gn), res);
             }
         end_block(tf);
-        ch2_kvf(sum, worst, "field_residual_%s", names[toy]);
+        tsv_kvf(sum, worst, "field_residual_%s", names[toy]);
     }
     tsv_finish(tf);
 }
@@ -337,7 +337,7 @@ static void write_flows(const toydata_t *dp, const char *dir, tsv_t *sum, int ar
             tsv_line(tr, "%s", "");
         }
         tsv_line(tr, "%s", "");
-        ch2_kvf(sum, drift, "flow_drift_%s", names[toy]);
+        tsv_kvf(sum, drift, "flow_drift_%s", names[toy]);
     }
     tsv_finish(tr);
 }
@@ -407,8 +407,8 @@ static void quad_orders(tsv_t *sum)
     const char *mname[3] = {"gf", "modloss", "modflow"};
     for (int model = 0; model < 3; model++) {
         double e1 = quad_err(model, 0.1, 0.0, 20), e2 = quad_err(model, 0.05, 0.0, 40);
-        ch2_kvf(sum, e1, "quad_err_%s", mname[model]);
-        ch2_kvf(sum, e1 / e2, "quad_ratio_%s", mname[model]);
+        tsv_kvf(sum, e1, "quad_err_%s", mname[model]);
+        tsv_kvf(sum, e1 / e2, "quad_ratio_%s", mname[model]);
     }
     double m1 = quad_err(0, 0.01, 0.9, 50), m2 = quad_err(3, 0.01, 0.9, 50);
     tsv_kv(sum, "quad_mom_err_gf", m1);

@@ -270,14 +270,14 @@ static void write_summary(const adaptive_t *A, int argc, char **argv)
     tsv_kv(t, "nu_gap_after_tau_max", gap_max_late);
     for (int i = 0; i < NRUN; i++) {
         for (int l = 0; l < CH3_NL; l++)
-            ch3_kvf(t, late[i][l], "late_angle_%s_L%d", name[i], l + 1);
+            tsv_kvf(t, late[i][l], "late_angle_%s_L%d", name[i], l + 1);
         /* a long run's test numbers are read at --steps, like the others' */
         int e = rec[i].n_eval - 1;
         if (is_long(i) && Kmin / 100 < e)
             e = (int)(Kmin / 100);
-        ch3_kvf(t, rec[i].test_acc[e], "final_acc_%s", name[i]);
-        ch3_kvf(t, rec[i].test_loss[e], "final_loss_%s", name[i]);
-        ch3_kvf(t, rec[i].diverged, "diverged_%s", name[i]);
+        tsv_kvf(t, rec[i].test_acc[e], "final_acc_%s", name[i]);
+        tsv_kvf(t, rec[i].test_loss[e], "final_loss_%s", name[i]);
+        tsv_kvf(t, rec[i].diverged, "diverged_%s", name[i]);
     }
     tsv_kv(t, "late_rel_b0_L1", late[FREE0][0] / eq0 - 1);
     tsv_kv(t, "late_rel_b0_L2", late[FREE0][1] / eq0 - 1);
@@ -293,8 +293,8 @@ static void write_summary(const adaptive_t *A, int argc, char **argv)
     /* how far the sampled units started from where they are (e-folds of nu),
      * at --steps and at the end of the long run */
     for (int u = 0; u < 4; u++) {
-        ch3_kvf(t, log(f->nu_meas[u][0] / f->nu_meas[u][Kmin]), "nu_efolds_u%d", u);
-        ch3_kvf(t, log(f->nu_meas[u][0] / f->nu_meas[u][Klong]), "nu_efolds_u%d_long", u);
+        tsv_kvf(t, log(f->nu_meas[u][0] / f->nu_meas[u][Kmin]), "nu_efolds_u%d", u);
+        tsv_kvf(t, log(f->nu_meas[u][0] / f->nu_meas[u][Klong]), "nu_efolds_u%d_long", u);
     }
     tsv_kv(t, "nowd_angle_ratio_L1", late[NOWD][0] / eq0);
     tsv_kv(t, "late_rel_sph_L2", late[SPHERE][1] / eq0 - 1);

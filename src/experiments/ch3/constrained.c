@@ -174,14 +174,14 @@ static void write_summary(const scan_t *E, int argc, char **argv)
         double ef, pf, ec, pc;
         late_eff(&fr[i], &ef, &pf);
         late_eff(&cr[i], &ec, &pc);
-        ch3_kvf(t, etas[i], "eta_%d", i);
-        ch3_kvf(t, fr[i].final_acc, "acc_free_%d", i);
-        ch3_kvf(t, cr[i].final_acc, "acc_con_%d", i);
-        ch3_kvf(t, fr[i].final_loss, "loss_free_%d", i);
-        ch3_kvf(t, cr[i].final_loss, "loss_con_%d", i);
-        ch3_kvf(t, fr[i].final_q2_med, "q2_free_%d", i);
-        ch3_kvf(t, ef, "eff_free_L1_%d", i);
-        ch3_kvf(t, ec, "eff_con_L1_%d", i);
+        tsv_kvf(t, etas[i], "eta_%d", i);
+        tsv_kvf(t, fr[i].final_acc, "acc_free_%d", i);
+        tsv_kvf(t, cr[i].final_acc, "acc_con_%d", i);
+        tsv_kvf(t, fr[i].final_loss, "loss_free_%d", i);
+        tsv_kvf(t, cr[i].final_loss, "loss_con_%d", i);
+        tsv_kvf(t, fr[i].final_q2_med, "q2_free_%d", i);
+        tsv_kvf(t, ef, "eff_free_L1_%d", i);
+        tsv_kvf(t, ec, "eff_con_L1_%d", i);
     }
     tsv_finish(t);
 }
@@ -229,8 +229,8 @@ static void write_curves(const scan_t *E, int argc, char **argv)
     tsv_kv(t, "eta_large", o->curve_large);
     const char *kind[3] = {"free", "con", "sph"};
     for (int j = 0; j < 6; j++) {
-        ch3_kvf(t, run[j]->final_acc, "acc_%s_%s", kind[j % 3], tag[j / 3]);
-        ch3_kvf(t, run[j]->final_loss, "loss_%s_%s", kind[j % 3], tag[j / 3]);
+        tsv_kvf(t, run[j]->final_acc, "acc_%s_%s", kind[j % 3], tag[j / 3]);
+        tsv_kvf(t, run[j]->final_loss, "loss_%s_%s", kind[j % 3], tag[j / 3]);
     }
     tsv_finish(t);
 }

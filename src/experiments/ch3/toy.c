@@ -486,20 +486,20 @@ int main(int argc, char **argv)
     for (int c = 0; c < NRC; c++) {
         const char *n = rc_name[c];
         relax_case_t *x = &rc[c];
-        ch3_kvf(t, rc_beta[c], "relax_beta_%s", n);
-        ch3_kvf(t, x->tau_pred, "relax_tau_pred_%s", n);
-        ch3_kvf(t, x->tau_first, "relax_tau_first_%s", n);
-        ch3_kvf(t, x->eq, "relax_q4_eq_%s", n);
-        ch3_kvf(t, x->replicas, "relax_replicas_%s", n);
+        tsv_kvf(t, rc_beta[c], "relax_beta_%s", n);
+        tsv_kvf(t, x->tau_pred, "relax_tau_pred_%s", n);
+        tsv_kvf(t, x->tau_first, "relax_tau_first_%s", n);
+        tsv_kvf(t, x->eq, "relax_q4_eq_%s", n);
+        tsv_kvf(t, x->replicas, "relax_replicas_%s", n);
         for (int h = 0; h < 2; h++) {
             const char *start = h ? "lo" : "hi";
-            ch3_kvf(t, x->tau[h], "relax_tau_%s_%s", start, n);
-            ch3_kvf(t, x->ratio[h], "relax_ratio_%s_%s", start, n);
-            ch3_kvf(t, x->tau_mom[h], "relax_tau_mom_%s_%s", start, n);
-            ch3_kvf(t, x->mom_ratio[h], "relax_mom_ratio_%s_%s", start, n);
+            tsv_kvf(t, x->tau[h], "relax_tau_%s_%s", start, n);
+            tsv_kvf(t, x->ratio[h], "relax_ratio_%s_%s", start, n);
+            tsv_kvf(t, x->tau_mom[h], "relax_tau_mom_%s_%s", start, n);
+            tsv_kvf(t, x->mom_ratio[h], "relax_mom_ratio_%s_%s", start, n);
         }
-        ch3_kvf(t, x->worst, "relax_ratio_%s_worst", n);
-        ch3_kvf(t, x->mom_worst, "relax_mom_ratio_%s_worst", n);
+        tsv_kvf(t, x->worst, "relax_ratio_%s_worst", n);
+        tsv_kvf(t, x->mom_worst, "relax_mom_ratio_%s_worst", n);
     }
     tsv_finish(t);
 

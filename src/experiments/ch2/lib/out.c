@@ -1,21 +1,10 @@
-/* out.c: summary keys and the learning-rate list check (see out.h). */
+/* out.c: the learning-rate and step checks (see out.h). */
 #include "experiments/ch2/lib/out.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "core/util.h"
-
-void ch2_kvf(tsv_t *t, double v, const char *fmt, ...)
-{
-    char key[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(key, sizeof key, fmt, ap);
-    va_end(ap);
-    tsv_kv(t, key, v);
-}
 
 void ch2_check_etas(const arg_doubles_t *etas, double time, int max)
 {
@@ -28,4 +17,11 @@ void ch2_check_etas(const arg_doubles_t *etas, double time, int max)
         if (e > 0 && etas->v[e] >= etas->v[e - 1])
             die("--etas: list them largest first");
     }
+}
+
+void ch2_check_dt(double time, double dt)
+{
+    double nf = time / dt;
+    if (fabs(nf - floor(nf + 0.5)) > 1e-9)
+        die("--dt must divide --time into whole steps");
 }

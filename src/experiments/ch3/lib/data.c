@@ -2,7 +2,6 @@
 #include "experiments/ch3/lib/data.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,14 +106,4 @@ double ch3_rms(const double *x, long n)
     for (long i = 0; i < n; i++)
         s += x[i] * x[i];
     return n > 0 ? sqrt(s / n) : NAN;
-}
-
-void ch3_kvf(tsv_t *t, double value, const char *fmt, ...)
-{
-    char key[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(key, sizeof key, fmt, ap);
-    va_end(ap);
-    tsv_kv(t, key, value);
 }

@@ -45,7 +45,4 @@ double ch3_quantile(const double *v, int n, double q, double *tmp);
 double ch3_mean(const double *x, long n);
 double ch3_rms(const double *x, long n);
 
-/* A key/value line whose key is formatted as printf does. */
-void ch3_kvf(tsv_t *t, double value, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 #endif
