@@ -107,17 +107,9 @@ static const arg_spec_t options[] = {
     ARG_END
 };
 
-int main(int argc, char **argv)
+/* Each run directory's training and rollout summaries. */
+static void read_runs(run_t *r, const char *const *dirs, int nrun, int equal_compute)
 {
-    opts_t o;
-    args_parse(options, &o, argc, argv, about);
-    const char *prefix = o.out;
-    const char *const *dirs = (const char *const *)o.rundirs.v;
-    const int nrun = o.rundirs.n, equal_compute = o.equal_compute;
-    if (nrun > MAXRUN)
-        die("more than %d run directories", MAXRUN);
-
-    run_t r[MAXRUN];
     for (int k = 0; k < nrun; k++) {
         const char *d = dirs[k];
         r[k].steps = kv_get(d, "lnn_train.tsv", "steps");
@@ -141,11 +133,12 @@ int main(int argc, char **argv)
         r[k].singular = kv_get(d, "dp_summary.tsv", "singular_lnn");
         r[k].singular_train = kv_get(d, "lnn_train.tsv", "singular_samples");
     }
-    double nic = kv_get(dirs[0], "dp_summary.tsv", "nic");
-    for (int k = 1; k < nrun; k++)
-        if (kv_get(dirs[k], "dp_summary.tsv", "nic") != nic)
-            die("%s: a different number of held-out initial conditions than %s", dirs[k], dirs[0]);
+}
 
+/* PREFIX.tsv: one row per run. */
+static void write_runs(int argc, char **argv, const char *prefix, const run_t *r, int nrun,
+                       int equal_compute, double nic)
+{
     tsv_t *t = tsv_createf(argc, argv, "%s.tsv", prefix);
     tsv_comment(t, "one row per run: LNN and baseline trained with the same seed, batch and schedule, "
                    "and %s; rollouts from %g held-out initial conditions to t = 100",
@@ -160,9 +153,11 @@ int main(int argc, char **argv)
                  r[k].lnn_run, r[k].base_run, r[k].lnn_med, r[k].base_med, r[k].etheta_max,
                  r[k].mlp_steps, r[k].mlp_width, r[k].lnn_med10, r[k].base_med10);
     tsv_finish(t);
+}
 
-    /* per budget, in the order the budgets first appear */
-    double budgets[MAXBUDGET];
+/* The budgets (numbers of steps), in the order they first appear. */
+static int collect_budgets(const run_t *r, int nrun, double *budgets)
+{
     int nb = 0;
     for (int k = 0; k < nrun; k++) {
         int seen = 0;
@@ -174,6 +169,114 @@ int main(int argc, char **argv)
             budgets[nb++] = r[k].steps;
         }
     }
+    return nb;
+}
+
+/* One budget's totals (key suffix _nN) into t and its seed medians/ranges as a row of st;
+ * adds its totals to all[5] (runs, lnn div, base div, lnn runaway, base runaway). */
+static void write_budget(tsv_t *t, tsv_t *st, const run_t *r, int nrun, double budget,
+                           double nic, double all[5])
+{
+    double n = 0, ld = 0, bd = 0, lr = 0, br = 0, l1max = 0, l1sum = 0, m1sum = 0;
+    double med[4][MAXRUN];   /* per seed: LNN, baseline median at t = 10, at t = 100 */
+    for (int k = 0; k < nrun; k++) {
+        if (r[k].steps != budget)
+            continue;
+        n++;
+        ld += r[k].lnn_div;
+        bd += r[k].base_div;
+        lr += r[k].lnn_run;
+        br += r[k].base_run;
+        l1max = fmax(l1max, r[k].lnn_l1);
+        l1sum += r[k].lnn_l1;
+        m1sum += r[k].mlp_l1;
+        int i = (int)n - 1;
+        med[0][i] = r[k].lnn_med10;
+        med[1][i] = r[k].base_med10;
+        med[2][i] = r[k].lnn_med;
+        med[3][i] = r[k].base_med;
+    }
+    char key[64];
+#define KV(name, v)                                                         \
+    do {                                                                    \
+        snprintf(key, sizeof key, "%s_n%.0f", name, budget);                \
+        tsv_kv(t, key, v);                                                  \
+    } while (0)
+    KV("runs", n);
+    KV("rollouts", n * nic);
+    KV("lnn_div", ld);
+    KV("base_div", bd);
+    KV("lnn_runaway", lr);
+    KV("base_runaway", br);
+    KV("lnn_l1_max", l1max);
+    KV("lnn_l1_mean", l1sum / n);
+    KV("mlp_l1_mean", m1sum / n);
+    /* the median over seeds of each run's median |dE|/29.4 (1e300: diverged) */
+    KV("lnn_med_t10", dp_quantile(med[0], (int)n, 0.5));
+    KV("base_med_t10", dp_quantile(med[1], (int)n, 0.5));
+    KV("lnn_med_t100", dp_quantile(med[2], (int)n, 0.5));
+    KV("base_med_t100", dp_quantile(med[3], (int)n, 0.5));
+    double sing = 0, mlp_steps = 0;
+    for (int k = 0; k < nrun; k++)
+        if (r[k].steps == budget) {
+            sing += r[k].singular_train;
+            mlp_steps = fmax(mlp_steps, r[k].mlp_steps);
+        }
+    KV("singular_train", sing);     /* training samples skipped for a singular M */
+    KV("mlp_steps", mlp_steps);     /* the baseline's steps (equal compute: more) */
+    /* median, min, max over the seeds of this budget */
+    double row[2 + 3 * NQ];
+    row[0] = budget;
+    row[1] = n;
+    for (int q = 0; q < NQ; q++) {
+        double v[MAXRUN], lo, mid, hi;
+        int m = 0;
+        for (int k = 0; k < nrun; k++)
+            if (r[k].steps == budget)
+                v[m++] = run_q(&r[k], q);
+        mid = dp_quantile(v, m, 0.5);   /* sorts v */
+        lo = v[0];
+        hi = v[m - 1];
+        char stem[48];
+        snprintf(stem, sizeof stem, "%s_median", qname[q]);
+        KV(stem, mid);
+        snprintf(stem, sizeof stem, "%s_min", qname[q]);
+        KV(stem, lo);
+        snprintf(stem, sizeof stem, "%s_max", qname[q]);
+        KV(stem, hi);
+        row[2 + 3 * q] = mid;
+        row[3 + 3 * q] = lo;
+        row[4 + 3 * q] = hi;
+    }
+    tsv_row(st, 2 + 3 * NQ, row);
+#undef KV
+    all[0] += n;
+    all[1] += ld;
+    all[2] += bd;
+    all[3] += lr;
+    all[4] += br;
+}
+
+int main(int argc, char **argv)
+{
+    opts_t o;
+    args_parse(options, &o, argc, argv, about);
+    const char *prefix = o.out;
+    const char *const *dirs = (const char *const *)o.rundirs.v;
+    const int nrun = o.rundirs.n, equal_compute = o.equal_compute;
+    if (nrun > MAXRUN)
+        die("more than %d run directories", MAXRUN);
+
+    run_t r[MAXRUN];
+    read_runs(r, dirs, nrun, equal_compute);
+    double nic = kv_get(dirs[0], "dp_summary.tsv", "nic");
+    for (int k = 1; k < nrun; k++)
+        if (kv_get(dirs[k], "dp_summary.tsv", "nic") != nic)
+            die("%s: a different number of held-out initial conditions than %s", dirs[k], dirs[0]);
+    write_runs(argc, argv, prefix, r, nrun, equal_compute, nic);
+
+    double budgets[MAXBUDGET];
+    const int nb = collect_budgets(r, nrun, budgets);
     tsv_t *st = tsv_createf(argc, argv, "%s_seeds.tsv", prefix);
     tsv_comment(st, "per number of training steps: median, min and max over the seeds; ratio: "
                     "LNN/baseline median |dE|/29.4; singular_lnn: rollouts stopped by a singular M");
@@ -186,7 +289,7 @@ int main(int argc, char **argv)
         }
         tsv_columns(st, cols);
     }
-    t = tsv_createf(argc, argv, "%s_summary.tsv", prefix);
+    tsv_t *t = tsv_createf(argc, argv, "%s_summary.tsv", prefix);
     tsv_comment(t, "totals per number of training steps N over the seeds run at N (key suffix _nN); "
                    "all: over every run");
     tsv_columns(t, "key\tvalue");
@@ -197,88 +300,9 @@ int main(int argc, char **argv)
         tsv_kv(t, "n_seeds", n0);
     }
     double all[5] = {0};   /* runs, lnn div, base div, lnn runaway, base runaway */
-    double lnn_l1_max_all = 0, etheta_max_all = 0;
-    for (int j = 0; j < nb; j++) {
-        double n = 0, ld = 0, bd = 0, lr = 0, br = 0, l1max = 0, l1sum = 0, m1sum = 0;
-        double med[4][MAXRUN];   /* per seed: LNN, baseline median at t = 10, at t = 100 */
-        for (int k = 0; k < nrun; k++) {
-            if (r[k].steps != budgets[j])
-                continue;
-            n++;
-            ld += r[k].lnn_div;
-            bd += r[k].base_div;
-            lr += r[k].lnn_run;
-            br += r[k].base_run;
-            l1max = fmax(l1max, r[k].lnn_l1);
-            l1sum += r[k].lnn_l1;
-            m1sum += r[k].mlp_l1;
-            int i = (int)n - 1;
-            med[0][i] = r[k].lnn_med10;
-            med[1][i] = r[k].base_med10;
-            med[2][i] = r[k].lnn_med;
-            med[3][i] = r[k].base_med;
-        }
-        char key[64];
-#define KV(name, v)                                                         \
-        do {                                                                \
-            snprintf(key, sizeof key, "%s_n%.0f", name, budgets[j]);        \
-            tsv_kv(t, key, v);                                              \
-        } while (0)
-        KV("runs", n);
-        KV("rollouts", n * nic);
-        KV("lnn_div", ld);
-        KV("base_div", bd);
-        KV("lnn_runaway", lr);
-        KV("base_runaway", br);
-        KV("lnn_l1_max", l1max);
-        KV("lnn_l1_mean", l1sum / n);
-        KV("mlp_l1_mean", m1sum / n);
-        /* the median over seeds of each run's median |dE|/29.4 (1e300: diverged) */
-        KV("lnn_med_t10", dp_quantile(med[0], (int)n, 0.5));
-        KV("base_med_t10", dp_quantile(med[1], (int)n, 0.5));
-        KV("lnn_med_t100", dp_quantile(med[2], (int)n, 0.5));
-        KV("base_med_t100", dp_quantile(med[3], (int)n, 0.5));
-        double sing = 0, mlp_steps = 0;
-        for (int k = 0; k < nrun; k++)
-            if (r[k].steps == budgets[j]) {
-                sing += r[k].singular_train;
-                mlp_steps = fmax(mlp_steps, r[k].mlp_steps);
-            }
-        KV("singular_train", sing);     /* training samples skipped for a singular M */
-        KV("mlp_steps", mlp_steps);     /* the baseline's steps (equal compute: more) */
-        /* median, min, max over the seeds of this budget */
-        double row[2 + 3 * NQ];
-        row[0] = budgets[j];
-        row[1] = n;
-        for (int q = 0; q < NQ; q++) {
-            double v[MAXRUN], lo, mid, hi;
-            int m = 0;
-            for (int k = 0; k < nrun; k++)
-                if (r[k].steps == budgets[j])
-                    v[m++] = run_q(&r[k], q);
-            mid = dp_quantile(v, m, 0.5);   /* sorts v */
-            lo = v[0];
-            hi = v[m - 1];
-            char stem[48];
-            snprintf(stem, sizeof stem, "%s_median", qname[q]);
-            KV(stem, mid);
-            snprintf(stem, sizeof stem, "%s_min", qname[q]);
-            KV(stem, lo);
-            snprintf(stem, sizeof stem, "%s_max", qname[q]);
-            KV(stem, hi);
-            row[2 + 3 * q] = mid;
-            row[3 + 3 * q] = lo;
-            row[4 + 3 * q] = hi;
-        }
-        tsv_row(st, 2 + 3 * NQ, row);
-#undef KV
-        all[0] += n;
-        all[1] += ld;
-        all[2] += bd;
-        all[3] += lr;
-        all[4] += br;
-        lnn_l1_max_all = fmax(lnn_l1_max_all, l1max);
-    }
+    double etheta_max_all = 0;
+    for (int j = 0; j < nb; j++)
+        write_budget(t, st, r, nrun, budgets[j], nic, all);
     for (int k = 0; k < nrun; k++)
         etheta_max_all = fmax(etheta_max_all, r[k].etheta_max);
     tsv_kv(t, "nic", nic);
