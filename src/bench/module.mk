@@ -64,7 +64,7 @@ bench-run: $(BENCH_BIN)
 	  done; \
 	done
 	@set -e; rm -f $(BENCH_TORCH); if [ -x $(BUILD)/bin/bench-lnn ]; then \
-	  py=$$(for p in python3 /usr/bin/python3; do $$p -c 'import torch' 2>/dev/null && { echo $$p; break; }; done); \
+	  py=$$(for p in python3 /usr/bin/python3; do $$p -c 'import torch' 2>/dev/null && { echo $$p; break; }; done; true); \
 	  for i in $$(seq $(BENCH_REPEAT)); do \
 	    echo "== bench-lnn $(BENCH_LNN_ARGS)  (run $$i)"; \
 	    nice $(BUILD)/bin/bench-lnn $(BENCH_LNN_ARGS) > $(BUILD)/bench/out.txt; \
