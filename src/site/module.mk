@@ -75,7 +75,7 @@ site/data/%: data/%
 # set matches site_has_source_view() in sitegen.c.
 SOURCE_FILES := $(sort $(wildcard chapters/*.md chapters/*.tex chapters/*.bib figures/*.gp \
                   src/*/*.c src/*/*.h src/*/*.js src/*/*.sh src/*/*.mk \
-                  src/*/*/*.c src/*/*/*.h src/*/*/*.mk))
+                  src/*/*/*.c src/*/*/*.h src/*/*/*.mk src/*/*/*/*.c src/*/*/*/*.h))
 SOURCE_VIEWS := $(SOURCE_FILES:%=site/source/%.html)
 site/source/%.html: % $(SITEGEN)
 	@$(SITEGEN) source $< -o $@
