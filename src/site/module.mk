@@ -73,9 +73,10 @@ site/data/%: data/%
 
 # Browsable sources: the links under figures and excerpts point here.  The
 # set matches site_has_source_view() in sitegen.c.
-SOURCE_FILES := $(sort $(wildcard chapters/*.md chapters/*.tex chapters/*.bib figures/*.gp \
-                  src/*/*.c src/*/*.h src/*/*.js src/*/*.sh src/*/*.mk \
-                  src/*/*/*.c src/*/*/*.h src/*/*/*.mk src/*/*/*/*.c src/*/*/*/*.h))
+# Every source under src/ at any depth, as sitegen links any file there.
+SOURCE_FILES := $(sort $(wildcard chapters/*.md chapters/*.tex chapters/*.bib figures/*.gp) \
+                  $(shell find src -type f \( -name '*.c' -o -name '*.h' -o -name '*.mk' \
+                                            -o -name '*.js' -o -name '*.sh' \)))
 SOURCE_VIEWS := $(SOURCE_FILES:%=site/source/%.html)
 site/source/%.html: % $(SITEGEN)
 	@$(SITEGEN) source $< -o $@
