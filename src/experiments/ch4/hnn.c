@@ -37,6 +37,7 @@
 #include "nn/optim.h"
 #include "physics/integrators.h"
 #include "physics/systems.h"
+#include "experiments/ch4/lib/rollout.h"
 
 #define NTRAJ 50
 #define NEVAL 15
@@ -46,9 +47,7 @@
 
 typedef struct {
     int spring;
-    hnn_t *hnn;
-    mlp_t *base;
-    int B;
+    ch4_models_t f;   /* the RK4 fields' context: B, 2, &hnn, &base, own = this */
 } ctx_t;
 
 static double energy(const ctx_t *c, const double *y)
@@ -56,26 +55,12 @@ static double energy(const ctx_t *c, const double *y)
     return c->spring ? phys_spring_energy(y) : phys_pendulum_energy(y);
 }
 
-static int true_field(double *dydt, const double *y, double t, void *vc)
+static int true_field(double *dydt, const double *y, double t, void *vf)
 {
-    const ctx_t *c = vc;
-    for (int b = 0; b < c->B; b++)
+    const ch4_models_t *f = vf;
+    const ctx_t *c = f->own;
+    for (int b = 0; b < f->B; b++)
         (c->spring ? phys_spring_field : phys_pendulum_field)(dydt + 2 * b, y + 2 * b, t, NULL);
-    return 0;
-}
-
-static int hnn_rhs(double *dydt, const double *y, double t, void *vc)
-{
-    ctx_t *c = vc;
-    hnn_field(c->hnn, c->B, y, dydt);
-    return 0;
-}
-
-static int base_rhs(double *dydt, const double *y, double t, void *vc)
-{
-    ctx_t *c = vc;
-    mlp_forward(c->base, y, c->B);
-    memcpy(dydt, c->base->out, 2 * (size_t)c->B * sizeof(double));
     return 0;
 }
 
@@ -193,6 +178,47 @@ static void train(run_t *R, tsv_t *tl)
     free(bs);
 }
 
+/* What evaluate measures along the rollouts, every OUT_EVERY steps. */
+typedef struct {
+    run_t *R;
+    tsv_t *tr;
+    const double *yt, *yh, *yb, *E0, *Hth0;
+    double se_b, se_h, cm_b, cm_h;   /* sums of energy and coordinate MSEs */
+} eval_t;
+
+static void measure(void *arg, double t)
+{
+    eval_t *E = arg;
+    const ctx_t *c = &E->R->c;
+    const double *yt = E->yt, *yh = E->yh, *yb = E->yb;
+    double row[15], cb = 0, ch = 0, eb = 0, eh = 0, Hth[NEVAL];
+    for (int k = 0; k < NEVAL; k++) {
+        double Et = energy(c, yt + 2 * k);
+        double db = energy(c, yb + 2 * k) - Et, dh = energy(c, yh + 2 * k) - Et;
+        eb += db * db / NEVAL;
+        eh += dh * dh / NEVAL;
+        for (int i = 0; i < 2; i++) {
+            cb += (yb[2 * k + i] - yt[2 * k + i]) * (yb[2 * k + i] - yt[2 * k + i]) / NEVAL;
+            ch += (yh[2 * k + i] - yt[2 * k + i]) * (yh[2 * k + i] - yt[2 * k + i]) / NEVAL;
+        }
+    }
+    hnn_value(&E->R->hnn, NEVAL, yh, Hth);
+    row[0] = t;
+    row[1] = yt[0]; row[2] = yt[1];
+    row[3] = yb[0]; row[4] = yb[1];
+    row[5] = yh[0]; row[6] = yh[1];
+    row[7] = energy(c, yt);
+    row[8] = energy(c, yb);
+    row[9] = energy(c, yh);
+    row[10] = Hth[0] - E->Hth0[0] + E->E0[0];
+    row[11] = cb; row[12] = ch; row[13] = eb; row[14] = eh;
+    tsv_row(E->tr, 15, row);
+    E->se_b += eb;
+    E->se_h += eh;
+    E->cm_b += cb;
+    E->cm_h += ch;
+}
+
 /* Rollouts from NEVAL fresh initial conditions in one batch
  * (hnn_<task>_rollout.tsv), then the summary. */
 static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char **argv)
@@ -208,7 +234,7 @@ static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char 
         yt[2 * k + 1] = yh[2 * k + 1] = yb[2 * k + 1] = y[1] * rad / nrm;
         E0[k] = energy(c, yt + 2 * k);
     }
-    double Hth0[NEVAL], Hth[NEVAL];
+    double Hth0[NEVAL];
     hnn_value(&R->hnn, NEVAL, yh, Hth0);
     tsv_t *tr = tsv_createf(argc, argv, "%s_rollout.tsv", o->out);
     tsv_comment(tr, "seed %ld; %d evaluation initial conditions, radius U[%g, %g]; RK4 dt %g to t = %g",
@@ -219,48 +245,12 @@ static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char 
     tsv_columns(tr, "t\tq_true_0\tp_true_0\tq_base_0\tp_base_0\tq_hnn_0\tp_hnn_0\tE_true_0\t"
                     "E_base_0\tE_hnn_0\tHtheta_0\tcoord_mse_base\tcoord_mse_hnn\t"
                     "energy_se_base\tenergy_se_hnn");
-    double work[PHYS_RK4_WORK(2 * NEVAL)];
-    long nsteps = lround(T_EVAL / DT);
-    double se_b = 0, se_h = 0, cm_b = 0, cm_h = 0;
-    long nrows = 0;
-    c->B = NEVAL;
-    for (long s = 0; s <= nsteps; s++) {
-        double t = s * DT;
-        if (s % OUT_EVERY == 0) {
-            double row[15], cb = 0, ch = 0, eb = 0, eh = 0;
-            for (int k = 0; k < NEVAL; k++) {
-                double Et = energy(c, yt + 2 * k);
-                double db = energy(c, yb + 2 * k) - Et, dh = energy(c, yh + 2 * k) - Et;
-                eb += db * db / NEVAL;
-                eh += dh * dh / NEVAL;
-                for (int i = 0; i < 2; i++) {
-                    cb += (yb[2 * k + i] - yt[2 * k + i]) * (yb[2 * k + i] - yt[2 * k + i]) / NEVAL;
-                    ch += (yh[2 * k + i] - yt[2 * k + i]) * (yh[2 * k + i] - yt[2 * k + i]) / NEVAL;
-                }
-            }
-            hnn_value(&R->hnn, NEVAL, yh, Hth);
-            row[0] = t;
-            row[1] = yt[0]; row[2] = yt[1];
-            row[3] = yb[0]; row[4] = yb[1];
-            row[5] = yh[0]; row[6] = yh[1];
-            row[7] = energy(c, yt);
-            row[8] = energy(c, yb);
-            row[9] = energy(c, yh);
-            row[10] = Hth[0] - Hth0[0] + E0[0];
-            row[11] = cb; row[12] = ch; row[13] = eb; row[14] = eh;
-            tsv_row(tr, 15, row);
-            se_b += eb;
-            se_h += eh;
-            cm_b += cb;
-            cm_h += ch;
-            nrows++;
-        }
-        if (s == nsteps)
-            break;
-        phys_rk4_step(yt, 2 * NEVAL, t, DT, true_field, c, work);
-        phys_rk4_step(yh, 2 * NEVAL, t, DT, hnn_rhs, c, work);
-        phys_rk4_step(yb, 2 * NEVAL, t, DT, base_rhs, c, work);
-    }
+    eval_t E = {.R = R, .tr = tr, .yt = yt, .yh = yh, .yb = yb, .E0 = E0, .Hth0 = Hth0};
+    c->f.B = NEVAL;
+    const ch4_flow_t flows[] = {{true_field, yt}, {ch4_hnn_rhs, yh}, {ch4_mlp_rhs, yb}};
+    long nrows = ch4_rollout(flows, 3, 2 * NEVAL, &c->f, DT, lround(T_EVAL / DT), OUT_EVERY, measure, NULL,
+                             &E);
+    double se_b = E.se_b, se_h = E.se_h, cm_b = E.cm_b, cm_h = E.cm_h;
     tsv_finish(tr);
     tsv_t *ts = tsv_createf(argc, argv, "%s_summary.tsv", o->out);
     tsv_comment(ts, "seed %ld; task %s; width %d; steps %ld; energy MSE over %d initial conditions x "
@@ -283,12 +273,8 @@ static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char 
     tsv_kv(ts, "paperic_base_true_energy_mse", paper[2]);
     tsv_kv(ts, "paperic_hnn_true_energy_mse", paper[3]);
     tsv_finish(ts);
-    ts = tsv_createf(argc, argv, "%s_timing.tsv", o->out);
-    tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
-    tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "train_seconds", R->train_sec);
-    tsv_kv(ts, "train_cpu_seconds", R->train_cpu);
-    tsv_finish(ts);
+    ch4_write_timing(argc, argv, o->out, 2, (const char *const[]){"train_seconds", "train_cpu_seconds"},
+                     (const double[]){R->train_sec, R->train_cpu});
     fprintf(stderr, "%s: %s energy MSE base %.3g hnn %.3g (ratio %.1f), test loss %.3g / %.3g, %.1f s\n",
             util_progname(), R->task, se_b / nrows, se_h / nrows, se_b / se_h, R->b_te, R->h_te, R->train_sec);
 }
@@ -311,7 +297,7 @@ static void paper_eval(run_t *R, rng_t *rp, double res[4])
     double dt = 20.0 / (NT - 1) / SUB, work[PHYS_RK4_WORK(2 * NEVAL)];
     for (int k = 0; k < 4; k++)
         res[k] = 0;
-    c->B = NEVAL;
+    c->f.B = NEVAL;
     for (int j = 0; j < NT; j++) {
         for (int k = 0; k < NEVAL; k++) {
             const double *a = yt + 2 * k, *h = yh + 2 * k, *b = yb + 2 * k;
@@ -325,9 +311,9 @@ static void paper_eval(run_t *R, rng_t *rp, double res[4])
         }
         for (int s = 0; j < NT - 1 && s < SUB; s++) {
             double t = (j * SUB + s) * dt;
-            phys_rk4_step(yt, 2 * NEVAL, t, dt, true_field, c, work);
-            phys_rk4_step(yh, 2 * NEVAL, t, dt, hnn_rhs, c, work);
-            phys_rk4_step(yb, 2 * NEVAL, t, dt, base_rhs, c, work);
+            phys_rk4_step(yt, 2 * NEVAL, t, dt, true_field, &c->f, work);
+            phys_rk4_step(yh, 2 * NEVAL, t, dt, ch4_hnn_rhs, &c->f, work);
+            phys_rk4_step(yb, 2 * NEVAL, t, dt, ch4_mlp_rhs, &c->f, work);
         }
     }
 }
@@ -374,8 +360,7 @@ int main(int argc, char **argv)
         die("cannot build the models");
     hvp_init_weights(&R->hnn.net, HVP_INIT_ORTHO, &ri);
     hnn_baseline_init(&R->base, HVP_INIT_ORTHO, &ri);
-    R->c.hnn = &R->hnn;
-    R->c.base = &R->base;
+    R->c.f = (ch4_models_t){.dim = 2, .hnn = &R->hnn, .mlp = &R->base, .own = &R->c};
 
     tsv_t *tl = tsv_createf(argc, argv, "%s_loss.tsv", o->out);
     tsv_comment(tl, "seed %ld; task %s; %d train / %d test points; tanh 2-%d-%d; Adam lr %g wd %g "

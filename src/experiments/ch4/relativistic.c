@@ -36,6 +36,7 @@
 #include "nn/optim.h"
 #include "physics/integrators.h"
 #include "physics/relativistic.h"
+#include "experiments/ch4/lib/rollout.h"
 
 #define NE 16
 #define DT 0.01
@@ -53,8 +54,8 @@ typedef struct {
     lnn1_t lnn;
     hnn_t hnn;
     mlp_t base;
-    int B;
-    double *scratch;    /* [2 max_batch] */
+    ch4_models_t fields;   /* the RK4 fields' context: B, 2, &hnn, &base */
+    double *scratch;       /* [2 max_batch] */
 } models_t;
 
 static double energy_clipped(const double *y, int *superluminal)
@@ -69,29 +70,12 @@ static double energy_clipped(const double *y, int *superluminal)
 
 static int lnn_rhs(double *dy, const double *y, double t, void *vm)
 {
-    models_t *m = vm;
-    lnn1_accel(&m->lnn, m->B, y, m->scratch);
-    for (int b = 0; b < m->B; b++) {
+    const ch4_models_t *f = vm;
+    models_t *m = f->own;
+    lnn1_accel(&m->lnn, f->B, y, m->scratch);
+    for (int b = 0; b < f->B; b++) {
         dy[2 * b] = y[2 * b + 1];
         dy[2 * b + 1] = m->scratch[b];
-    }
-    return 0;
-}
-
-static int hnn_rhs(double *dy, const double *y, double t, void *vm)
-{
-    models_t *m = vm;
-    hnn_field(&m->hnn, m->B, y, dy);
-    return 0;
-}
-
-static int base_rhs(double *dy, const double *y, double t, void *vm)
-{
-    models_t *m = vm;
-    mlp_forward(&m->base, y, m->B);
-    for (int b = 0; b < m->B; b++) {
-        dy[2 * b] = y[2 * b + 1];
-        dy[2 * b + 1] = m->base.out[b];
     }
     return 0;
 }
@@ -177,60 +161,64 @@ static void train(models_t *m, const opts_t *o, const double *X, const double *A
 }
 
 /* Rollouts of the three models and the closed form from NE initial
- * conditions; res: traj MSE lnn, hnn, base, then energy MSE lnn, hnn, base. */
+ * conditions, measured every OUT_EVERY steps into tr and the sums below. */
+typedef struct {
+    models_t *m;
+    tsv_t *tr;
+    double y0[2 * NE], yl[2 * NE], yh[2 * NE], yb[2 * NE], E0[NE];
+    int sl[3][NE];     /* which rollouts have gone superluminal */
+    double *res;       /* sums of traj MSE lnn, hnn, base, then energy MSE lnn, hnn, base */
+} rollout_t;
+
+static void measure(void *arg, double t)
+{
+    rollout_t *R = arg;
+    double yt[2 * NE];
+    double *ys[3] = {R->yl, R->yh, R->yb}, tse[3] = {0, 0, 0}, ese[3] = {0, 0, 0};
+    for (int k = 0; k < NE; k++)
+        phys_rel_exact(yt + 2 * k, R->y0 + 2 * k, G, t);
+    for (int j = 0; j < 3; j++)
+        for (int k = 0; k < NE; k++) {
+            double dq = ys[j][2 * k] - yt[2 * k], dv = ys[j][2 * k + 1] - yt[2 * k + 1];
+            double de = energy_clipped(ys[j] + 2 * k, &R->sl[j][k]) - R->E0[k];
+            tse[j] += (dq * dq + dv * dv) / (2 * NE);
+            ese[j] += de * de / NE;
+        }
+    double Et[1];
+    lnn1_energy(&R->m->lnn, 1, R->yl, Et);
+    tsv_rowv(R->tr, 16, t, yt[0], yt[1], R->yl[0], R->yl[1], R->yh[0], R->yh[1], R->yb[0], R->yb[1], Et[0],
+             tse[0], tse[1], tse[2], ese[0], ese[1], ese[2]);
+    for (int j = 0; j < 3; j++) {
+        R->res[j] += tse[j];
+        R->res[3 + j] += ese[j];
+    }
+}
+
+/* res: traj MSE lnn, hnn, base, then energy MSE lnn, hnn, base; fast: the
+ * rollouts of each model that went superluminal. */
 static void rollout(models_t *m, const opts_t *o, rng_t *re, tsv_t *tr, double res[6], int fast[3])
 {
-    int sl[3][NE];
-    memset(sl, 0, sizeof sl);
-    double y0[2 * NE], yl[2 * NE], yh[2 * NE], yb[2 * NE], yt[2 * NE], E0[NE];
+    rollout_t R = {.m = m, .tr = tr, .res = res};
     for (int k = 0; k < NE; k++) {
-        y0[2 * k] = 2 * rng_uniform(re) - 1;
-        y0[2 * k + 1] = 0.5 * o->vmax * (2 * rng_uniform(re) - 1);
-        E0[k] = phys_rel_energy(y0 + 2 * k, G);
+        R.y0[2 * k] = 2 * rng_uniform(re) - 1;
+        R.y0[2 * k + 1] = 0.5 * o->vmax * (2 * rng_uniform(re) - 1);
+        R.E0[k] = phys_rel_energy(R.y0 + 2 * k, G);
     }
-    memcpy(yl, y0, sizeof y0);
-    memcpy(yh, y0, sizeof y0);
-    memcpy(yb, y0, sizeof y0);
-    double work[PHYS_RK4_WORK(2 * NE)];
-    long nsteps = lround(o->tmax / DT), nrows = 0;
+    memcpy(R.yl, R.y0, sizeof R.y0);
+    memcpy(R.yh, R.y0, sizeof R.y0);
+    memcpy(R.yb, R.y0, sizeof R.y0);
     for (int k = 0; k < 6; k++)
         res[k] = 0;
-    m->B = NE;
-    for (long s = 0; s <= nsteps; s++) {
-        double t = s * DT;
-        if (s % OUT_EVERY == 0) {
-            double *ys[3] = {yl, yh, yb}, tse[3] = {0, 0, 0}, ese[3] = {0, 0, 0};
-            for (int k = 0; k < NE; k++)
-                phys_rel_exact(yt + 2 * k, y0 + 2 * k, G, t);
-            for (int j = 0; j < 3; j++)
-                for (int k = 0; k < NE; k++) {
-                    double dq = ys[j][2 * k] - yt[2 * k], dv = ys[j][2 * k + 1] - yt[2 * k + 1];
-                    double de = energy_clipped(ys[j] + 2 * k, &sl[j][k]) - E0[k];
-                    tse[j] += (dq * dq + dv * dv) / (2 * NE);
-                    ese[j] += de * de / NE;
-                }
-            double Et[1];
-            lnn1_energy(&m->lnn, 1, yl, Et);
-            tsv_rowv(tr, 16, t, yt[0], yt[1], yl[0], yl[1], yh[0], yh[1], yb[0], yb[1], Et[0],
-                     tse[0], tse[1], tse[2], ese[0], ese[1], ese[2]);
-            for (int j = 0; j < 3; j++) {
-                res[j] += tse[j];
-                res[3 + j] += ese[j];
-            }
-            nrows++;
-        }
-        if (s == nsteps)
-            break;
-        phys_rk4_step(yl, 2 * NE, t, DT, lnn_rhs, m, work);
-        phys_rk4_step(yh, 2 * NE, t, DT, hnn_rhs, m, work);
-        phys_rk4_step(yb, 2 * NE, t, DT, base_rhs, m, work);
-    }
+    m->fields.B = NE;
+    const ch4_flow_t flows[] = {{lnn_rhs, R.yl}, {ch4_hnn_rhs, R.yh}, {ch4_mlp_accel_rhs, R.yb}};
+    long nrows = ch4_rollout(flows, 3, 2 * NE, &m->fields, DT, lround(o->tmax / DT), OUT_EVERY, measure,
+                             NULL, &R);
     for (int k = 0; k < 6; k++)
         res[k] /= nrows;
     for (int j = 0; j < 3; j++) {
         fast[j] = 0;
         for (int k = 0; k < NE; k++)
-            fast[j] += sl[j][k];
+            fast[j] += R.sl[j][k];
     }
 }
 
@@ -277,6 +265,7 @@ int main(int argc, char **argv)
     hvp_init_weights(&m.lnn.net, (hvp_init_scheme)o.init, &ri);
     hvp_init_weights(&m.hnn.net, HVP_INIT_ORTHO, &ri);
     hnn_baseline_init(&m.base, HVP_INIT_ORTHO, &ri);
+    m.fields = (ch4_models_t){.dim = 2, .hnn = &m.hnn, .mlp = &m.base, .own = &m};
 
     tsv_t *tl = tsv_createf(argc, argv, "%s_loss.tsv", o.out);
     tsv_comment(tl, "seed %ld; %d train / %d test states; width %d x 2; Adam lr %g, full batch, %ld steps",
@@ -319,11 +308,7 @@ int main(int argc, char **argv)
     tsv_kv(ts, "hnn_over_lnn_traj", r[1] / r[0]);
     tsv_kv(ts, "base_over_lnn_traj", r[2] / r[0]);
     tsv_finish(ts);
-    ts = tsv_createf(argc, argv, "%s_timing.tsv", o.out);
-    tsv_comment(ts, "timings of this run (not reproducible bit for bit)");
-    tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "train_cpu_seconds", cpu);
-    tsv_finish(ts);
+    ch4_write_timing(argc, argv, o.out, 1, (const char *const[]){"train_cpu_seconds"}, &cpu);
     fprintf(stderr, "%s: test mse lnn %.3g hnn %.3g base %.3g; traj lnn %.3g hnn %.3g base %.3g; "
             "energy lnn %.3g hnn %.3g base %.3g; %.1f cpu-s\n", util_progname(), te[0], te[1], te[2],
             r[0], r[1], r[2], r[3], r[4], r[5], cpu);

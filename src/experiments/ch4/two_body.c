@@ -28,6 +28,7 @@
 #include "nn/optim.h"
 #include "physics/integrators.h"
 #include "physics/two_body.h"
+#include "experiments/ch4/lib/rollout.h"
 
 #define NE 15
 #define NPTS 50
@@ -45,29 +46,14 @@ typedef struct {
 typedef struct {
     hnn_t hnn;
     mlp_t base;
-    int B;
+    ch4_models_t fields;   /* the RK4 fields' context: B, 8, &hnn, &base */
 } models_t;
 
 static int true_rhs(double *dy, const double *y, double t, void *vm)
 {
-    const models_t *m = vm;
+    const ch4_models_t *m = vm;
     for (int b = 0; b < m->B; b++)
         phys_2body_field(dy + 8 * b, y + 8 * b, t, NULL);
-    return 0;
-}
-
-static int hnn_rhs(double *dy, const double *y, double t, void *vm)
-{
-    models_t *m = vm;
-    hnn_field(&m->hnn, m->B, y, dy);
-    return 0;
-}
-
-static int base_rhs(double *dy, const double *y, double t, void *vm)
-{
-    models_t *m = vm;
-    mlp_forward(&m->base, y, m->B);
-    memcpy(dy, m->base.out, 8 * (size_t)m->B * sizeof(double));
     return 0;
 }
 
@@ -133,47 +119,50 @@ static void train(models_t *m, const opts_t *o, int ntr, int nte, const double *
     free(by);
 }
 
+typedef struct {
+    double yt[8 * NE], yh[8 * NE], yb[8 * NE];
+    tsv_t *tr;
+    double *res;   /* sums of energy MSE base, hnn; trajectory MSE base, hnn */
+} rollout_t;
+
+static void measure(void *arg, double t)
+{
+    rollout_t *R = arg;
+    const double *yt = R->yt, *yh = R->yh, *yb = R->yb;
+    double eb = 0, eh = 0, cb = 0, ch = 0;
+    for (int k = 0; k < NE; k++) {
+        double Et = phys_2body_energy(yt + 8 * k);
+        double db = phys_2body_energy(yb + 8 * k) - Et, dh = phys_2body_energy(yh + 8 * k) - Et;
+        eb += db * db / NE;
+        eh += dh * dh / NE;
+        for (int i = 0; i < 8; i++) {
+            double ub = yb[8 * k + i] - yt[8 * k + i], uh = yh[8 * k + i] - yt[8 * k + i];
+            cb += ub * ub / (8 * NE);
+            ch += uh * uh / (8 * NE);
+        }
+    }
+    tsv_rowv(R->tr, 17, t, yt[0], yt[2], yt[1], yt[3], yb[0], yb[2], yb[1], yb[3], yh[0], yh[2],
+             yh[1], yh[3], eb, eh, cb, ch);
+    R->res[0] += eb;
+    R->res[1] += eh;
+    R->res[2] += cb;
+    R->res[3] += ch;
+}
+
 /* res: energy MSE base, hnn; trajectory MSE base, hnn */
 static void rollout(models_t *m, rng_t *re, tsv_t *tr, double res[4])
 {
-    double yt[8 * NE], yh[8 * NE], yb[8 * NE], work[PHYS_RK4_WORK(8 * NE)];
+    rollout_t R = {.tr = tr, .res = res};
     for (int k = 0; k < NE; k++)
-        phys_2body_random_config(yt + 8 * k, 0.05, re);
-    memcpy(yh, yt, sizeof yt);
-    memcpy(yb, yt, sizeof yt);
-    long nsteps = lround(T_SPAN / DT), nrows = 0;
+        phys_2body_random_config(R.yt + 8 * k, 0.05, re);
+    memcpy(R.yh, R.yt, sizeof R.yt);
+    memcpy(R.yb, R.yt, sizeof R.yt);
     for (int k = 0; k < 4; k++)
         res[k] = 0;
-    m->B = NE;
-    for (long s = 0; s <= nsteps; s++) {
-        double t = s * DT;
-        if (s % OUT_EVERY == 0) {
-            double eb = 0, eh = 0, cb = 0, ch = 0;
-            for (int k = 0; k < NE; k++) {
-                double Et = phys_2body_energy(yt + 8 * k);
-                double db = phys_2body_energy(yb + 8 * k) - Et, dh = phys_2body_energy(yh + 8 * k) - Et;
-                eb += db * db / NE;
-                eh += dh * dh / NE;
-                for (int i = 0; i < 8; i++) {
-                    double ub = yb[8 * k + i] - yt[8 * k + i], uh = yh[8 * k + i] - yt[8 * k + i];
-                    cb += ub * ub / (8 * NE);
-                    ch += uh * uh / (8 * NE);
-                }
-            }
-            tsv_rowv(tr, 17, t, yt[0], yt[2], yt[1], yt[3], yb[0], yb[2], yb[1], yb[3], yh[0], yh[2],
-                     yh[1], yh[3], eb, eh, cb, ch);
-            res[0] += eb;
-            res[1] += eh;
-            res[2] += cb;
-            res[3] += ch;
-            nrows++;
-        }
-        if (s == nsteps)
-            break;
-        phys_rk4_step(yt, 8 * NE, t, DT, true_rhs, m, work);
-        phys_rk4_step(yh, 8 * NE, t, DT, hnn_rhs, m, work);
-        phys_rk4_step(yb, 8 * NE, t, DT, base_rhs, m, work);
-    }
+    m->fields.B = NE;
+    const ch4_flow_t flows[] = {{true_rhs, R.yt}, {ch4_hnn_rhs, R.yh}, {ch4_mlp_rhs, R.yb}};
+    long nrows = ch4_rollout(flows, 3, 8 * NE, &m->fields, DT, lround(T_SPAN / DT), OUT_EVERY, measure,
+                             NULL, &R);
     for (int k = 0; k < 4; k++)
         res[k] /= nrows;
 }
@@ -215,6 +204,7 @@ int main(int argc, char **argv)
         die("cannot build the models");
     hvp_init_weights(&m.hnn.net, HVP_INIT_ORTHO, &ri);
     hnn_baseline_init(&m.base, HVP_INIT_ORTHO, &ri);
+    m.fields = (ch4_models_t){.dim = 8, .hnn = &m.hnn, .mlp = &m.base};
 
     tsv_t *tl = tsv_createf(argc, argv, "%s_loss.tsv", o.out);
     tsv_comment(tl, "seed %ld; %d train / %d test states; tanh 8-%d-%d; Adam lr %g, batch %d, %ld steps",
@@ -248,11 +238,7 @@ int main(int argc, char **argv)
     tsv_kv(ts, "base_traj_mse", r[2]);
     tsv_kv(ts, "hnn_traj_mse", r[3]);
     tsv_finish(ts);
-    ts = tsv_createf(argc, argv, "%s_timing.tsv", o.out);
-    tsv_comment(ts, "timings of this run (not reproducible bit for bit)");
-    tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "train_cpu_seconds", cpu);
-    tsv_finish(ts);
+    ch4_write_timing(argc, argv, o.out, 1, (const char *const[]){"train_cpu_seconds"}, &cpu);
     fprintf(stderr, "%s: test loss base %.3g hnn %.3g; energy MSE base %.3g hnn %.3g; traj MSE base %.3g "
             "hnn %.3g; %.1f cpu-s\n", util_progname(), loss[1], loss[3], r[0], r[1], r[2], r[3], cpu);
     hnn_free(&m.hnn);
