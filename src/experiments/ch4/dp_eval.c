@@ -26,6 +26,7 @@
 #include "core/tsv.h"
 #include "core/util.h"
 #include "experiments/ch4/lib/dp.h"
+#include "experiments/ch4/lib/rollout.h"
 #include "physics/integrators.h"
 #include "physics/systems.h"
 
@@ -218,6 +219,29 @@ static void record(eval_t *E, double t, tsv_t *te, tsv_t *tt)
     }
 }
 
+/* What the rollouts measure every 0.1 (record) and check after each step. */
+typedef struct {
+    eval_t *E;
+    tsv_t *te, *tt;
+    progress_t *pr;
+} roll_t;
+
+static void roll_measure(void *arg, double t)
+{
+    roll_t *R = arg;
+    record(R->E, t, R->te, R->tt);
+    progress_update(R->pr, t, R->E->o.tmax, NULL);
+}
+
+static void roll_check(void *arg, double t)
+{
+    eval_t *E = ((roll_t *)arg)->E;
+    check_div(E->yl, E->nic, t, E->div_l);
+    count_seams(E->yl, E->nic, E->div_l, E->sheet, E->crossings);
+    check_div(E->yb, E->nic, t, E->div_b);
+    check_div(E->yc, E->nic, t, E->div_c);
+}
+
 /* The three rollouts to tmax, recorded every 0.1: dp_energy.tsv, dp_traj.tsv. */
 static void rollouts(eval_t *E, int argc, char **argv)
 {
@@ -240,7 +264,7 @@ static void rollouts(eval_t *E, int argc, char **argv)
     tsv_columns(tt, "t\tth1_true_0\tth1_lnn_0\tth1_base_0\tth2_true_0\tth2_lnn_0\tth2_base_0\t"
                     "th1_true_1\tth1_lnn_1\tth1_base_1\tth2_true_1\tth2_lnn_1\tth2_base_1\t"
                     "th1_true_2\tth1_lnn_2\tth1_base_2\tth2_true_2\tth2_lnn_2\tth2_base_2");
-    long nsteps = lround(tmax / dt), every = lround(0.1 / dt);
+    long every = lround(0.1 / dt);
     if (every < 1)
         every = 1;
     for (int i = 0; i < 6; i++)
@@ -249,23 +273,12 @@ static void rollouts(eval_t *E, int argc, char **argv)
     E->run_l = E->run_b = NAN;
     progress_t pr;
     progress_begin(&pr, "rollouts");
+    roll_t R = {.E = E, .te = te, .tt = tt, .pr = &pr};
+    const ch4_flow_t flows[] = {{lnn_rhs, E->yl}, {mlp_rhs, E->yb}, {true_rhs, E->yc}};
     double t0 = now_seconds(), c0 = cpu_seconds();
-    for (long s = 0; s <= nsteps; s++) {
-        double t = s * dt;
-        if (s % every == 0) {
-            record(E, t, te, tt);
-            progress_update(&pr, t, tmax, NULL);
-        }
-        if (s == nsteps)
-            break;
-        phys_rk4_step(E->yl, 4 * nic, t, dt, lnn_rhs, &E->c, E->work);
-        phys_rk4_step(E->yb, 4 * nic, t, dt, mlp_rhs, &E->c, E->work);
-        phys_rk4_step(E->yc, 4 * nic, t, dt, true_rhs, &E->c, E->work);
-        check_div(E->yl, nic, t + dt, E->div_l);
-        count_seams(E->yl, nic, E->div_l, E->sheet, E->crossings);
-        check_div(E->yb, nic, t + dt, E->div_b);
-        check_div(E->yc, nic, t + dt, E->div_c);
-    }
+    ch4_rollout(&(ch4_rollout_t){.flows = flows, .nflows = 3, .n = 4 * (size_t)nic, .ctx = &E->c, .dt = dt,
+                                 .nsteps = lround(tmax / dt), .every = every, .measure = roll_measure,
+                                 .after_step = roll_check, .arg = &R});
     progress_end(&pr);
     E->roll_sec = now_seconds() - t0;
     E->roll_cpu = cpu_seconds() - c0;
@@ -386,12 +399,11 @@ static void write_summary(const eval_t *E, int argc, char **argv)
     tsv_kv(ts, "ctrl_med_seam", E->ctrl_cross);     /* the control from the same initial conditions */
     tsv_kv(ts, "ctrl_med_noseam", E->ctrl_plain);
     tsv_finish(ts);
-    ts = tsv_createf(argc, argv, "%s/dp_timing.tsv", o->outdir);
-    tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
-    tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "rollout_seconds", E->roll_sec);
-    tsv_kv(ts, "rollout_cpu_seconds", E->roll_cpu);
-    tsv_finish(ts);
+    char prefix[4096];
+    if (snprintf(prefix, sizeof prefix, "%s/dp", o->outdir) >= (int)sizeof prefix)
+        die("--outdir is too long: %s", o->outdir);
+    ch4_write_timing(argc, argv, prefix, 2, (const char *const[]){"rollout_seconds", "rollout_cpu_seconds"},
+                     (const double[]){E->roll_sec, E->roll_cpu});
 }
 
 static const char about[] =

@@ -183,7 +183,7 @@ typedef struct {
     run_t *R;
     tsv_t *tr;
     const double *yt, *yh, *yb, *E0, *Hth0;
-    double se_b, se_h, cm_b, cm_h;   /* sums of energy and coordinate MSEs */
+    double *mse;   /* energy MSE base, hnn; coordinate MSE base, hnn */
 } eval_t;
 
 static void measure(void *arg, double t)
@@ -213,10 +213,10 @@ static void measure(void *arg, double t)
     row[10] = Hth[0] - E->Hth0[0] + E->E0[0];
     row[11] = cb; row[12] = ch; row[13] = eb; row[14] = eh;
     tsv_row(E->tr, 15, row);
-    E->se_b += eb;
-    E->se_h += eh;
-    E->cm_b += cb;
-    E->cm_h += ch;
+    E->mse[0] += eb;
+    E->mse[1] += eh;
+    E->mse[2] += cb;
+    E->mse[3] += ch;
 }
 
 /* Rollouts from NEVAL fresh initial conditions in one batch
@@ -245,12 +245,13 @@ static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char 
     tsv_columns(tr, "t\tq_true_0\tp_true_0\tq_base_0\tp_base_0\tq_hnn_0\tp_hnn_0\tE_true_0\t"
                     "E_base_0\tE_hnn_0\tHtheta_0\tcoord_mse_base\tcoord_mse_hnn\t"
                     "energy_se_base\tenergy_se_hnn");
-    eval_t E = {.R = R, .tr = tr, .yt = yt, .yh = yh, .yb = yb, .E0 = E0, .Hth0 = Hth0};
+    double mse[4];
+    eval_t E = {.R = R, .tr = tr, .yt = yt, .yh = yh, .yb = yb, .E0 = E0, .Hth0 = Hth0, .mse = mse};
     c->f.B = NEVAL;
     const ch4_flow_t flows[] = {{true_field, yt}, {ch4_hnn_rhs, yh}, {ch4_mlp_rhs, yb}};
-    long nrows = ch4_rollout(flows, 3, 2 * NEVAL, &c->f, DT, lround(T_EVAL / DT), OUT_EVERY, measure, NULL,
-                             &E);
-    double se_b = E.se_b, se_h = E.se_h, cm_b = E.cm_b, cm_h = E.cm_h;
+    long nrows = ch4_rollout(&(ch4_rollout_t){.flows = flows, .nflows = 3, .n = 2 * NEVAL, .ctx = &c->f,
+                                              .dt = DT, .nsteps = lround(T_EVAL / DT), .every = OUT_EVERY,
+                                              .measure = measure, .arg = &E, .means = mse, .nmeans = 4});
     tsv_finish(tr);
     tsv_t *ts = tsv_createf(argc, argv, "%s_summary.tsv", o->out);
     tsv_comment(ts, "seed %ld; task %s; width %d; steps %ld; energy MSE over %d initial conditions x "
@@ -258,15 +259,9 @@ static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char 
     tsv_columns(ts, "key\tvalue");
     tsv_kv(ts, "train_points", R->Ntr);
     tsv_kv(ts, "test_points", R->N - R->Ntr);
-    tsv_kv(ts, "base_train_loss", R->b_tr);
-    tsv_kv(ts, "base_test_loss", R->b_te);
-    tsv_kv(ts, "hnn_train_loss", R->h_tr);
-    tsv_kv(ts, "hnn_test_loss", R->h_te);
-    tsv_kv(ts, "base_energy_mse", se_b / nrows);
-    tsv_kv(ts, "hnn_energy_mse", se_h / nrows);
-    tsv_kv(ts, "energy_mse_ratio", (se_b / nrows) / (se_h / nrows));
-    tsv_kv(ts, "base_coord_mse", cm_b / nrows);
-    tsv_kv(ts, "hnn_coord_mse", cm_h / nrows);
+    ch4_kv_hnn_vs_base(ts, (const double[]){R->b_tr, R->b_te, R->h_tr, R->h_te}, mse[0], mse[1]);
+    tsv_kv(ts, "base_coord_mse", mse[2]);
+    tsv_kv(ts, "hnn_coord_mse", mse[3]);
     tsv_kv(ts, "paper_base_energy_mse", paper[0]);
     tsv_kv(ts, "paper_hnn_energy_mse", paper[1]);
     tsv_kv(ts, "paper_energy_mse_ratio", paper[0] / paper[1]);
@@ -276,7 +271,7 @@ static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char 
     ch4_write_timing(argc, argv, o->out, 2, (const char *const[]){"train_seconds", "train_cpu_seconds"},
                      (const double[]){R->train_sec, R->train_cpu});
     fprintf(stderr, "%s: %s energy MSE base %.3g hnn %.3g (ratio %.1f), test loss %.3g / %.3g, %.1f s\n",
-            util_progname(), R->task, se_b / nrows, se_h / nrows, se_b / se_h, R->b_te, R->h_te, R->train_sec);
+            util_progname(), R->task, mse[0], mse[1], mse[0] / mse[1], R->b_te, R->h_te, R->train_sec);
 }
 
 /* The paper's evaluation (analyze-pend.ipynb): NEVAL initial conditions with

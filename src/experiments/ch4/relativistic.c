@@ -167,7 +167,7 @@ typedef struct {
     tsv_t *tr;
     double y0[2 * NE], yl[2 * NE], yh[2 * NE], yb[2 * NE], E0[NE];
     int sl[3][NE];     /* which rollouts have gone superluminal */
-    double *res;       /* sums of traj MSE lnn, hnn, base, then energy MSE lnn, hnn, base */
+    double *res;       /* traj MSE lnn, hnn, base, then energy MSE lnn, hnn, base */
 } rollout_t;
 
 static void measure(void *arg, double t)
@@ -207,14 +207,11 @@ static void rollout(models_t *m, const opts_t *o, rng_t *re, tsv_t *tr, double r
     memcpy(R.yl, R.y0, sizeof R.y0);
     memcpy(R.yh, R.y0, sizeof R.y0);
     memcpy(R.yb, R.y0, sizeof R.y0);
-    for (int k = 0; k < 6; k++)
-        res[k] = 0;
     m->fields.B = NE;
     const ch4_flow_t flows[] = {{lnn_rhs, R.yl}, {ch4_hnn_rhs, R.yh}, {ch4_mlp_accel_rhs, R.yb}};
-    long nrows = ch4_rollout(flows, 3, 2 * NE, &m->fields, DT, lround(o->tmax / DT), OUT_EVERY, measure,
-                             NULL, &R);
-    for (int k = 0; k < 6; k++)
-        res[k] /= nrows;
+    ch4_rollout(&(ch4_rollout_t){.flows = flows, .nflows = 3, .n = 2 * NE, .ctx = &m->fields, .dt = DT,
+                                 .nsteps = lround(o->tmax / DT), .every = OUT_EVERY, .measure = measure,
+                                 .arg = &R, .means = res, .nmeans = 6});
     for (int j = 0; j < 3; j++) {
         fast[j] = 0;
         for (int k = 0; k < NE; k++)

@@ -122,7 +122,7 @@ static void train(models_t *m, const opts_t *o, int ntr, int nte, const double *
 typedef struct {
     double yt[8 * NE], yh[8 * NE], yb[8 * NE];
     tsv_t *tr;
-    double *res;   /* sums of energy MSE base, hnn; trajectory MSE base, hnn */
+    double *res;   /* energy MSE base, hnn; trajectory MSE base, hnn */
 } rollout_t;
 
 static void measure(void *arg, double t)
@@ -157,14 +157,11 @@ static void rollout(models_t *m, rng_t *re, tsv_t *tr, double res[4])
         phys_2body_random_config(R.yt + 8 * k, 0.05, re);
     memcpy(R.yh, R.yt, sizeof R.yt);
     memcpy(R.yb, R.yt, sizeof R.yt);
-    for (int k = 0; k < 4; k++)
-        res[k] = 0;
     m->fields.B = NE;
     const ch4_flow_t flows[] = {{true_rhs, R.yt}, {ch4_hnn_rhs, R.yh}, {ch4_mlp_rhs, R.yb}};
-    long nrows = ch4_rollout(flows, 3, 8 * NE, &m->fields, DT, lround(T_SPAN / DT), OUT_EVERY, measure,
-                             NULL, &R);
-    for (int k = 0; k < 4; k++)
-        res[k] /= nrows;
+    ch4_rollout(&(ch4_rollout_t){.flows = flows, .nflows = 3, .n = 8 * NE, .ctx = &m->fields, .dt = DT,
+                                 .nsteps = lround(T_SPAN / DT), .every = OUT_EVERY, .measure = measure,
+                                 .arg = &R, .means = res, .nmeans = 4});
 }
 
 static const char about[] = "Two-body problem: HNN vs baseline MLP (Greydanus et al. 2019, task 4).";
@@ -228,13 +225,7 @@ int main(int argc, char **argv)
                 o.orbits);
     tsv_columns(ts, "key\tvalue");
     tsv_kv(ts, "train_points", ntr);
-    tsv_kv(ts, "base_train_loss", loss[0]);
-    tsv_kv(ts, "base_test_loss", loss[1]);
-    tsv_kv(ts, "hnn_train_loss", loss[2]);
-    tsv_kv(ts, "hnn_test_loss", loss[3]);
-    tsv_kv(ts, "base_energy_mse", r[0]);
-    tsv_kv(ts, "hnn_energy_mse", r[1]);
-    tsv_kv(ts, "energy_mse_ratio", r[0] / r[1]);
+    ch4_kv_hnn_vs_base(ts, loss, r[0], r[1]);
     tsv_kv(ts, "base_traj_mse", r[2]);
     tsv_kv(ts, "hnn_traj_mse", r[3]);
     tsv_finish(ts);

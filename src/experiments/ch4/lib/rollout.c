@@ -36,27 +36,40 @@ int ch4_mlp_accel_rhs(double *dydt, const double *y, double t, void *ctx)
     return 0;
 }
 
-long ch4_rollout(const ch4_flow_t *flows, int nflows, size_t n, void *ctx, double dt, long nsteps,
-                 long every, void (*measure)(void *arg, double t),
-                 void (*after_step)(void *arg, double t), void *arg)
+long ch4_rollout(const ch4_rollout_t *r)
 {
-    double *work = xmalloc(PHYS_RK4_WORK(n) * sizeof(double));
+    double *work = xmalloc(PHYS_RK4_WORK(r->n) * sizeof(double));
     long nmeasured = 0;
-    for (long s = 0; s <= nsteps; s++) {
-        double t = s * dt;
-        if (s % every == 0) {
-            measure(arg, t);
+    for (int i = 0; i < r->nmeans; i++)
+        r->means[i] = 0;
+    for (long s = 0; s <= r->nsteps; s++) {
+        double t = s * r->dt;
+        if (s % r->every == 0) {
+            r->measure(r->arg, t);
             nmeasured++;
         }
-        if (s == nsteps)
+        if (s == r->nsteps)
             break;
-        for (int i = 0; i < nflows; i++)
-            phys_rk4_step(flows[i].y, n, t, dt, flows[i].f, ctx, work);
-        if (after_step)
-            after_step(arg, t + dt);
+        for (int i = 0; i < r->nflows; i++)
+            phys_rk4_step(r->flows[i].y, r->n, t, r->dt, r->flows[i].f, r->ctx, work);
+        if (r->after_step)
+            r->after_step(r->arg, t + r->dt);
     }
+    for (int i = 0; i < r->nmeans; i++)
+        r->means[i] /= nmeasured;
     free(work);
     return nmeasured;
+}
+
+void ch4_kv_hnn_vs_base(tsv_t *ts, const double loss[4], double base_energy_mse, double hnn_energy_mse)
+{
+    static const char *const names[4] = {"base_train_loss", "base_test_loss", "hnn_train_loss",
+                                         "hnn_test_loss"};
+    for (int i = 0; i < 4; i++)
+        tsv_kv(ts, names[i], loss[i]);
+    tsv_kv(ts, "base_energy_mse", base_energy_mse);
+    tsv_kv(ts, "hnn_energy_mse", hnn_energy_mse);
+    tsv_kv(ts, "energy_mse_ratio", base_energy_mse / hnn_energy_mse);
 }
 
 void ch4_write_timing(int argc, char **argv, const char *prefix, int n, const char *const *keys,

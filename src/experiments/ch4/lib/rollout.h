@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "core/tsv.h"
 #include "nn/hnn.h"
 #include "nn/mlp.h"
 #include "physics/integrators.h"
@@ -38,11 +39,30 @@ typedef struct {
 
 /* Steps every flow (n numbers each, one context ctx) by RK4 from t = 0 to
  * nsteps dt.  measure(arg, t) runs at t = 0 and after every `every`-th step,
- * the states as they are at t; after_step(arg, t + dt), when not NULL,
- * after each step.  Returns how many times measure ran. */
-long ch4_rollout(const ch4_flow_t *flows, int nflows, size_t n, void *ctx, double dt, long nsteps,
-                 long every, void (*measure)(void *arg, double t),
-                 void (*after_step)(void *arg, double t), void *arg);
+ * the states as they are at t, and adds what it measures to means[0..nmeans),
+ * which start at zero and end divided by the number of measurements;
+ * after_step(arg, t + dt), when not NULL, runs after each step. */
+typedef struct {
+    const ch4_flow_t *flows;
+    int nflows;
+    size_t n;
+    void *ctx;
+    double dt;
+    long nsteps, every;
+    void (*measure)(void *arg, double t);
+    void (*after_step)(void *arg, double t);
+    void *arg;
+    double *means;
+    int nmeans;
+} ch4_rollout_t;
+
+/* Returns how many times measure ran. */
+long ch4_rollout(const ch4_rollout_t *r);
+
+/* The keys both HNN-versus-baseline programs report: the losses
+ * (base train, base test, hnn train, hnn test), the energy MSEs of the
+ * rollouts and their ratio. */
+void ch4_kv_hnn_vs_base(tsv_t *ts, const double loss[4], double base_energy_mse, double hnn_energy_mse);
 
 /* PREFIX_timing.tsv: the keys' values under a "key\tvalue" header. */
 void ch4_write_timing(int argc, char **argv, const char *prefix, int n, const char *const *keys,
