@@ -278,13 +278,9 @@ void bib_free(bib_t *b)
 {
     for (size_t i = 0; i < b->n; i++) {
         bib_entry_t *e = &b->entries[i];
-        for (size_t j = 0; j < e->nfields; j++) {
-            site_free(e->fields[j].name);
-            site_free(e->fields[j].value);
-        }
-        site_free(e->fields);
-        site_free(e->type);
-        site_free(e->key);
+        for (size_t j = 0; j < e->nfields; j++)
+            site_free_all(e->fields[j].name, e->fields[j].value);
+        site_free_all(e->fields, e->type, e->key);
     }
     site_free(b->entries);
     b->entries = NULL;

@@ -29,6 +29,19 @@ void *site_xrealloc(void *p, size_t n)
 
 void site_free(void *p) { free(p); }
 
+void site_free_array(void *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+}
+
+void site_free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
 char *site_xstrndup(const char *s, size_t n)
 {
     char *d = site_xmalloc(n + 1);

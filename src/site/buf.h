@@ -34,6 +34,11 @@ void *site_xmalloc(size_t n);
 void *site_xrealloc(void *p, size_t n);
 char *site_xstrndup(const char *s, size_t n);
 void site_free(void *p);                     /* frees what the three above return */
+void site_free_array(void *const *v, size_t n);   /* site_free of v[0..n) */
+/* site_free of each pointer given: site_free_all(a, b, c). */
+#define site_free_all(...) \
+    site_free_array((void *const[]){__VA_ARGS__}, sizeof((void *const[]){__VA_ARGS__}) / sizeof(void *))
+void site_free_strings(char **v, size_t n);  /* site_free of v[0..n), then of v */
 
 /* Whole file into memory (NUL-terminated); NULL with errno set on failure. */
 char *site_read_file(const char *path, size_t *len);

@@ -467,11 +467,7 @@ void page_claims_free(page_t *p)
 {
     for (size_t i = 0; i < p->nclaim; i++) {
         claim_t *c = &p->claim_v[i];
-        site_free(c->id);
-        site_free(c->section);
-        site_free(c->text);
-        site_free(c->check);
-        site_free(c->measured);
+        site_free_all(c->id, c->section, c->text, c->check, c->measured);
     }
     site_free(p->claim_v);
     p->claim_v = NULL;

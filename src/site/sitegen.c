@@ -99,6 +99,14 @@ static int site_error(const char *fmt, ...)
     return -1;
 }
 
+/* Writes b to path (atomically, site_write_file); 0, or -1 with an error. */
+static int write_out(const char *path, const buf_t *b)
+{
+    if (site_write_file(path, b->s, b->len) != 0)
+        return site_error("cannot write %s: %s", path, strerror(errno));
+    return 0;
+}
+
 /* ------------------------------------------------------------ lines */
 
 static void index_lines(page_t *p)
@@ -384,16 +392,27 @@ static int parse_front(page_t *p, front_t *f)
 
 /* ------------------------------------------------------------ a page's state */
 
+/* Every buffer a page owns: its outputs and five scratch buffers. */
+#define PAGE_NBUF (sizeof ((page_t *)0)->out / sizeof *((page_t *)0)->out + 5)
+static void page_buffers(page_t *p, buf_t *v[PAGE_NBUF])
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof p->out / sizeof *p->out; i++)
+        v[n++] = &p->out[i];
+    v[n++] = &p->pend;
+    v[n++] = &p->math;
+    v[n++] = &p->code;
+    v[n++] = &p->block;
+    v[n] = &p->block_info;
+}
+
 static void page_init(page_t *p)
 {
     memset(p, 0, sizeof *p);
-    for (size_t i = 0; i < sizeof p->out / sizeof *p->out; i++)
-        buf_init(&p->out[i]);
-    buf_init(&p->pend);
-    buf_init(&p->math);
-    buf_init(&p->code);
-    buf_init(&p->block);
-    buf_init(&p->block_info);
+    buf_t *bufs[PAGE_NBUF];
+    page_buffers(p, bufs);
+    for (size_t i = 0; i < PAGE_NBUF; i++)
+        buf_init(bufs[i]);
     p->prefix = "";
     p->bib_path = opt.bib;
     p->macros_path = opt.macros;
@@ -401,42 +420,24 @@ static void page_init(page_t *p)
 
 static void page_free(page_t *p)
 {
-    for (size_t i = 0; i < sizeof p->out / sizeof *p->out; i++)
-        buf_free(&p->out[i]);
-    buf_free(&p->pend);
-    buf_free(&p->math);
-    buf_free(&p->code);
-    buf_free(&p->block);
-    buf_free(&p->block_info);
-    site_free((char *)p->text);
-    site_free(p->line_start);
-    for (size_t i = 0; i < p->nmath; i++) {
-        site_free(p->math_v[i].tex);
-        site_free(p->math_v[i].anchor);
-    }
-    site_free(p->math_v);
+    buf_t *bufs[PAGE_NBUF];
+    page_buffers(p, bufs);
+    for (size_t i = 0; i < PAGE_NBUF; i++)
+        buf_free(bufs[i]);
+    site_free_all((char *)p->text, p->line_start);
+    for (size_t i = 0; i < p->nmath; i++)
+        site_free_all(p->math_v[i].tex, p->math_v[i].anchor);
     for (size_t i = 0; i < p->nref; i++)
         site_free(p->ref_v[i].name);
-    site_free(p->ref_v);
-    for (size_t i = 0; i < p->nlabel; i++) {
-        site_free(p->label_v[i].name);
-        site_free(p->label_v[i].number);
-    }
-    site_free(p->label_v);
+    for (size_t i = 0; i < p->nlabel; i++)
+        site_free_all(p->label_v[i].name, p->label_v[i].number);
     for (size_t i = 0; i < p->ncite; i++)
         site_free(p->cite_v[i].key);
-    site_free(p->cite_v);
-    for (size_t i = 0; i < p->ndeps; i++)
-        site_free(p->deps[i]);
-    site_free(p->deps);
-    for (size_t i = 0; i < p->ngp; i++)
-        site_free(p->gp_deps[i]);
-    site_free(p->gp_deps);
-    for (size_t i = 0; i < p->nfiles; i++) {
-        site_free(p->files[i].path);
-        site_free(p->files[i].text);
-    }
-    site_free(p->files);
+    for (size_t i = 0; i < p->nfiles; i++)
+        site_free_all(p->files[i].path, p->files[i].text);
+    site_free_all(p->math_v, p->ref_v, p->label_v, p->cite_v, p->files);
+    site_free_strings(p->deps, p->ndeps);
+    site_free_strings(p->gp_deps, p->ngp);
     if (p->bib_loaded)
         bib_free(&p->bib);
     page_claims_free(p);
@@ -814,11 +815,7 @@ static int cmd_page(const char *in, const char *out)
     buf_puts(&page, "</article>\n</main>\n");
     put_neighbours(&page, in);
     put_foot(&page, p->prefix, in);
-    if (site_write_file(out, page.s, page.len) != 0) {
-        site_error("cannot write %s: %s", out, strerror(errno));
-        goto done;
-    }
-    r = 0;
+    r = write_out(out, &page);
 done:
     if (r)
         remove(out);
@@ -854,9 +851,7 @@ static int write_deps(page_t *p, const char *out, const char *target)
             continue;
         buf_printf(&d, "%s:\n", dep);
     }
-    int r = 0;
-    if (site_write_file(out, d.s, d.len) != 0)
-        r = site_error("cannot write %s: %s", out, strerror(errno));
+    int r = write_out(out, &d);
     buf_free(&d);
     return r;
 }
@@ -888,8 +883,8 @@ static int cmd_deps(const char *in, const char *out, const char *target)
             buf_init(&fm);
             buf_printf(&fm, "title: %s\ndate: %s\nabstract: %s\n", f.title, f.date, f.abstract);
             char *old = site_read_file(front, NULL);
-            if ((!old || strcmp(old, fm.s)) && site_write_file(front, fm.s, fm.len) != 0)
-                r = site_error("cannot write %s: %s", front, strerror(errno));
+            if (!old || strcmp(old, fm.s))
+                r |= write_out(front, &fm);
             site_free(old);
             buf_free(&fm);
         }
@@ -1020,11 +1015,7 @@ static int cmd_index(const char *intro, char **chapters, int nch, const char *ou
     buf_puts(&page, html);
     buf_puts(&page, "</article>\n</main>\n");
     put_foot(&page, "", NULL);
-    if (site_write_file(out, page.s, page.len) != 0) {
-        site_error("cannot write %s: %s", out, strerror(errno));
-        goto done;
-    }
-    r = 0;
+    r = write_out(out, &page);
 done:
     if (r)
         remove(out);
@@ -1072,9 +1063,7 @@ static int cmd_source(const char *path, const char *out)
     }
     buf_puts(&b, "</code></pre>\n</article>\n</main>\n");
     put_foot(&b, prefix.s, NULL);
-    int r = 0;
-    if (site_write_file(out, b.s, b.len) != 0)
-        r = site_error("cannot write %s: %s", out, strerror(errno));
+    int r = write_out(out, &b);
     site_free(text);
     buf_free(&prefix);
     buf_free(&b);

@@ -21,6 +21,7 @@
  * the figures' bands). */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ static double kv_get(const char *dir, const char *file, const char *key)
 }
 
 typedef struct {
-    double steps, seed, mlp_steps, mlp_width, lnn_l1, mlp_l1, lnn_div, base_div, lnn_run, base_run;
+    double steps, seed, mlp_steps, mlp_seed, mlp_width, lnn_l1, mlp_l1, lnn_div, base_div, lnn_run, base_run;
     double lnn_med10, base_med10, lnn_med, base_med, etheta_max, singular, singular_train;
 } run_t;
 
@@ -107,31 +108,44 @@ static const arg_spec_t options[] = {
     ARG_END
 };
 
+/* Where each field of run_t comes from: a key of a file in the run directory. */
+#define LNN_TRAIN "lnn_train.tsv"
+#define MLP_TRAIN "mlp_train.tsv"
+#define DP_SUMMARY "dp_summary.tsv"
+static const struct {
+    size_t at;
+    const char *file, *key;
+} run_source[] = {
+    {offsetof(run_t, steps), LNN_TRAIN, "steps"},
+    {offsetof(run_t, seed), LNN_TRAIN, "seed"},
+    {offsetof(run_t, lnn_l1), LNN_TRAIN, "test_l1"},
+    {offsetof(run_t, singular_train), LNN_TRAIN, "singular_samples"},
+    {offsetof(run_t, mlp_steps), MLP_TRAIN, "steps"},
+    {offsetof(run_t, mlp_seed), MLP_TRAIN, "seed"},
+    {offsetof(run_t, mlp_width), MLP_TRAIN, "width"},
+    {offsetof(run_t, mlp_l1), MLP_TRAIN, "test_l1"},
+    {offsetof(run_t, lnn_div), DP_SUMMARY, "lnn_div"},
+    {offsetof(run_t, base_div), DP_SUMMARY, "base_div"},
+    {offsetof(run_t, lnn_run), DP_SUMMARY, "lnn_runaway"},
+    {offsetof(run_t, base_run), DP_SUMMARY, "base_runaway"},
+    {offsetof(run_t, lnn_med10), DP_SUMMARY, "lnn_med_t10"},
+    {offsetof(run_t, base_med10), DP_SUMMARY, "base_med_t10"},
+    {offsetof(run_t, lnn_med), DP_SUMMARY, "lnn_med_t100"},
+    {offsetof(run_t, base_med), DP_SUMMARY, "base_med_t100"},
+    {offsetof(run_t, etheta_max), DP_SUMMARY, "etheta_max_t100"},
+    {offsetof(run_t, singular), DP_SUMMARY, "singular_lnn"},
+};
+
 /* Each run directory's training and rollout summaries. */
 static void read_runs(run_t *r, const char *const *dirs, int nrun, int equal_compute)
 {
     for (int k = 0; k < nrun; k++) {
-        const char *d = dirs[k];
-        r[k].steps = kv_get(d, "lnn_train.tsv", "steps");
-        r[k].seed = kv_get(d, "lnn_train.tsv", "seed");
-        r[k].mlp_steps = kv_get(d, "mlp_train.tsv", "steps");
-        r[k].mlp_width = kv_get(d, "mlp_train.tsv", "width");
-        if ((!equal_compute && r[k].mlp_steps != r[k].steps) ||
-            kv_get(d, "mlp_train.tsv", "seed") != r[k].seed)
-            die("%s: the LNN and the baseline were trained with different steps or seeds", d);
-        r[k].lnn_l1 = kv_get(d, "lnn_train.tsv", "test_l1");
-        r[k].mlp_l1 = kv_get(d, "mlp_train.tsv", "test_l1");
-        r[k].lnn_div = kv_get(d, "dp_summary.tsv", "lnn_div");
-        r[k].base_div = kv_get(d, "dp_summary.tsv", "base_div");
-        r[k].lnn_run = kv_get(d, "dp_summary.tsv", "lnn_runaway");
-        r[k].base_run = kv_get(d, "dp_summary.tsv", "base_runaway");
-        r[k].lnn_med10 = kv_get(d, "dp_summary.tsv", "lnn_med_t10");
-        r[k].base_med10 = kv_get(d, "dp_summary.tsv", "base_med_t10");
-        r[k].lnn_med = kv_get(d, "dp_summary.tsv", "lnn_med_t100");
-        r[k].base_med = kv_get(d, "dp_summary.tsv", "base_med_t100");
-        r[k].etheta_max = kv_get(d, "dp_summary.tsv", "etheta_max_t100");
-        r[k].singular = kv_get(d, "dp_summary.tsv", "singular_lnn");
-        r[k].singular_train = kv_get(d, "lnn_train.tsv", "singular_samples");
+        for (size_t i = 0; i < sizeof run_source / sizeof run_source[0]; i++) {
+            double *field = (double *)((char *)&r[k] + run_source[i].at);
+            *field = kv_get(dirs[k], run_source[i].file, run_source[i].key);
+        }
+        if ((!equal_compute && r[k].mlp_steps != r[k].steps) || r[k].mlp_seed != r[k].seed)
+            die("%s: the LNN and the baseline were trained with different steps or seeds", dirs[k]);
     }
 }
 
@@ -269,9 +283,9 @@ int main(int argc, char **argv)
 
     run_t r[MAXRUN];
     read_runs(r, dirs, nrun, equal_compute);
-    double nic = kv_get(dirs[0], "dp_summary.tsv", "nic");
+    double nic = kv_get(dirs[0], DP_SUMMARY, "nic");
     for (int k = 1; k < nrun; k++)
-        if (kv_get(dirs[k], "dp_summary.tsv", "nic") != nic)
+        if (kv_get(dirs[k], DP_SUMMARY, "nic") != nic)
             die("%s: a different number of held-out initial conditions than %s", dirs[k], dirs[0]);
     write_runs(argc, argv, prefix, r, nrun, equal_compute, nic);
 

@@ -21,6 +21,7 @@
  * Writes <out>/<tag>_{search,noise,lambda,error,phase,ic,formulas,summary}.tsv
  * (the Makefile: data/ch5/noether/s<k>_..., one run per seed). */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,42 +161,56 @@ static tsv_t *open_file(const run_t *R, const char *name, int argc, char **argv)
     return t;
 }
 
+/* The output files: which tsv_t of run_t, the name (OUT/TAG_NAME.tsv), up
+ * to two comments and the columns. */
+static const struct {
+    size_t at;
+    const char *name, *comment[2], *columns;
+} out_files[] = {
+    {offsetof(run_t, ts), "search",
+     {"Alet et al. 2021 app. C: g = a f1(q) + f2(p); ratio = var(random seq) / var(true traj); block 0 pendulum, block 1 spring",
+      "clean: on the noise-free training trajectories; noisy: on the noisy states the predictor trains on"},
+     "system\tk\ta_clean\tratio_clean\ta_noisy\tratio_noisy\tis_true\tlabel"},
+    {offsetof(run_t, tn), "noise",
+     {"ratio of the true H's feature pair vs observation noise; theory (V + s^2 G)/(s^2 G (n-1)/n)"},
+     "sigma\tpend_ratio\tpend_theory\tspring_ratio\tspring_theory\tpend_a\tspring_a"},
+    {offsetof(run_t, tl), "lambda",
+     {"mean RMSE over the rollout, tailored with one step of size lambda; base = untailored; "
+      "energy = mean |H(t_end)/H(0) - 1| over test ICs"},
+     "system\tlog10_lambda\tval_disc\tval_oracle\ttest_disc\ttest_oracle\tval_base\ttest_base\t"
+     "test_energy_disc\ttest_energy_base\tval_meta\ttest_meta"},
+    {offsetof(run_t, te), "error",
+     {"test initial conditions: |x_hat(t) - x(t)|, mean and quartiles over ICs, at the chosen lambdas"},
+     "system\tt\tbase_mean\tbase_q25\tbase_q75\tdisc_mean\tdisc_q25\tdisc_q75\t"
+     "oracle_mean\toracle_q25\toracle_q75\tmeta_mean\tmeta_q25\tmeta_q75"},
+    {offsetof(run_t, tp), "phase",
+     {"first test initial condition: truth, baseline, tailored with the discovered g"},
+     "system\tt\tq_true\tp_true\tq_base\tp_base\tq_disc\tp_disc\tH_true\tH_base\tH_disc"},
+    {offsetof(run_t, tic), "ic",
+     {"per test initial condition, at the chosen lambdas: initial energy H(x0), RMSEs, |grad L_N|"},
+     "system\tic\tH0\trmse_base\trmse_disc\trmse_oracle\tgrad_norm\tL_N\tgain_disc"},
+    {offsetof(run_t, tmeta), "meta",
+     {"meta-training of g_phi (Alet et al. 2021, Alg. 1): mean outer loss (prediction MSE after one "
+      "tailoring step) over each step's training tracks; base = the same without tailoring"},
+     "system\tstep\touter\tbase"},
+    {offsetof(run_t, tlev), "levels",
+     {"g_phi on a grid, standardised by its mean and sd over the clean training states (g_std), and H"},
+     "system\tq\tp\tg_std\tH"},
+    {offsetof(run_t, tform), "formulas",
+     {"the best and second-best pairs of each search, as text (they differ by seed)"},
+     "key\tvalue"},
+    {offsetof(run_t, tsum), "summary", {NULL}, "key\tvalue"},
+};
+
 static void open_files(run_t *R, int argc, char **argv)
 {
-    R->ts = open_file(R, "search", argc, argv);
-    tsv_comment(R->ts, "Alet et al. 2021 app. C: g = a f1(q) + f2(p); ratio = var(random seq) / var(true traj); block 0 pendulum, block 1 spring");
-    tsv_comment(R->ts, "clean: on the noise-free training trajectories; noisy: on the noisy states the predictor trains on");
-    tsv_columns(R->ts, "system\tk\ta_clean\tratio_clean\ta_noisy\tratio_noisy\tis_true\tlabel");
-    R->tn = open_file(R, "noise", argc, argv);
-    tsv_comment(R->tn, "ratio of the true H's feature pair vs observation noise; theory (V + s^2 G)/(s^2 G (n-1)/n)");
-    tsv_columns(R->tn, "sigma\tpend_ratio\tpend_theory\tspring_ratio\tspring_theory\tpend_a\tspring_a");
-    R->tl = open_file(R, "lambda", argc, argv);
-    tsv_comment(R->tl, "mean RMSE over the rollout, tailored with one step of size lambda; base = untailored; "
-                       "energy = mean |H(t_end)/H(0) - 1| over test ICs");
-    tsv_columns(R->tl, "system\tlog10_lambda\tval_disc\tval_oracle\ttest_disc\ttest_oracle\tval_base\ttest_base\t"
-                       "test_energy_disc\ttest_energy_base\tval_meta\ttest_meta");
-    R->te = open_file(R, "error", argc, argv);
-    tsv_comment(R->te, "test initial conditions: |x_hat(t) - x(t)|, mean and quartiles over ICs, at the chosen lambdas");
-    tsv_columns(R->te, "system\tt\tbase_mean\tbase_q25\tbase_q75\tdisc_mean\tdisc_q25\tdisc_q75\t"
-                       "oracle_mean\toracle_q25\toracle_q75\tmeta_mean\tmeta_q25\tmeta_q75");
-    R->tp = open_file(R, "phase", argc, argv);
-    tsv_comment(R->tp, "first test initial condition: truth, baseline, tailored with the discovered g");
-    tsv_columns(R->tp, "system\tt\tq_true\tp_true\tq_base\tp_base\tq_disc\tp_disc\tH_true\tH_base\tH_disc");
-    R->tic = open_file(R, "ic", argc, argv);
-    tsv_comment(R->tic, "per test initial condition, at the chosen lambdas: initial energy H(x0), RMSEs, |grad L_N|");
-    tsv_columns(R->tic, "system\tic\tH0\trmse_base\trmse_disc\trmse_oracle\tgrad_norm\tL_N\tgain_disc");
-    R->tmeta = open_file(R, "meta", argc, argv);
-    tsv_comment(R->tmeta, "meta-training of g_phi (Alet et al. 2021, Alg. 1): mean outer loss (prediction MSE after one "
-                          "tailoring step) over each step's training tracks; base = the same without tailoring");
-    tsv_columns(R->tmeta, "system\tstep\touter\tbase");
-    R->tlev = open_file(R, "levels", argc, argv);
-    tsv_comment(R->tlev, "g_phi on a grid, standardised by its mean and sd over the clean training states (g_std), and H");
-    tsv_columns(R->tlev, "system\tq\tp\tg_std\tH");
-    R->tform = open_file(R, "formulas", argc, argv);
-    tsv_comment(R->tform, "the best and second-best pairs of each search, as text (they differ by seed)");
-    tsv_columns(R->tform, "key\tvalue");
-    R->tsum = open_file(R, "summary", argc, argv);
-    tsv_columns(R->tsum, "key\tvalue");
+    for (size_t i = 0; i < sizeof out_files / sizeof out_files[0]; i++) {
+        tsv_t *t = open_file(R, out_files[i].name, argc, argv);
+        for (int c = 0; c < 2 && out_files[i].comment[c]; c++)
+            tsv_comment(t, "%s", out_files[i].comment[c]);
+        tsv_columns(t, out_files[i].columns);
+        *(tsv_t **)((char *)R + out_files[i].at) = t;
+    }
 }
 
 static void alloc_work(run_t *R)

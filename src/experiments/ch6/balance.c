@@ -38,16 +38,11 @@ static const arg_spec_t options[] = {CH6_NETB_ARGS("charges against the step", "
 
 int main(int argc, char **argv)
 {
-    ch6_netb_opts_t o;
-    ch6_netb_args(options, &o, argc, argv, about);
-    const char *out = o.out, *sum = o.summary;
-    const double eta = o.eta;
-    const long steps = o.steps, seed = o.seed;
-    const int B = o.batch;
-
-    dataset_t tr;
-    ch6_load(&tr, "train");
-    int D = tr.d, H = 128, C = 10, ntrain = 20000;
+    ch6_netb_t E;
+    ch6_netb_begin(&E, options, argc, argv, about);
+    const double eta = E.o.eta;
+    const long steps = E.o.steps, seed = E.o.seed;
+    const int B = E.o.batch, D = E.D, H = E.H, C = E.C, ntrain = E.ntrain;
     const char *cname[NCFG] = {"fp", "tensor", "row", "matched", "a8"};
     quant_kind k1[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_ROW, QUANT_TENSOR};
     quant_kind k2[NCFG] = {QUANT_FP, QUANT_TENSOR, QUANT_ROW, QUANT_COL, QUANT_TENSOR};
@@ -58,8 +53,6 @@ int main(int argc, char **argv)
     int per = 3 + 2 * NU, ncol = 2 + NCFG * per;
     double *rows = xcalloc((size_t)(steps + 1) * ncol, sizeof(double));
     double rec_err[NCFG], final_rel[NCFG], nor_rel[NCFG], noact_rel[NCFG];
-    double *xb = xmalloc((size_t)B * D * sizeof(double));
-    int *yb = xmalloc((size_t)B * sizeof(int));
     double *c1 = xmalloc(H * sizeof(double)), *pred = xmalloc(H * sizeof(double));
     progress_t pr;
     progress_begin(&pr, "balance");
@@ -68,7 +61,7 @@ int main(int argc, char **argv)
         int dims[3] = {D, H, C};
         qnet_t m;
         minibatch_t bt;
-        ch6_build(&m, dims, 2, 0, q, B, 1.0, seed, &bt, &tr, ntrain);
+        ch6_build(&m, dims, 2, 0, q, B, 1.0, seed, &bt, &E.tr, ntrain);
         if (qnet_set_act_bits(&m, abits[ic]))
             die("out of memory");
         double nor[NU + 1] = {0}, noact = 0, C0[NU + 1] = {0}, scale0 = 0, err_max = 0;
@@ -102,9 +95,9 @@ int main(int argc, char **argv)
                 break;
             }
 
-            minibatch_next(&bt, xb, yb, B);
+            minibatch_next(&bt, E.xb, E.yb, B);
             qnet_quantize(&m);
-            qnet_grad(&m, xb, yb, B, NULL);
+            qnet_grad(&m, E.xb, E.yb, B, NULL);
             for (int i = 0; i < H; i++) {
                 const double *w1 = m.W[0] + (size_t)i * D, *q1 = m.Q[0] + (size_t)i * D,
                              *g1 = m.g[0] + (size_t)i * D;
@@ -137,7 +130,7 @@ int main(int argc, char **argv)
     }
     progress_end(&pr);
 
-    tsv_t *t = tsv_create(out, argc, argv);
+    tsv_t *t = tsv_create(E.o.out, argc, argv);
     tsv_comment(t, "seed %ld; Net B 784-128-10, SGD eta %g, batch %d, no weight decay", seed, eta, B);
     tsv_comment(t, "C = sum_i (|W1[i,:]|^2 - |W2[:,i]|^2) - C(0) (layer) and units 0-2; "
                 "*_nor = the prediction with the kinetic term only, sum eta^2 (|g1_i|^2 - |g2_i|^2); "
@@ -152,7 +145,7 @@ int main(int argc, char **argv)
     for (long k = 0; k <= steps; k++) tsv_row(t, (size_t)ncol, rows + (size_t)k * ncol);
     tsv_finish(t);
 
-    tsv_t *s = tsv_create(sum, argc, argv);
+    tsv_t *s = tsv_create(E.o.summary, argc, argv);
     tsv_comment(s, "rec_err: worst |C_i - recursion| / (|W1_i|^2 + |W2_i|^2) over units and steps; "
                 "final: layer C(K)-C(0) over sum of squared norms at 0; nor: same for the prediction without R");
     tsv_columns(s, "key\tvalue");
@@ -167,7 +160,7 @@ int main(int argc, char **argv)
         snprintf(key, sizeof key, "act_term_%s", cname[ic]); tsv_kv(s, key, final_rel[ic] - noact_rel[ic]);
     }
     tsv_finish(s);
-    dataset_free(&tr);
-    free(rows); free(xb); free(yb); free(c1); free(pred);
+    ch6_netb_end(&E);
+    free(rows); free(c1); free(pred);
     return 0;
 }

@@ -41,20 +41,13 @@ static const arg_spec_t options[] = {CH6_NETB_ARGS("column-sum drifts against th
 
 int main(int argc, char **argv)
 {
-    ch6_netb_opts_t o;
-    ch6_netb_args(options, &o, argc, argv, about);
-    const char *out = o.out, *sum = o.summary;
-    const double eta = o.eta;
-    const long steps = o.steps, seed = o.seed;
-    const int B = o.batch;
-
-    dataset_t tr;
-    ch6_load(&tr, "train");
-    int D = tr.d, H = 128, C = 10, ntrain = 20000;
+    ch6_netb_t E;
+    ch6_netb_begin(&E, options, argc, argv, about);
+    const double eta = E.o.eta;
+    const long steps = E.o.steps, seed = E.o.seed;
+    const int B = E.o.batch, D = E.D, H = E.H, C = E.C, ntrain = E.ntrain;
     int ncol = 1 + NR + 2;   /* k, one drift per rule, realized (ste), mirror (surrogate) */
     double *rows = xcalloc((size_t)(steps + 1) * ncol, sizeof(double));
-    double *xb = xmalloc((size_t)B * D * sizeof(double));
-    int *yb = xmalloc((size_t)B * sizeof(int));
     double final[NR], realized_final = 0, mirror_final = 0;
     progress_t pr;
     progress_begin(&pr, "translation");
@@ -70,7 +63,7 @@ int main(int argc, char **argv)
         int dims[3] = {D, H, C};
         qnet_t m;
         minibatch_t bt;
-        ch6_build(&m, dims, 2, 0, q, B, 1.0, seed, &bt, &tr, ntrain);
+        ch6_build(&m, dims, 2, 0, q, B, 1.0, seed, &bt, &E.tr, ntrain);
         double lam = ir == R_WD ? 1e-3 : 0.0;
         double *st1[2], *st2[2];
         for (int l = 0; l < 2; l++) {
@@ -113,8 +106,8 @@ int main(int argc, char **argv)
                 if (ir == R_SUR) mirror_final = mmax / wmax;
                 break;
             }
-            minibatch_next(&bt, xb, yb, B);
-            qnet_grad(&m, xb, yb, B, NULL);
+            minibatch_next(&bt, E.xb, E.yb, B);
+            qnet_grad(&m, E.xb, E.yb, B, NULL);
             for (int l = 0; l < 2; l++) {
                 double *W = m.W[l], *g = m.g[l];
                 size_t n = m.n[l];
@@ -149,7 +142,7 @@ int main(int argc, char **argv)
     }
     progress_end(&pr);
 
-    tsv_t *t = tsv_create(out, argc, argv);
+    tsv_t *t = tsv_create(E.o.out, argc, argv);
     tsv_comment(t, "seed %ld; Net B 784-128-10, W1 and W2 ternary per tensor (fp: full precision; ttq: "
                 "TTQ-like), eta %g, batch %d", seed, eta, B);
     tsv_comment(t, "columns: max_j |S_j(k) - (1-eta lambda)^k S_j(0)| / max|W2(0)| per rule; realized = "
@@ -158,7 +151,7 @@ int main(int argc, char **argv)
     for (long k = 0; k <= steps; k++) tsv_row(t, (size_t)ncol, rows + (size_t)k * ncol);
     tsv_finish(t);
 
-    tsv_t *s = tsv_create(sum, argc, argv);
+    tsv_t *s = tsv_create(E.o.summary, argc, argv);
     tsv_comment(s, "final relative drifts of the column sums after the last step");
     tsv_columns(s, "key\tvalue");
     tsv_kv(s, "steps", (double)steps);
@@ -173,7 +166,7 @@ int main(int argc, char **argv)
     tsv_kv(s, "final_mirror_quarter", sur4_mirror);
     tsv_kv(s, "eps_sqrtk", 2.220446049250313e-16 * sqrt((double)steps));
     tsv_finish(s);
-    dataset_free(&tr);
-    free(rows); free(xb); free(yb);
+    ch6_netb_end(&E);
+    free(rows);
     return 0;
 }

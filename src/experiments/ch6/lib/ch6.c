@@ -1,13 +1,30 @@
 /* ch6.c: see ch6.h. */
 #include "experiments/ch6/lib/ch6.h"
 
+#include <stdlib.h>
+
 #include "core/rng.h"
 #include "core/util.h"
 
-void ch6_netb_args(const arg_spec_t *spec, ch6_netb_opts_t *o, int argc, char **argv, const char *about)
+void ch6_netb_begin(ch6_netb_t *e, const arg_spec_t *spec, int argc, char **argv, const char *about)
 {
+    ch6_netb_opts_t *o = &e->o;
     args_parse(spec, o, argc, argv, about);
     if (o->eta <= 0 || o->steps < 1 || o->batch < 1) die("--eta, --steps and --batch must be positive");
+    ch6_load(&e->tr, "train");
+    e->D = e->tr.d;
+    e->H = 128;
+    e->C = 10;
+    e->ntrain = 20000;
+    e->xb = xmalloc((size_t)o->batch * e->D * sizeof(double));
+    e->yb = xmalloc((size_t)o->batch * sizeof(int));
+}
+
+void ch6_netb_end(ch6_netb_t *e)
+{
+    dataset_free(&e->tr);
+    free(e->xb);
+    free(e->yb);
 }
 
 void ch6_load(dataset_t *ds, const char *split)

@@ -1,7 +1,7 @@
 /* ch6.h: what chapter 6's programs share (train, drift, balance,
  * translation, audit): loading Fashion-MNIST (Xiao et al. 2017), building
  * Net A or Net B with seeded weights (PCG32 stream 1) and a seeded minibatch
- * stream (stream 2), and the option table of the two Net B programs. */
+ * stream (stream 2), and the options and set-up of the two Net B programs. */
 #ifndef CH6_LIB_CH6_H
 #define CH6_LIB_CH6_H
 
@@ -30,8 +30,20 @@ typedef struct {
     ARG_LONG(ch6_netb_opts_t, seed, "1", CH6_SEED_HELP),                            \
     ARG_END
 
-/* Parses the Net B options and checks that the rates and sizes are positive. */
-void ch6_netb_args(const arg_spec_t *spec, ch6_netb_opts_t *o, int argc, char **argv, const char *about);
+/* What balance and translation both set up: the parsed options (rates and
+ * sizes checked positive), the training set, Net B's sizes D-H-C with
+ * H = 128, C = 10, the first ntrain = 20000 images drawn from, and one
+ * minibatch's buffers xb[batch, D], yb[batch]. */
+typedef struct {
+    ch6_netb_opts_t o;
+    dataset_t tr;
+    int D, H, C, ntrain;
+    double *xb;
+    int *yb;
+} ch6_netb_t;
+
+void ch6_netb_begin(ch6_netb_t *e, const arg_spec_t *spec, int argc, char **argv, const char *about);
+void ch6_netb_end(ch6_netb_t *e);
 
 /* The Fashion-MNIST split "train" or "test", or die. */
 void ch6_load(dataset_t *ds, const char *split);
