@@ -406,15 +406,24 @@ static int simple_block(buf_t *b, MD_BLOCKTYPE type, int side)
     return tag != NULL;
 }
 
-static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+/* What entering and leaving any block share: the pending text flushed, prose
+ * spacing on, and the tag of a simple block written.  -1 on error, 1 when
+ * the block was simple (nothing else to do), else 0. */
+static int block_edge(page_t *p, MD_BLOCKTYPE type, int leaving)
 {
-    page_t *p = ud;
     if (page_flush(p) != 0)
         return -1;
     p->prose_space = 1;
+    return simple_block(page_buf(p), type, leaving) ? 1 : 0;
+}
+
+static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
+{
+    page_t *p = ud;
+    int edge = block_edge(p, type, 0);
+    if (edge != 0)
+        return edge < 0 ? -1 : 0;
     buf_t *b = page_buf(p);
-    if (simple_block(b, type, 0))
-        return 0;
     switch (type) {
     case MD_BLOCK_OL: {
         MD_BLOCK_OL_DETAIL *d = detail;
@@ -463,12 +472,10 @@ static int enter_block(MD_BLOCKTYPE type, void *detail, void *ud)
 static int leave_block(MD_BLOCKTYPE type, void *detail, void *ud)
 {
     page_t *p = ud;
-    if (page_flush(p) != 0)
-        return -1;
-    p->prose_space = 1;
+    int edge = block_edge(p, type, 1);
+    if (edge != 0)
+        return edge < 0 ? -1 : 0;
     buf_t *b = page_buf(p);
-    if (simple_block(b, type, 1))
-        return 0;
     switch (type) {
     case MD_BLOCK_H:
         p->in_heading = 0;
@@ -605,29 +612,29 @@ static int leave_span(MD_SPANTYPE type, void *detail, void *ud)
     return 0;
 }
 
+/* Text inside $...$ or a code span, collected into dst with line breaks as
+ * spaces; *src keeps where in the source it began. */
+static int collect_inline(page_t *p, buf_t *dst, const char **src, MD_TEXTTYPE type, const MD_CHAR *text,
+                          MD_SIZE size)
+{
+    if (!*src && page_in_source(p, text))
+        *src = text;
+    if (type == MD_TEXT_SOFTBR || type == MD_TEXT_BR)
+        buf_putc(dst, ' ');
+    else
+        buf_put(dst, text, size);
+    return 0;
+}
+
 static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *ud)
 {
     page_t *p = ud;
     if (page_in_source(p, text))
         page_line(p, text);
-    if (p->in_math) {
-        if (!p->math_src && page_in_source(p, text))
-            p->math_src = text;
-        if (type == MD_TEXT_SOFTBR || type == MD_TEXT_BR)
-            buf_putc(&p->math, ' ');
-        else
-            buf_put(&p->math, text, size);
-        return 0;
-    }
-    if (p->in_code_span) {
-        if (!p->code_src && page_in_source(p, text))
-            p->code_src = text;
-        if (type == MD_TEXT_SOFTBR || type == MD_TEXT_BR)
-            buf_putc(&p->code, ' ');
-        else
-            buf_put(&p->code, text, size);
-        return 0;
-    }
+    if (p->in_math)
+        return collect_inline(p, &p->math, &p->math_src, type, text, size);
+    if (p->in_code_span)
+        return collect_inline(p, &p->code, &p->code_src, type, text, size);
     if (p->in_code_block) {
         if (!p->block_first && page_in_source(p, text) && size)
             p->block_first = text;
