@@ -102,13 +102,17 @@ site/assets/water.min.css: node_modules/water.css/out/water.min.css
 site/assets/katex.min.css: node_modules/katex/dist/katex.min.css
 	@mkdir -p $(@D)
 	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
-site/assets/site.css: src/site/site.css
+# site.css: the text face's @font-face rules, generated from @fontsource's
+# own stylesheets for exactly the files TEXT_FONTS ships, then src/site/site.css.
+FONTSOURCE := node_modules/@fontsource/source-serif-4
+site/assets/site.css: src/site/site.css src/site/fontfaces.sh $(FONTSOURCE)/package.json
 	@mkdir -p $(@D)
-	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
+	{ bash src/site/fontfaces.sh $(FONTSOURCE) $(TEXT_FONTS) && cat $<; } > $@.tmp.$$$$ && mv $@.tmp.$$$$ $@ \
+	  || { rm -f $@.tmp.$$$$; exit 1; }
 site/assets/fonts/KaTeX_%.woff2: node_modules/katex/dist/fonts/KaTeX_%.woff2
 	@mkdir -p $(@D)
 	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
-site/assets/fonts/source-serif-4-%.woff2: node_modules/@fontsource/source-serif-4/files/source-serif-4-%.woff2
+site/assets/fonts/source-serif-4-%.woff2: $(FONTSOURCE)/files/source-serif-4-%.woff2
 	@mkdir -p $(@D)
 	cp $< $@.tmp.$$$$ && mv $@.tmp.$$$$ $@
 
