@@ -106,8 +106,20 @@ Test(lnn, loss_gradient_trig_l1) { check_loss_grad(LNN_FEAT_TRIG, LNN_LOSS_L1, 1
 Test(lnn, loss_gradient_trig_mse) { check_loss_grad(LNN_FEAT_TRIG, LNN_LOSS_MSE, 1.0); }
 Test(lnn, loss_gradient_raw_mse_nokappa) { check_loss_grad(LNN_FEAT_RAW, LNN_LOSS_MSE, 0.0); }
 
-/* The network's acceleration equals eq. 6 evaluated with Hessians taken by
- * central differences of the network's own L (an independent path). */
+/* L_theta at one state x = (q1, q2, qdot1, qdot2), from the network's own
+ * values (gradcheck_fn). */
+static double lnn_L_value(double *grad, const double *x, void *ctx)
+{
+    (void)grad;
+    double L;
+    lnn_energy(ctx, 1, x, &L, NULL);
+    return L;
+}
+
+/* The pieces of eq. 6 that lnn_accel computes by forward-over-reverse
+ * passes (grad_q L, M = d2L/dqdot dqdot, C = d2L/dqdot dq) against
+ * differences of the network's own L (nn/gradcheck.h: 4-point gradient,
+ * mixed second differences), and the acceleration is their 2x2 solve. */
 Test(lnn, accel_matches_finite_difference_euler_lagrange)
 {
     int B = 4;
@@ -119,47 +131,39 @@ Test(lnn, accel_matches_finite_difference_euler_lagrange)
     double x[16], qdd[8];
     random_states(x, B, &r, 4.0);
     cr_assert_eq(lnn_accel(&m, B, x, qdd), 0);
-    double h = 1e-4;
     for (int b = 0; b < B; b++) {
-        /* L at one state */
-        double L0;
-        double xs[4];
-#define LAT(out, mod)                                     \
-    do {                                                  \
-        memcpy(xs, x + 4 * b, sizeof xs);                 \
-        mod;                                              \
-        lnn_energy(&m, 1, xs, &(out), NULL);              \
-    } while (0)
-        LAT(L0, (void)0);
-        double gq[2], M[4], C[4];
-        for (int i = 0; i < 2; i++) {
-            double lp, lm;
-            LAT(lp, xs[i] += h);
-            LAT(lm, xs[i] -= h);
-            gq[i] = (lp - lm) / (2 * h);
-        }
+        double gq[2], M[4], C[4], xs[4];
+        memcpy(gq, m.gq + 2 * b, sizeof gq);
+        memcpy(M, m.M + 4 * b, sizeof M);
+        memcpy(C, m.C + 4 * b, sizeof C);
+        memcpy(xs, x + 4 * b, sizeof xs);
+        /* grad_q L: the qdot components are not compared (NaN) */
+        const double g[4] = {gq[0], gq[1], NAN, NAN};
+        gradcheck_opts go = {.h = 1e-4, .points = 4, .floor = 1e-3 * (fabs(gq[0]) + fabs(gq[1]))};
+        double eg = gradcheck(lnn_L_value, &m, xs, 4, g, &go, NULL);
+        /* H[i][j] = d2L/dx_i dx_j: rows qdot (2, 3), columns qdot (M) and q (C) */
+        double H[16], hmax = 0;
+        for (int k = 0; k < 16; k++)
+            H[k] = NAN;
         for (int i = 0; i < 2; i++)
             for (int j = 0; j < 2; j++) {
-                double pp, pm, mp, mm;
-                /* M_ij: d2/dqdot_i dqdot_j ; C_ij: d2/dqdot_i dq_j */
-                LAT(pp, (xs[2 + i] += h, xs[2 + j] += h));
-                LAT(pm, (xs[2 + i] += h, xs[2 + j] -= h));
-                LAT(mp, (xs[2 + i] -= h, xs[2 + j] += h));
-                LAT(mm, (xs[2 + i] -= h, xs[2 + j] -= h));
-                M[2 * i + j] = (pp - pm - mp + mm) / (4 * h * h);
-                LAT(pp, (xs[2 + i] += h, xs[j] += h));
-                LAT(pm, (xs[2 + i] += h, xs[j] -= h));
-                LAT(mp, (xs[2 + i] -= h, xs[j] += h));
-                LAT(mm, (xs[2 + i] -= h, xs[j] -= h));
-                C[2 * i + j] = (pp - pm - mp + mm) / (4 * h * h);
+                H[4 * (2 + i) + 2 + j] = M[2 * i + j];
+                H[4 * (2 + i) + j] = C[2 * i + j];
+                hmax = fmax(hmax, fmax(fabs(M[2 * i + j]), fabs(C[2 * i + j])));
             }
-#undef LAT
-        (void)L0;
-        double fd[2];
-        cr_assert_eq(lnn_solve2(fd, x + 4 * b + 2, gq, M, C, 1e-12), 0);
+        /* mixed differences at h = 1e-4 carry about eps |L| / h^2 ~ 1e-8 of
+         * round-off: the floor puts that at the 1e-6 level */
+        gradcheck_opts ho = {.h = 1e-4, .floor = 1e-2 * hmax};
+        gradcheck_result hr;
+        double eh = gradcheck_hessian(lnn_L_value, &m, xs, 4, H, &ho, &hr);
+        cr_log_info("sample %d: grad_q L worst relative error %.3g, M and C %.3g", b, eg, eh);
+        cr_assert(eg <= 1e-8, "sample %d: grad_q L relative error %.3g", b, eg);
+        cr_assert(eh <= 1e-5, "sample %d: Hessian entry (%zu, %zu) %.10g vs differences %.10g", b, hr.i,
+                  hr.j, hr.analytic, hr.numeric);
+        double sol[2];
+        cr_assert_eq(lnn_solve2(sol, x + 4 * b + 2, gq, M, C, 1e-12), 0);
         for (int i = 0; i < 2; i++)
-            cr_assert(fabs(fd[i] - qdd[2 * b + i]) <= 1e-5 * (1 + fabs(qdd[2 * b + i])),
-                      "sample %d: qdd %.10g vs finite-difference EL %.10g", b, qdd[2 * b + i], fd[i]);
+            cr_assert_eq(sol[i], qdd[2 * b + i], "sample %d: qdd is not the solve of its own M, C, grad_q L", b);
     }
     lnn_free(&m);
 }
