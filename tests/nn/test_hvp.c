@@ -1,7 +1,8 @@
 /* test_hvp.c: the second-order engine of src/nn/hvp.h.
  *
  *  - input gradient and Hessian-vector products against central differences
- *    of the network's own value (softplus and tanh; 0, 1 and 2 tangents);
+ *    of the network's own value and gradient (nn/gradcheck.h; softplus and
+ *    tanh; 0, 1 and 2 tangents);
  *  - the parameter gradient of a loss on (g, h) against central differences
  *    (softplus and tanh; 0, 1 and 2 tangents; a batch that spans several
  *    blocks and ends in a partial one);
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "nn/gradcheck.h"
 #include "nn/hvp.h"
 #include "nn/tile.h"
 
@@ -30,6 +32,32 @@ static void random_net(hvp_net_t *n, hvp_act act, int ntan, int B, rng_t *r)
         n->in[i] = 1.7 * rng_normal(r);
 }
 
+/* Sample b's value L and input gradient g as functions of its input row
+ * (nn/gradcheck.h): the value reads the row in place, where gradcheck
+ * perturbs it; the gradient copies its argument into the row. */
+typedef struct {
+    hvp_net_t *n;
+    int B, b;
+    double *row;    /* n->in + b S d0 */
+} rowctx_t;
+
+static double row_value(double *grad, const double *x, void *ctx)
+{
+    (void)grad, (void)x;
+    const rowctx_t *c = ctx;
+    hvp_forward(c->n, c->B, 1);
+    return c->n->value[c->b];
+}
+
+static void row_gradient(double *out, const double *x, void *ctx)
+{
+    const rowctx_t *c = ctx;
+    int d0 = c->n->dims[0];
+    memcpy(c->row, x, (size_t)d0 * sizeof *x);
+    hvp_forward(c->n, c->B, 0);
+    memcpy(out, c->n->out + (size_t)c->b * c->n->S * d0, (size_t)d0 * sizeof *out);
+}
+
 static void check_derivatives(hvp_act act, int ntan)
 {
     enum { B = 3, d0 = 5 };
@@ -38,44 +66,28 @@ static void check_derivatives(hvp_act act, int ntan)
     rng_seed(&r, 11, 1);
     random_net(&n, act, ntan, B, &r);
     int S = n.S, rows = S * B;
-    double in[3 * B * d0], out[3 * B * d0], gp[3 * B * d0], gm[3 * B * d0];
+    double in[3 * B * d0], out[3 * B * d0], work[GRADCHECK_JVP_WORK(d0, d0)];
     memcpy(in, n.in, (size_t)rows * d0 * sizeof *in);
     hvp_forward(&n, B, 1);
     memcpy(out, n.out, (size_t)rows * d0 * sizeof *out);
-    double h = 1e-5;
-    for (int b = 0; b < B; b++)
-        for (int f = 0; f < d0; f++) {   /* g = dL/du by differences of L */
-            double *u = n.in + (size_t)b * S * d0 + f;
-            *u = in[b * S * d0 + f] + h;
-            hvp_forward(&n, B, 1);
-            double Lp = n.value[b];
-            *u = in[b * S * d0 + f] - h;
-            hvp_forward(&n, B, 1);
-            double Lm = n.value[b], fd = (Lp - Lm) / (2 * h), an = out[b * S * d0 + f];
-            *u = in[b * S * d0 + f];
-            cr_assert(fabs(fd - an) <= 1e-8 * (1 + fabs(an)), "g[%d][%d] %.12g vs fd %.12g", b, f,
-                      an, fd);
-        }
-    for (int k = 1; k <= ntan; k++)     /* h_k = dg/d(eps) along t_k */
-        for (int b = 0; b < B; b++) {
-            double *u = n.in + (size_t)b * S * d0;
+    /* central differences at h = 1e-5, absolute floor 1 */
+    gradcheck_opts go = {.h = 1e-5, .floor = 1};
+    gradcheck_result res;
+    for (int b = 0; b < B; b++) {
+        rowctx_t c = {.n = &n, .B = B, .b = b, .row = n.in + (size_t)b * S * d0};
+        /* g = dL/du by differences of L */
+        double e = gradcheck(row_value, &c, c.row, d0, out + (size_t)b * S * d0, &go, &res);
+        cr_assert(e <= 1e-8, "g[%d][%zu] %.12g vs differences %.12g", b, res.i, res.analytic, res.numeric);
+        /* h_k = dg/d(eps) along t_k by differences of g */
+        for (int k = 1; k <= ntan; k++) {
             const double *t = in + ((size_t)b * S + k) * d0;
-            for (int f = 0; f < d0; f++)
-                u[f] = in[b * S * d0 + f] + h * t[f];
-            hvp_forward(&n, B, 0);
-            memcpy(gp, n.out, sizeof gp);
-            for (int f = 0; f < d0; f++)
-                u[f] = in[b * S * d0 + f] - h * t[f];
-            hvp_forward(&n, B, 0);
-            memcpy(gm, n.out, sizeof gm);
-            memcpy(u, in + b * S * d0, d0 * sizeof *u);
-            for (int f = 0; f < d0; f++) {
-                double fd = (gp[b * S * d0 + f] - gm[b * S * d0 + f]) / (2 * h);
-                double an = out[(b * S + k) * d0 + f];
-                cr_assert(fabs(fd - an) <= 1e-7 * (1 + fabs(an)), "h_%d[%d][%d] %.12g vs fd %.12g",
-                          k, b, f, an, fd);
-            }
+            e = gradcheck_jvp(row_gradient, &c, in + (size_t)b * S * d0, d0, d0, t,
+                              out + ((size_t)b * S + k) * d0, &go, work, &res);
+            memcpy(c.row, in + (size_t)b * S * d0, d0 * sizeof *c.row);
+            cr_assert(e <= 1e-7, "h_%d[%d][%zu] %.12g vs differences %.12g", k, b, res.j, res.analytic,
+                      res.numeric);
         }
+    }
     hvp_free(&n);
 }
 
