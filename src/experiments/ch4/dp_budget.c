@@ -108,21 +108,23 @@ static const arg_spec_t options[] = {
     ARG_END
 };
 
-/* Where each field of run_t comes from: a key of a file in the run directory. */
+/* Where each field of run_t comes from: a key of a file in the run
+ * directory, read in this order; the first RUN_IDENTITY say which training
+ * the run is, and are checked before the rest is read. */
 #define LNN_TRAIN "lnn_train.tsv"
 #define MLP_TRAIN "mlp_train.tsv"
 #define DP_SUMMARY "dp_summary.tsv"
+#define RUN_IDENTITY 5
 static const struct {
     size_t at;
     const char *file, *key;
 } run_source[] = {
     {offsetof(run_t, steps), LNN_TRAIN, "steps"},
     {offsetof(run_t, seed), LNN_TRAIN, "seed"},
-    {offsetof(run_t, lnn_l1), LNN_TRAIN, "test_l1"},
-    {offsetof(run_t, singular_train), LNN_TRAIN, "singular_samples"},
     {offsetof(run_t, mlp_steps), MLP_TRAIN, "steps"},
-    {offsetof(run_t, mlp_seed), MLP_TRAIN, "seed"},
     {offsetof(run_t, mlp_width), MLP_TRAIN, "width"},
+    {offsetof(run_t, mlp_seed), MLP_TRAIN, "seed"},
+    {offsetof(run_t, lnn_l1), LNN_TRAIN, "test_l1"},
     {offsetof(run_t, mlp_l1), MLP_TRAIN, "test_l1"},
     {offsetof(run_t, lnn_div), DP_SUMMARY, "lnn_div"},
     {offsetof(run_t, base_div), DP_SUMMARY, "base_div"},
@@ -134,18 +136,25 @@ static const struct {
     {offsetof(run_t, base_med), DP_SUMMARY, "base_med_t100"},
     {offsetof(run_t, etheta_max), DP_SUMMARY, "etheta_max_t100"},
     {offsetof(run_t, singular), DP_SUMMARY, "singular_lnn"},
+    {offsetof(run_t, singular_train), LNN_TRAIN, "singular_samples"},
 };
+
+static void read_fields(run_t *r, const char *dir, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        double *field = (double *)((char *)r + run_source[i].at);
+        *field = kv_get(dir, run_source[i].file, run_source[i].key);
+    }
+}
 
 /* Each run directory's training and rollout summaries. */
 static void read_runs(run_t *r, const char *const *dirs, int nrun, int equal_compute)
 {
     for (int k = 0; k < nrun; k++) {
-        for (size_t i = 0; i < sizeof run_source / sizeof run_source[0]; i++) {
-            double *field = (double *)((char *)&r[k] + run_source[i].at);
-            *field = kv_get(dirs[k], run_source[i].file, run_source[i].key);
-        }
+        read_fields(&r[k], dirs[k], 0, RUN_IDENTITY);
         if ((!equal_compute && r[k].mlp_steps != r[k].steps) || r[k].mlp_seed != r[k].seed)
             die("%s: the LNN and the baseline were trained with different steps or seeds", dirs[k]);
+        read_fields(&r[k], dirs[k], RUN_IDENTITY, sizeof run_source / sizeof run_source[0]);
     }
 }
 
