@@ -352,12 +352,7 @@ async function worker(queue, st) {
     rec.naxe++;
     lap(`axe ${vp.name} ${scheme}`);
     for (const v of violations) {
-      const key = `${v.impact} ${v.id}`;
-      if (!st.axe.has(key)) st.axe.set(key, { impact: v.impact, id: v.id, help: v.help, pages: new Set(), nodes: 0, runs: 0 });
-      const c = st.axe.get(key);
-      c.pages.add(rel);
-      c.nodes += v.nodes;
-      c.runs++;
+      tallyAxe(st, rel, v);
       rec.axe.push({ impact: v.impact, id: v.id, help: v.help, nodes: v.nodes });
       const serious = v.impact === 'critical' || v.impact === 'serious';
       if (serious || !st.allowed.has(v.id))
@@ -365,6 +360,17 @@ async function worker(queue, st) {
              (serious ? '' : ' [not listed in tests/browser/axe-allowed.txt]'));
     }
   }
+}
+
+// One axe finding of page rel into the run's tally (per impact and rule:
+// pages, elements, runs), whether measured now or taken from the cache.
+function tallyAxe(st, rel, v) {
+  const key = `${v.impact} ${v.id}`;
+  if (!st.axe.has(key)) st.axe.set(key, { impact: v.impact, id: v.id, help: v.help, pages: new Set(), nodes: 0, runs: 0 });
+  const c = st.axe.get(key);
+  c.pages.add(rel);
+  c.nodes += v.nodes;
+  c.runs++;
 }
 
 // ---------------------------------------------------------------- cache
@@ -413,14 +419,7 @@ function fromCache(env, pages, st) {
     st.nfig += e.nfig;
     st.naxe += e.naxe;
     st.nshots += e.shots.length;
-    for (const v of e.axe) {
-      const key = `${v.impact} ${v.id}`;
-      if (!st.axe.has(key)) st.axe.set(key, { impact: v.impact, id: v.id, help: v.help, pages: new Set(), nodes: 0, runs: 0 });
-      const c = st.axe.get(key);
-      c.pages.add(rel);
-      c.nodes += v.nodes;
-      c.runs++;
-    }
+    for (const v of e.axe) tallyAxe(st, rel, v);
   }
   return { kept, queue };
 }

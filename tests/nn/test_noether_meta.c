@@ -51,29 +51,23 @@ static double outer_phi(double *grad, const double *phi, void *v)
     return nmeta_outer(&F->M, NULL, F->theta, phi, F->x0, F->y);
 }
 
-Test(noether_meta, grad_theta_of_conservation_loss)
+/* grad L_N with respect to theta (wrt_phi = 0) or phi (1) against 4-point
+ * differences of L_N's own values. */
+static void check_conservation_grad(int wrt_phi)
 {
     static fix_t F;
     setup(&F, 0.1);
-    double g[FORMULA_PRED_NPARAMS(H)];
-    nmeta_noether(&F.M, g, NULL, F.theta, F.phi, F.x0);
+    size_t n = wrt_phi ? NMETA_G_NPARAMS(G) : FORMULA_PRED_NPARAMS(H);
+    double g[FORMULA_PRED_NPARAMS(H) + NMETA_G_NPARAMS(G)];
+    nmeta_noether(&F.M, wrt_phi ? NULL : g, wrt_phi ? g : NULL, F.theta, F.phi, F.x0);
     gradcheck_opts o = {.h = 1e-5, .floor = 1e-10, .points = 4};
-    double e = gradcheck(ln_theta, &F, F.theta, FORMULA_PRED_NPARAMS(H), g, &o, NULL);
+    double e = gradcheck(wrt_phi ? ln_phi : ln_theta, &F, wrt_phi ? F.phi : F.theta, n, g, &o, NULL);
     cr_assert_lt(e, 1e-6, "worst relative error %g", e);
     nmeta_free(&F.M);
 }
 
-Test(noether_meta, grad_phi_of_conservation_loss)
-{
-    static fix_t F;
-    setup(&F, 0.1);
-    double g[NMETA_G_NPARAMS(G)];
-    nmeta_noether(&F.M, NULL, g, F.theta, F.phi, F.x0);
-    gradcheck_opts o = {.h = 1e-5, .floor = 1e-10, .points = 4};
-    double e = gradcheck(ln_phi, &F, F.phi, NMETA_G_NPARAMS(G), g, &o, NULL);
-    cr_assert_lt(e, 1e-6, "worst relative error %g", e);
-    nmeta_free(&F.M);
-}
+Test(noether_meta, grad_theta_of_conservation_loss) { check_conservation_grad(0); }
+Test(noether_meta, grad_phi_of_conservation_loss) { check_conservation_grad(1); }
 
 Test(noether_meta, meta_gradient_through_the_inner_step)
 {
