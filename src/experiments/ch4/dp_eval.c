@@ -399,10 +399,8 @@ static void write_summary(const eval_t *E, int argc, char **argv)
     tsv_kv(ts, "ctrl_med_seam", E->ctrl_cross);     /* the control from the same initial conditions */
     tsv_kv(ts, "ctrl_med_noseam", E->ctrl_plain);
     tsv_finish(ts);
-    char prefix[4096];
-    if (snprintf(prefix, sizeof prefix, "%s/dp", o->outdir) >= (int)sizeof prefix)
-        die("--outdir is too long: %s", o->outdir);
-    ch4_write_timing(argc, argv, prefix, 2, (const char *const[]){"rollout_seconds", "rollout_cpu_seconds"},
+    ch4_write_timing(tsv_createf(argc, argv, "%s/dp_timing.tsv", o->outdir), 2,
+                     (const char *const[]){"rollout_seconds", "rollout_cpu_seconds"},
                      (const double[]){E->roll_sec, E->roll_cpu});
 }
 

@@ -21,6 +21,7 @@
 #include "core/tsv.h"
 #include "core/util.h"
 #include "experiments/ch4/lib/dp.h"
+#include "experiments/ch4/lib/rollout.h"
 #include "nn/optim.h"
 
 typedef struct {
@@ -231,13 +232,9 @@ int main(int argc, char **argv)
     tsv_kv(ts, "singular_samples", (double)singular_skips);
     tsv_finish(ts);
     /* timings apart from the data: they differ from run to run */
-    ts = tsv_createf(argc, argv, "%s_timing.tsv", out);
-    tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
-    tsv_columns(ts, "key\tvalue");
-    tsv_kv(ts, "train_seconds", train_sec);
-    tsv_kv(ts, "train_cpu_seconds", train_cpu);
-    tsv_kv(ts, "cpu_sec_per_step", train_cpu / steps);
-    tsv_finish(ts);
+    ch4_write_timing(tsv_createf(argc, argv, "%s_timing.tsv", out), 3,
+                     (const char *const[]){"train_seconds", "train_cpu_seconds", "cpu_sec_per_step"},
+                     (const double[]){train_sec, train_cpu, train_cpu / steps});
     fprintf(stderr, "%s: %s test L1 %.4g train L1 %.4g, %.1f s (%.2f ms/step), %ld skipped\n",
             util_progname(), model, test_l1, train_l1, train_sec, 1e3 * train_sec / steps, skipped);
     minibatch_free(&mb);

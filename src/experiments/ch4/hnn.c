@@ -268,7 +268,8 @@ static void evaluate(run_t *R, rng_t *re, const double paper[4], int argc, char 
     tsv_kv(ts, "paperic_base_true_energy_mse", paper[2]);
     tsv_kv(ts, "paperic_hnn_true_energy_mse", paper[3]);
     tsv_finish(ts);
-    ch4_write_timing(argc, argv, o->out, 2, (const char *const[]){"train_seconds", "train_cpu_seconds"},
+    ch4_write_timing(tsv_createf(argc, argv, "%s_timing.tsv", o->out), 2,
+                     (const char *const[]){"train_seconds", "train_cpu_seconds"},
                      (const double[]){R->train_sec, R->train_cpu});
     fprintf(stderr, "%s: %s energy MSE base %.3g hnn %.3g (ratio %.1f), test loss %.3g / %.3g, %.1f s\n",
             util_progname(), R->task, mse[0], mse[1], mse[0] / mse[1], R->b_te, R->h_te, R->train_sec);

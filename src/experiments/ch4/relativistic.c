@@ -54,7 +54,7 @@ typedef struct {
     lnn1_t lnn;
     hnn_t hnn;
     mlp_t base;
-    ch4_models_t fields;   /* the RK4 fields' context: B, 2, &hnn, &base */
+    ch4_models_t fields;   /* the RK4 fields' context: B, 2, &hnn, &base, own = this */
     double *scratch;       /* [2 max_batch] */
 } models_t;
 
@@ -161,7 +161,7 @@ static void train(models_t *m, const opts_t *o, const double *X, const double *A
 }
 
 /* Rollouts of the three models and the closed form from NE initial
- * conditions, measured every OUT_EVERY steps into tr and the sums below. */
+ * conditions, measured every OUT_EVERY steps into tr and the means res. */
 typedef struct {
     models_t *m;
     tsv_t *tr;
@@ -305,7 +305,8 @@ int main(int argc, char **argv)
     tsv_kv(ts, "hnn_over_lnn_traj", r[1] / r[0]);
     tsv_kv(ts, "base_over_lnn_traj", r[2] / r[0]);
     tsv_finish(ts);
-    ch4_write_timing(argc, argv, o.out, 1, (const char *const[]){"train_cpu_seconds"}, &cpu);
+    ch4_write_timing(tsv_createf(argc, argv, "%s_timing.tsv", o.out), 1,
+                     (const char *const[]){"train_cpu_seconds"}, &cpu);
     fprintf(stderr, "%s: test mse lnn %.3g hnn %.3g base %.3g; traj lnn %.3g hnn %.3g base %.3g; "
             "energy lnn %.3g hnn %.3g base %.3g; %.1f cpu-s\n", util_progname(), te[0], te[1], te[2],
             r[0], r[1], r[2], r[3], r[4], r[5], cpu);

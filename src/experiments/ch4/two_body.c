@@ -229,7 +229,8 @@ int main(int argc, char **argv)
     tsv_kv(ts, "base_traj_mse", r[2]);
     tsv_kv(ts, "hnn_traj_mse", r[3]);
     tsv_finish(ts);
-    ch4_write_timing(argc, argv, o.out, 1, (const char *const[]){"train_cpu_seconds"}, &cpu);
+    ch4_write_timing(tsv_createf(argc, argv, "%s_timing.tsv", o.out), 1,
+                     (const char *const[]){"train_cpu_seconds"}, &cpu);
     fprintf(stderr, "%s: test loss base %.3g hnn %.3g; energy MSE base %.3g hnn %.3g; traj MSE base %.3g "
             "hnn %.3g; %.1f cpu-s\n", util_progname(), loss[1], loss[3], r[0], r[1], r[2], r[3], cpu);
     hnn_free(&m.hnn);

@@ -72,10 +72,8 @@ void ch4_kv_hnn_vs_base(tsv_t *ts, const double loss[4], double base_energy_mse,
     tsv_kv(ts, "energy_mse_ratio", base_energy_mse / hnn_energy_mse);
 }
 
-void ch4_write_timing(int argc, char **argv, const char *prefix, int n, const char *const *keys,
-                      const double *values)
+void ch4_write_timing(tsv_t *ts, int n, const char *const *keys, const double *values)
 {
-    tsv_t *ts = tsv_createf(argc, argv, "%s_timing.tsv", prefix);
     tsv_comment(ts, "timings of this run (not reproducible bit for bit, unlike the other files)");
     tsv_columns(ts, "key\tvalue");
     for (int i = 0; i < n; i++)

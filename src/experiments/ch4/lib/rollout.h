@@ -6,7 +6,7 @@
  *  - one driver that steps several flows side by side at a fixed dt and
  *    hands the states to a measurement every `every` steps (hnn, two_body,
  *    relativistic and dp_eval all do this);
- *  - the PREFIX_timing.tsv file, which `make verify` does not compare. */
+ *  - the *_timing.tsv files, which `make verify` does not compare. */
 #ifndef CH4_ROLLOUT_H
 #define CH4_ROLLOUT_H
 
@@ -64,8 +64,8 @@ long ch4_rollout(const ch4_rollout_t *r);
  * rollouts and their ratio. */
 void ch4_kv_hnn_vs_base(tsv_t *ts, const double loss[4], double base_energy_mse, double hnn_energy_mse);
 
-/* PREFIX_timing.tsv: the keys' values under a "key\tvalue" header. */
-void ch4_write_timing(int argc, char **argv, const char *prefix, int n, const char *const *keys,
-                      const double *values);
+/* Writes the keys' values under a "key\tvalue" header into ts, a program's
+ * *_timing.tsv, and finishes it. */
+void ch4_write_timing(tsv_t *ts, int n, const char *const *keys, const double *values);
 
 #endif
